@@ -1,0 +1,71 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { builtinModules } from 'node:module';
+
+/**
+ * Workflow code runs in Temporal's deterministic sandbox and `src/domain/` is imported by it,
+ * so neither may reach Node built-ins or worker-only packages. Type-only imports are fine:
+ * they vanish at compile time (that is how workflows see activities).
+ */
+const workflowSandboxRestrictions = {
+  paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({
+    name,
+    message: 'Workflow code and src/domain/ run in the Temporal sandbox: no Node built-ins.',
+  })),
+  patterns: [
+    {
+      group: [
+        '@temporalio/worker',
+        '@temporalio/client',
+        '@temporalio/activity',
+        '@temporalio/testing',
+        '@anthropic-ai/*',
+        '@modelcontextprotocol/*',
+        'pg',
+        'lru-cache',
+        'commander',
+        '**/activities',
+        '**/activities/*',
+        '**/store',
+        '**/store/*',
+        '**/model',
+        '**/model/*',
+        '**/mcp',
+        '**/mcp/*',
+        '**/temporal',
+        '**/temporal/*',
+      ],
+      allowTypeImports: true,
+      message: 'Worker-only code: import it as a type (import type) or move the logic to src/domain/.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', '.baton', 'bench/results', 'bin/*.js', 'scripts/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', workflowSandboxRestrictions] },
+  },
+  {
+    files: ['**/*.mjs', '**/*.mts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

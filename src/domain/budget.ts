@@ -1,0 +1,87 @@
+/**
+ * Budget maths. Two numbers are kept apart on purpose: *context fill* (how full the window is
+ * now, from the last response's usage) and *cumulative* consumption (what the session has used
+ * and paid for over its whole life, across rollovers).
+ */
+import type { ModelSpec } from './models';
+import type { Usage } from './usage';
+
+/** Tokens and cost a session has consumed over its whole life. */
+export interface CumulativeUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cost_usd: number;
+}
+
+export const ZERO_CUMULATIVE: CumulativeUsage = Object.freeze({
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  cost_usd: 0,
+});
+
+/** How full the context window is. */
+export interface TokenBudget {
+  total: number;
+  used: number;
+  available: number;
+  /** `used / total` as a percentage with one decimal. */
+  position_percent: number;
+}
+
+/**
+ * Context fill after a response: everything the model saw plus what it wrote, since the reply
+ * becomes part of the next request's context.
+ */
+export function contextFill(usage: Usage): number {
+  return (
+    usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens + usage.output_tokens
+  );
+}
+
+/** USD cost of one call's usage at the model's prices. */
+export function costOf(usage: Usage, model: ModelSpec): number {
+  const p = model.pricing;
+  const usd =
+    (usage.input_tokens * p.input_per_mtok +
+      usage.output_tokens * p.output_per_mtok +
+      usage.cache_creation_input_tokens * p.cache_write_per_mtok +
+      usage.cache_read_input_tokens * p.cache_read_per_mtok) /
+    1_000_000;
+  return roundUsd(usd);
+}
+
+/** Adds one call's usage (and its cost) to the running totals. */
+export function addUsage(total: CumulativeUsage, usage: Usage, model: ModelSpec): CumulativeUsage {
+  return {
+    input_tokens: total.input_tokens + usage.input_tokens,
+    output_tokens: total.output_tokens + usage.output_tokens,
+    cache_creation_input_tokens: total.cache_creation_input_tokens + usage.cache_creation_input_tokens,
+    cache_read_input_tokens: total.cache_read_input_tokens + usage.cache_read_input_tokens,
+    cost_usd: roundUsd(total.cost_usd + costOf(usage, model)),
+  };
+}
+
+/** The budget of a window of `total` tokens of which `used` are filled. */
+export function tokenBudget(used: number, total: number): TokenBudget {
+  const clamped = Math.max(0, used);
+  return {
+    total,
+    used: clamped,
+    available: Math.max(0, total - clamped),
+    position_percent: total > 0 ? Math.round((clamped / total) * 1000) / 10 : 0,
+  };
+}
+
+/** Total tokens of a cumulative record (input of every kind plus output). */
+export function cumulativeTokens(c: CumulativeUsage): number {
+  return c.input_tokens + c.output_tokens + c.cache_creation_input_tokens + c.cache_read_input_tokens;
+}
+
+// Micro-dollar precision keeps sums stable (no 0.30000000000000004 in a status line).
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1_000_000) / 1_000_000;
+}
