@@ -38,7 +38,10 @@ export interface TokenBudget {
  */
 export function contextFill(usage: Usage): number {
   return (
-    usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens + usage.output_tokens
+    usage.input_tokens +
+    usage.cache_read_input_tokens +
+    usage.cache_creation_input_tokens +
+    usage.output_tokens
   );
 }
 
@@ -81,7 +84,8 @@ export function cumulativeTokens(c: CumulativeUsage): number {
   return c.input_tokens + c.output_tokens + c.cache_creation_input_tokens + c.cache_read_input_tokens;
 }
 
-// Micro-dollar precision keeps sums stable (no 0.30000000000000004 in a status line).
+// Nano-dollar precision: exact for every published price (cents per million tokens), and it keeps
+// long sums free of float noise such as 0.30000000000000004.
 function roundUsd(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000;
+  return Math.round(usd * 1e9) / 1e9;
 }

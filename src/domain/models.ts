@@ -44,6 +44,9 @@ const opus41: ModelPricing = {
 
 /** Models built into baton. Add others with {@link createModelRegistry}. */
 export const BUILTIN_MODELS: readonly ModelSpec[] = [
+  // Budgeted at 200,000 tokens, the standard-price window; a models file can raise it.
+  { id: 'claude-sonnet-4-6', context_window: 200_000, max_output_tokens: 64_000, pricing: sonnet },
+  // Reaches end-of-life on 30 November 2026 (the SDK warns on every call); kept for existing sessions.
   { id: 'claude-sonnet-4-5', context_window: 200_000, max_output_tokens: 64_000, pricing: sonnet },
   { id: 'claude-haiku-4-5', context_window: 200_000, max_output_tokens: 64_000, pricing: haiku },
   { id: 'claude-opus-4-5', context_window: 200_000, max_output_tokens: 64_000, pricing: opus45 },
@@ -53,7 +56,7 @@ export const BUILTIN_MODELS: readonly ModelSpec[] = [
   { id: 'baton-small-8k', context_window: 8_000, max_output_tokens: 1_024, pricing: haiku },
 ];
 
-export const DEFAULT_MODEL_ID = 'claude-sonnet-4-5';
+export const DEFAULT_MODEL_ID = 'claude-sonnet-4-6';
 
 /** Thrown when a model id is not in the registry. */
 export class UnknownModelError extends Error {
@@ -87,10 +90,13 @@ export interface ModelRegistry {
  */
 export function validateModelSpec(value: unknown): ModelSpec {
   const where = (field: string) => `model definition ${JSON.stringify(value)?.slice(0, 80)}: ${field}`;
-  if (typeof value !== 'object' || value === null) throw new InvalidModelSpecError('a model definition must be an object');
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidModelSpecError('a model definition must be an object');
   const v = value as Record<string, unknown>;
   if (typeof v.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(v.id)) {
-    throw new InvalidModelSpecError(where("'id' must be a model name of letters, digits, '.', '_', ':' or '-'"));
+    throw new InvalidModelSpecError(
+      where("'id' must be a model name of letters, digits, '.', '_', ':' or '-'"),
+    );
   }
   for (const field of ['context_window', 'max_output_tokens'] as const) {
     const n = v[field];
@@ -102,12 +108,20 @@ export function validateModelSpec(value: unknown): ModelSpec {
     throw new InvalidModelSpecError(where("'max_output_tokens' must be smaller than 'context_window'"));
   }
   const p = v.pricing as Record<string, unknown> | undefined;
-  if (typeof p !== 'object' || p === null) throw new InvalidModelSpecError(where("'pricing' must be an object"));
+  if (typeof p !== 'object' || p === null)
+    throw new InvalidModelSpecError(where("'pricing' must be an object"));
   const pricing = {} as Record<keyof ModelPricing, number>;
-  for (const field of ['input_per_mtok', 'output_per_mtok', 'cache_write_per_mtok', 'cache_read_per_mtok'] as const) {
+  for (const field of [
+    'input_per_mtok',
+    'output_per_mtok',
+    'cache_write_per_mtok',
+    'cache_read_per_mtok',
+  ] as const) {
     const n = p[field];
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-      throw new InvalidModelSpecError(where(`'pricing.${field}' must be a number of USD per million tokens, 0 or more`));
+      throw new InvalidModelSpecError(
+        where(`'pricing.${field}' must be a number of USD per million tokens, 0 or more`),
+      );
     }
     pricing[field] = n;
   }
@@ -132,7 +146,11 @@ export function createModelRegistry(extra: readonly unknown[] = []): ModelRegist
     models,
     get(id) {
       const found = byId.get(id);
-      if (!found) throw new UnknownModelError(id, models.map((m) => m.id));
+      if (!found)
+        throw new UnknownModelError(
+          id,
+          models.map((m) => m.id),
+        );
       return found;
     },
   };

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Installs what `npm run demo`, `npm test` and `npm run bench` need and is missing: node modules
+// (when node_modules is absent or older than package-lock.json) and the Temporal CLI (built once
+// per machine into a cache outside the repo; the TypeScript side does the build with progress).
+// Plain JavaScript on purpose: it must run before any dependency is installed.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const lock = path.join(root, 'package-lock.json');
+const marker = path.join(root, 'node_modules', '.package-lock.json');
+
+function stale() {
+  if (!fs.existsSync(marker)) return true;
+  return fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs;
+}
+
+if (stale()) {
+  console.log('[baton] Installing node modules (npm ci)…');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('[baton] npm ci failed; see the output above. Check that the npm registry is reachable.');
+    process.exit(result.status ?? 1);
+  }
+}
+
+const result = spawnSync(
+  process.execPath,
+  [require.resolve('tsx/cli', { paths: [root] }), path.join(root, 'scripts', 'ensure-temporal-cli.ts')],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,25 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { ConversationStore } from '../store';
+
+/** A request whose input tokens are to be counted, in Messages API shape. */
+export interface CountableRequest {
+  model: string;
+  system?: string;
+  messages: Anthropic.MessageParam[];
+  tools?: Anthropic.Tool[];
+}
+
+/**
+ * Counts a request's input tokens: `messages.countTokens` against the real API, the local
+ * tokenizer offline (the offline model computes its usage with the same tokenizer).
+ */
+export type TokenCounter = (request: CountableRequest) => Promise<number>;
+
+/** Everything activities need, built once by the worker and injected (tests pass their own). */
+export interface ActivityDeps {
+  store: ConversationStore;
+  anthropic: Anthropic;
+  countTokens: TokenCounter;
+  /** How often a long model call heartbeats, in ms (default 5 s). */
+  heartbeatIntervalMs?: number;
+}

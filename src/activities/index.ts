@@ -1,0 +1,21 @@
+import type { ActivityDeps } from './activity-deps';
+import { createModelTurn } from './model-turn';
+import { createPrepareSession } from './prepare-session';
+
+/**
+ * Builds baton's activities around their dependencies. The worker calls this once; tests call it
+ * with their own store, client or offline model.
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    prepareSession: createPrepareSession(deps),
+    runModelTurn: createModelTurn(deps),
+  };
+}
+
+/** The activities as workflows see them (`proxyActivities<BatonActivities>`). */
+export type BatonActivities = ReturnType<typeof createActivities>;
+
+export type { ActivityDeps, CountableRequest, TokenCounter } from './activity-deps';
+export type { ModelTurnInput, ModelTurnResult } from './model-turn';
+export type { PrepareSessionInput, PrepareSessionResult } from './prepare-session';

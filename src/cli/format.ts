@@ -1,0 +1,68 @@
+import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
+import type { TokenBudget } from '../domain/budget';
+import type { SendResult, SessionStatus } from '../domain/session-contract';
+
+const n = (x: number) => x.toLocaleString('en-US');
+const usd = (x: number) => `$${x.toFixed(4)}`;
+
+/** `12,345 / 200,000 tokens (6.2%), 187,655 available` */
+export function formatBudget(b: TokenBudget): string {
+  return `${n(b.used)} / ${n(b.total)} tokens (${b.position_percent}%), ${n(b.available)} available`;
+}
+
+export function formatStart(r: StartSessionResult): string {
+  return [
+    `Session ${r.session_id} started (${r.model}).`,
+    `  context  ${formatBudget(r.token_budget)}`,
+    `  ui       ${r.ui_url}`,
+    `Send a message: baton session send ${r.session_id} "…"`,
+  ].join('\n');
+}
+
+export function formatSend(r: SendResult): string {
+  const u = r.usage;
+  return [
+    r.reply,
+    '',
+    `── turn ${r.turn} · ${n(u.input_tokens)} in / ${n(u.output_tokens)} out · ${usd(r.cost_usd)}` +
+      ` · context ${formatBudget(r.token_budget)}`,
+  ].join('\n');
+}
+
+export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
+  const c = s.cumulative;
+  const lines = [
+    `Session ${s.session_id} · ${s.status} · ${s.model}`,
+    `  context     ${n(s.tokens_used)} / ${n(s.context_window)} tokens (${s.position_percent}%), ${n(s.tokens_available)} available`,
+    `  cumulative  ${n(c.input_tokens)} in / ${n(c.output_tokens)} out / ${n(c.cache_read_input_tokens)} cache read / ` +
+      `${n(c.cache_creation_input_tokens)} cache write · ${usd(c.cost_usd)}`,
+    `  turns       ${s.turns} · last activity ${s.last_activity}`,
+    `  run         ${s.run_id}${s.previous_runs.length ? ` (after ${s.previous_runs.length} earlier run(s))` : ''}`,
+  ];
+  if (s.lineage)
+    lines.push(`  forked from ${s.lineage.parent_session_id} at ${s.lineage.fork_head.slice(0, 12)}`);
+  if ('ui_url' in s) lines.push(`  ui          ${s.ui_url}`);
+  return lines.join('\n');
+}
+
+export function formatList(rows: SessionListEntry[]): string {
+  if (rows.length === 0) return 'No sessions yet. Start one with `baton session start "<task>"`.';
+  const header = ['SESSION', 'STATE', 'MODEL', 'CONTEXT', 'TOKENS', 'STARTED'];
+  const body = rows.map((r) => [
+    r.session_id,
+    r.execution_status.toLowerCase(),
+    r.model ?? '-',
+    r.context_percent === undefined ? '-' : `${r.context_percent}%`,
+    r.tokens_used === undefined ? '-' : n(r.tokens_used),
+    r.start_time.replace('T', ' ').slice(0, 19),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  return [header, ...body]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from 'commander';
+import { CONTEXT_CLASSES, type ContextClass } from '../domain/conversation';
+
+/** A commander parser for a whole number within bounds; the error names the expected range. */
+export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got '${value}'.`);
+    }
+    return parsed;
+  };
+}
+
+/** A commander parser for a percentage strictly between 0 and 100. */
+export function percentage(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0 || parsed >= 100) {
+    throw new InvalidArgumentError(`expected a percentage between 0 and 100, got '${value}'.`);
+  }
+  return parsed;
+}
+
+export function contextClass(value: string): ContextClass {
+  if (!(CONTEXT_CLASSES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${CONTEXT_CLASSES.join(', ')}, got '${value}'.`);
+  }
+  return value as ContextClass;
+}

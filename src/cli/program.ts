@@ -1,0 +1,170 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BatonClient } from '../client/baton-client';
+import type { ContextClass } from '../domain/conversation';
+import { startDevEnvironment } from '../dev/dev-environment';
+import type { CliIO } from './cli-io';
+import { formatList, formatSend, formatStart, formatStatus } from './format';
+import { contextClass, percentage, wholeNumber } from './option-parsers';
+
+interface GlobalOptions {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+}
+
+/** Builds the `baton` command tree. Actions write through `io` and never exit the process. */
+export function buildProgram(io: CliIO, signal: AbortSignal): Command {
+  const program = new Command('baton')
+    .description('Durable LLM agent sessions on Temporal')
+    .option(
+      '--address <host:port>',
+      'Temporal frontend address (default: TEMPORAL_ADDRESS or 127.0.0.1:7233)',
+    )
+    .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE or default)')
+    .option('--task-queue <name>', 'task queue of the baton worker (default: BATON_TASK_QUEUE or baton)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const print = (json: boolean | undefined, value: unknown, human: string) =>
+    io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
+
+  const withClient = async <T>(fn: (baton: BatonClient) => Promise<T>): Promise<T> => {
+    const g = program.opts<GlobalOptions>();
+    const baton = await BatonClient.connect({
+      env: io.env,
+      ...(g.address ? { address: g.address } : {}),
+      ...(g.namespace ? { namespace: g.namespace } : {}),
+      ...(g.taskQueue ? { taskQueue: g.taskQueue } : {}),
+    });
+    try {
+      return await fn(baton);
+    } finally {
+      await baton.close();
+    }
+  };
+
+  program
+    .command('dev')
+    .description('start (or reuse) the Temporal dev server and a worker, in the foreground')
+    .option('--no-worker', 'only the server, no worker')
+    .action(async (opts: { worker: boolean }) => {
+      const dev = await startDevEnvironment({
+        env: io.env,
+        worker: opts.worker,
+        log: (line) => io.stderr(`${line}\n`),
+      });
+      io.stdout(`Temporal UI: ${dev.uiUrl}\nTemporal address: ${dev.address}\nPress Ctrl-C to stop.\n`);
+      const running = dev.runtime?.worker.run();
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await dev.shutdown();
+      await running;
+    });
+
+  const session = program.command('session').description('create, message and inspect sessions');
+
+  session
+    .command('start')
+    .description('start a session')
+    .argument('[task]', 'what the session is for (stored as its first, critical message)')
+    .option('--model <id>', 'model id from the registry (default claude-sonnet-4-6)')
+    .option('--id <id>', 'session id (default sess_ + random hex)')
+    .option('--system <prompt>', 'system prompt')
+    .option('--summarize-at <percent>', 'context fill that triggers summarization (default 75)', percentage)
+    .option('--rollover-at <percent>', 'context fill that triggers a rollover (default 85)', percentage)
+    .option('--max-output <tokens>', 'max_tokens of each model call (default 4096)', wholeNumber(1))
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        task: string | undefined,
+        o: {
+          model?: string;
+          id?: string;
+          system?: string;
+          summarizeAt?: number;
+          rolloverAt?: number;
+          maxOutput?: number;
+          json?: boolean;
+        },
+      ) => {
+        const result = await withClient((b) =>
+          b.sessions.start({
+            ...(task !== undefined ? { task } : {}),
+            ...(o.model ? { model: o.model } : {}),
+            ...(o.id ? { id: o.id } : {}),
+            ...(o.system ? { system: o.system } : {}),
+            settings: {
+              ...(o.summarizeAt !== undefined ? { summarize_at_percent: o.summarizeAt } : {}),
+              ...(o.rolloverAt !== undefined ? { rollover_at_percent: o.rolloverAt } : {}),
+              ...(o.maxOutput !== undefined ? { max_output_tokens: o.maxOutput } : {}),
+            },
+          }),
+        );
+        print(o.json, result, formatStart(result));
+      },
+    );
+
+  session
+    .command('send')
+    .description("send a message and print the model's reply")
+    .argument('<id>', 'session id')
+    .argument('<message>', 'the message')
+    .option('--pin', 'keep this message verbatim through every compaction')
+    .addOption(
+      new Option('--class <class>', 'context class: critical, supporting or temporary').argParser(
+        contextClass,
+      ),
+    )
+    .option('--json', 'machine-readable output')
+    .action(
+      async (id: string, message: string, o: { pin?: boolean; class?: ContextClass; json?: boolean }) => {
+        const result = await withClient((b) =>
+          b.sessions.send(id, message, {
+            ...(o.pin ? { pin: true } : {}),
+            ...(o.class ? { class: o.class } : {}),
+          }),
+        );
+        print(o.json, result, formatSend(result));
+      },
+    );
+
+  session
+    .command('status')
+    .description("a session's status and budget")
+    .argument('<id>', 'session id')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const status = await withClient((b) => b.sessions.status(id));
+      print(o.json, status, formatStatus(status));
+    });
+
+  session
+    .command('list')
+    .description('sessions, newest first')
+    .option('--limit <n>', 'at most this many (default 50)', wholeNumber(1, 1000))
+    .option('--json', 'machine-readable output')
+    .action(async (o: { limit?: number; json?: boolean }) => {
+      const rows = await withClient((b) => b.sessions.list(o.limit ? { limit: o.limit } : {}));
+      print(o.json, rows, formatList(rows));
+    });
+
+  session
+    .command('close')
+    .description('close a session (its run completes; resume it later)')
+    .argument('<id>', 'session id')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const status = await withClient((b) => b.sessions.close(id));
+      print(o.json, status, `Closed.\n${formatStatus(status)}`);
+    });
+
+  return program;
+}
+
+/** Commander's own errors (bad flags, missing arguments) have already been printed. */
+export function isCommanderExit(err: unknown): err is CommanderError {
+  return err instanceof CommanderError;
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run demo`: the embedded defaults end to end. Starts (or reuses) the Temporal dev server with
+ * its history under `.baton/`, the offline model (or the real API with ANTHROPIC_API_KEY) and a
+ * worker; creates a session, sends three messages, prints the status and the Temporal UI link.
+ * `npm run demo -- --keep` leaves everything running so the UI can be explored.
+ */
+import { BatonClient } from './client/baton-client';
+import { formatSend, formatStatus } from './cli/format';
+import { startDevEnvironment } from './dev/dev-environment';
+
+const MESSAGES = [
+  'We need a token-bucket rate limiter for a public HTTP API. What are the key design decisions?',
+  'Decision: buckets live in Redis, keyed per API key. What failure modes should we test?',
+  'Write the one-paragraph summary for the design doc.',
+];
+
+async function main(): Promise<void> {
+  const keep = process.argv.includes('--keep');
+  const log = (line: string) => console.log(`[demo] ${line}`);
+  const dev = await startDevEnvironment({ log });
+  const running = dev.runtime?.worker.run();
+  const baton = await BatonClient.connect({ env: dev.env });
+  try {
+    const started = await baton.sessions.start({
+      task: 'Design the rate limiter for our public API and write its design summary.',
+      system: 'You are a senior backend engineer. Be concise.',
+    });
+    log(
+      `Session ${started.session_id} started on ${started.model}; context ${started.token_budget.used} tokens.`,
+    );
+    for (const [i, message] of MESSAGES.entries()) {
+      console.log(`\n> ${message}`);
+      const result = await baton.sessions.send(started.session_id, message);
+      console.log(formatSend(result));
+      if (i === MESSAGES.length - 1) console.log('');
+    }
+    console.log(formatStatus(await baton.sessions.status(started.session_id)));
+    console.log(`\nOpen it in the Temporal UI: ${started.ui_url}`);
+    if (dev.runtime?.mode === 'offline') {
+      log(
+        'Replies came from the offline model, a local stand-in for the Anthropic API. Set ANTHROPIC_API_KEY for real ones.',
+      );
+    }
+    if (keep) {
+      log(
+        `Server and worker keep running (--keep). Temporal UI: ${dev.uiUrl}. Press Ctrl-C to stop the worker.`,
+      );
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    }
+  } finally {
+    await baton.close();
+    await dev.shutdown({ keepServer: keep });
+    await running;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

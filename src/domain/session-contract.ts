@@ -1,0 +1,114 @@
+/**
+ * The contract between the baton client and the worker for sessions: workflow input and
+ * result, update and query definitions, and the shapes they carry. Workflow-safe; both sides
+ * import it so that every client call is type-checked.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CumulativeUsage, TokenBudget } from './budget';
+import type { ContextClass } from './conversation';
+import type { ModelSpec } from './models';
+import type { SessionSettings } from './session-settings';
+import type { Usage } from './usage';
+
+/** The task queue baton workers poll unless `BATON_TASK_QUEUE` says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'baton';
+
+/** Workflow type name of a session (the exported function's name). */
+export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
+
+/** Where a session came from, when it did not start empty. */
+export interface SessionLineage {
+  parent_session_id: string;
+  /** The parent's head the fork started at. */
+  fork_head: string;
+  checkpoint_id?: string;
+}
+
+/** State that survives a rollover (continue-as-new): everything but the run's own history. */
+export interface CarriedState {
+  turns: number;
+  cumulative: CumulativeUsage;
+  context_tokens: number;
+  /** ISO time the session was first created. */
+  created_at: string;
+  /** Run ids of earlier runs of this session, oldest first. */
+  previous_runs: string[];
+}
+
+/** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
+export interface SessionInput {
+  session_id: string;
+  /** The model, resolved from the registry by the client so the worker needs no configuration. */
+  model: ModelSpec;
+  system?: string;
+  /** The session's task; stored as its first, critical message. */
+  task?: string;
+  /** Start from this conversation head instead of an empty conversation. */
+  head?: string;
+  lineage?: SessionLineage;
+  settings: SessionSettings;
+  /** Present only when this run continues an earlier one. */
+  carried?: CarriedState;
+}
+
+export type SessionRunStatus = 'starting' | 'available' | 'busy' | 'closed';
+
+/** What `status` answers: what a caller needs to know before sending or resuming. */
+export interface SessionStatus {
+  session_id: string;
+  status: SessionRunStatus;
+  model: string;
+  context_window: number;
+  tokens_used: number;
+  tokens_available: number;
+  position_percent: number;
+  cumulative: CumulativeUsage;
+  /** ISO time of the last turn (or of the start). */
+  last_activity: string;
+  created_at: string;
+  turns: number;
+  run_id: string;
+  /** Current conversation head (null before the first message). */
+  head: string | null;
+  previous_runs: string[];
+  lineage?: SessionLineage;
+  settings: SessionSettings;
+}
+
+/** A user message for {@link sendUpdate}. */
+export interface SendRequest {
+  message: string;
+  /** Explicit context class; otherwise the heuristic decides. */
+  class?: ContextClass;
+  /** Pin the message: kept verbatim through every compaction. */
+  pin?: boolean;
+}
+
+export interface SendResult {
+  turn: number;
+  reply: string;
+  stop_reason: string | null;
+  /** Usage of this call as the API reported it. */
+  usage: Usage;
+  /** Cost of this call in USD. */
+  cost_usd: number;
+  /** Context budget after the call. */
+  token_budget: TokenBudget;
+  head: string;
+}
+
+/** Sends a user message and returns the model's reply. Rejected when empty, too large or closed. */
+export const sendUpdate = defineUpdate<SendResult, [SendRequest]>('send');
+/** Waits until the session has stored its task and measured its context, then returns status. */
+export const readyUpdate = defineUpdate<SessionStatus, []>('ready');
+/** Closes the session; the run completes with its final status. */
+export const closeUpdate = defineUpdate<SessionStatus, []>('close');
+export const statusQuery = defineQuery<SessionStatus>('status');
+
+/** Failure types a session's updates throw, for callers and retry policies to match on. */
+export const SessionFailureType = {
+  ModelCallFailed: 'ModelCallFailed',
+  ContextOverflow: 'ContextOverflow',
+  InvalidRequest: 'InvalidRequest',
+  SessionClosed: 'SessionClosed',
+} as const;

@@ -1,0 +1,63 @@
+/** Per-session settings, validated when a session starts. */
+
+export interface SessionSettings {
+  /** Context fill (percent) at which the next turn first runs progressive summarization. */
+  summarize_at_percent: number;
+  /** Context fill (percent) at which the session checkpoints and rolls over (continue-as-new). */
+  rollover_at_percent: number;
+  /** How many of the most recent turns compaction keeps verbatim. */
+  keep_recent_turns: number;
+  /** `max_tokens` of each model call; capped by the model's own output limit. */
+  max_output_tokens: number;
+}
+
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
+  summarize_at_percent: 75,
+  rollover_at_percent: 85,
+  keep_recent_turns: 4,
+  max_output_tokens: 4_096,
+});
+
+/** Thrown by {@link resolveSessionSettings}; the message names the setting and the rule. */
+export class InvalidSessionSettingsError extends Error {
+  override readonly name = 'InvalidSessionSettingsError';
+}
+
+/**
+ * Fills in defaults and checks the rules: 0 < summarize < rollover < 100, whole numbers where
+ * counts are meant.
+ * @throws InvalidSessionSettingsError naming the setting that is wrong.
+ */
+export function resolveSessionSettings(partial: Partial<SessionSettings> = {}): SessionSettings {
+  const s: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...stripUndefined(partial) };
+  const percent = (name: keyof SessionSettings) => {
+    const v = s[name];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v >= 100) {
+      throw new InvalidSessionSettingsError(
+        `${name} must be a number between 0 and 100 (exclusive), got ${String(v)}`,
+      );
+    }
+  };
+  percent('summarize_at_percent');
+  percent('rollover_at_percent');
+  if (s.summarize_at_percent >= s.rollover_at_percent) {
+    throw new InvalidSessionSettingsError(
+      `summarize_at_percent (${s.summarize_at_percent}) must be below rollover_at_percent (${s.rollover_at_percent})`,
+    );
+  }
+  if (!Number.isInteger(s.keep_recent_turns) || s.keep_recent_turns < 0) {
+    throw new InvalidSessionSettingsError(
+      `keep_recent_turns must be a whole number, 0 or more, got ${s.keep_recent_turns}`,
+    );
+  }
+  if (!Number.isInteger(s.max_output_tokens) || s.max_output_tokens < 1) {
+    throw new InvalidSessionSettingsError(
+      `max_output_tokens must be a whole number, 1 or more, got ${s.max_output_tokens}`,
+    );
+  }
+  return s;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Directives: instructions that tests write into the last user message to steer the offline model.
+ *
+ * - `[[reply_tokens=N]]`: make the reply about N tokens long (deterministic filler words), to fill
+ *   a context window in a few turns.
+ * - `[[use_tool=NAME {json}]]`: if the request offers a tool called NAME, call it with the JSON
+ *   object as input (the object may be omitted: `{}`).
+ *
+ * To add a behaviour, add a field here and read it in `reply-for.ts`.
+ */
+
+/** A `use_tool` directive, or the reason it could not be read. */
+export type ToolDirective =
+  { name: string; input: Record<string, unknown> } | { name: string; problem: string };
+
+/** The directives found in a piece of text. */
+export interface Directives {
+  replyTokens?: number;
+  useTool?: ToolDirective;
+}
+
+/** Enough for any context window today; a bigger number is a typo, not a test. */
+export const MAX_REPLY_TOKENS = 2_000_000;
+
+const REPLY_TOKENS = /\[\[reply_tokens=(\d+)\]\]/;
+// The JSON is matched lazily up to the first `}]]`, so nested arrays and objects inside it still work.
+const USE_TOOL = /\[\[use_tool=([A-Za-z0-9_-]+)(?:\s+(\{.*?\}))?\s*\]\]/s;
+const ANY_DIRECTIVE = /\[\[(?:reply_tokens|use_tool)=.*?\]\]/gs;
+
+function parseToolInput(name: string, json: string | undefined): ToolDirective {
+  if (json === undefined) return { name, input: {} };
+  try {
+    const input: unknown = JSON.parse(json);
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      return { name, input: input as Record<string, unknown> };
+    }
+    return { name, problem: 'its input is not a JSON object' };
+  } catch (e) {
+    return { name, problem: `its input is not valid JSON (${(e as Error).message})` };
+  }
+}
+
+/**
+ * Finds the directives in a message's text. The first occurrence of each wins.
+ * @example parseDirectives('go [[reply_tokens=500]]') // { replyTokens: 500 }
+ */
+export function parseDirectives(text: string): Directives {
+  const directives: Directives = {};
+  const tokens = REPLY_TOKENS.exec(text)?.[1];
+  if (tokens !== undefined) directives.replyTokens = Math.min(Number(tokens), MAX_REPLY_TOKENS);
+  const tool = USE_TOOL.exec(text);
+  if (tool?.[1] !== undefined) directives.useTool = parseToolInput(tool[1], tool[2]);
+  return directives;
+}
+
+/** The text with its directives removed, so that replies quote what the user actually said. */
+export function withoutDirectives(text: string): string {
+  return text.replace(ANY_DIRECTIVE, ' ');
+}

@@ -1,0 +1,80 @@
+/**
+ * The `/_offline/*` endpoints: the in-process test controls (faults, request log) over HTTP, for
+ * a model running in another process.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HandlerContext } from './handler-context';
+import { readBody, sendJson } from './http-json';
+import { isInvalidFaultError } from './invalid-fault-error';
+
+function sendControlError(res: ServerResponse, status: number, type: string, message: string): void {
+  sendJson(res, status, { type: 'error', error: { type, message } });
+}
+
+async function addFaults(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+  const raw = await readBody(req);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw ?? '');
+  } catch {
+    return sendControlError(
+      res,
+      400,
+      'invalid_request_error',
+      'Send a JSON body like {"faults":[{"kind":"http","status":529}]}.',
+    );
+  }
+  const faults = (body as { faults?: unknown } | null)?.faults;
+  if (!Array.isArray(faults)) {
+    return sendControlError(
+      res,
+      400,
+      'invalid_request_error',
+      'The body needs a "faults" list, like {"faults":[{"kind":"hang"}]}.',
+    );
+  }
+  try {
+    ctx.faults.add(faults);
+  } catch (e) {
+    if (isInvalidFaultError(e)) return sendControlError(res, 400, 'invalid_request_error', e.message);
+    throw e;
+  }
+  sendJson(res, 200, { ok: true, pending: ctx.faults.pending.length });
+}
+
+/** Handles one request under `/_offline/`. */
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  ctx: HandlerContext,
+): Promise<void> {
+  const route = `${req.method ?? 'GET'} ${path}`;
+  switch (route) {
+    case 'GET /_offline/health':
+      return sendJson(res, 200, {
+        ok: true,
+        pending_faults: ctx.faults.pending.length,
+        requests: ctx.log.entries.length,
+      });
+    case 'GET /_offline/faults':
+      return sendJson(res, 200, { faults: ctx.faults.pending });
+    case 'POST /_offline/faults':
+      return addFaults(req, res, ctx);
+    case 'DELETE /_offline/faults':
+      ctx.faults.clear();
+      return sendJson(res, 200, { ok: true });
+    case 'GET /_offline/requests':
+      return sendJson(res, 200, { requests: ctx.log.entries });
+    case 'DELETE /_offline/requests':
+      ctx.log.clear();
+      return sendJson(res, 200, { ok: true });
+    default:
+      return sendControlError(
+        res,
+        404,
+        'not_found_error',
+        `No control endpoint ${route}. Known: GET /_offline/health, GET|POST|DELETE /_offline/faults, GET|DELETE /_offline/requests.`,
+      );
+  }
+}

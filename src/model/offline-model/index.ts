@@ -1,0 +1,22 @@
+/**
+ * The offline model: a local stand-in for the Anthropic Messages API with deterministic replies,
+ * real token counts and injectable faults.
+ */
+export { OfflineModel } from './offline-model';
+export type { OfflineModelOptions } from './offline-model';
+export type { OfflineFault, OfflineFaultKind, FaultTargeting } from './offline-fault';
+export { validateFault } from './offline-fault';
+export { InvalidFaultError, isInvalidFaultError } from './invalid-fault-error';
+export type { RequestLogEntry } from './request-log';
+export { replyFor, EXCERPT_CHARS, SHORT_DIGEST_CHARS } from './reply-for';
+export type { OfflineReply, ReplyBlock } from './reply-for';
+export { parseDirectives, MAX_REPLY_TOKENS } from './directives';
+export type { Directives, ToolDirective } from './directives';
+export { parseMessagesRequest } from './messages-request';
+export type { MessagesRequest, RequestMessage, RequestBlock, RequestTool } from './messages-request';
+export { offlineMessage } from './offline-message';
+export type { OfflineMessage } from './offline-message';
+export { limitsFor, DEFAULT_CONTEXT_WINDOW } from './model-limits';
+export type { ModelLimits } from './model-limits';
+export { errorTypeForStatus } from './api-error-body';
+export type { ApiErrorType, ApiErrorBody } from './api-error-body';

@@ -1,0 +1,52 @@
+import type { OfflineFaultKind } from './offline-fault';
+
+/** One request to the offline model's API, as the request log records it. */
+export interface RequestLogEntry {
+  /** `/v1/messages` or `/v1/messages/count_tokens`. */
+  path: string;
+  /** `null` when the body could not be read as a request. */
+  model: string | null;
+  stream: boolean;
+  /** The last user message's text, then its tool results' text (what a fault's `match` sees). */
+  last_user_text: string;
+  message_count: number;
+  /** The HTTP status sent; `null` while no answer has started, 499 if the client left first. */
+  status: number | null;
+  request_id: string;
+  /** The fault injected into this request, if one was. */
+  fault: OfflineFaultKind | null;
+  /** When the request arrived (ISO 8601). */
+  time: string;
+}
+
+/** The offline model's record of requests, oldest first. */
+export class RequestLog {
+  #entries: RequestLogEntry[] = [];
+
+  /** Records a request as it arrives and returns its entry, which the handler fills in as it goes. */
+  begin(path: string, requestId: string): RequestLogEntry {
+    const entry: RequestLogEntry = {
+      path,
+      model: null,
+      stream: false,
+      last_user_text: '',
+      message_count: 0,
+      status: null,
+      request_id: requestId,
+      fault: null,
+      time: new Date().toISOString(),
+    };
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  /** Copies of the entries, so that readers cannot change the log. */
+  get entries(): RequestLogEntry[] {
+    return this.#entries.map((e) => ({ ...e }));
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.#entries = [];
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * The filesystem conversation store: the embedded default, one JSON file per node under a root
+ * directory (conventionally `.baton/store`). Files are written atomically and verified against
+ * their id on every read from disk, so a crash or a stray edit can never feed a wrong message to
+ * a model.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fsPromises from 'node:fs/promises';
+import path from 'node:path';
+import { LRUCache } from 'lru-cache';
+import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
+import type { AppendResult, ConversationStore } from './conversation-store';
+import { InvalidNodeIdError } from './invalid-node-id-error';
+import { decodeNode, encodeChain, encodeNode } from './node-encoding';
+import type { EncodedNode } from './node-encoding';
+import { isNodeId } from './node-id-format';
+import { NodeNotFoundError } from './node-not-found-error';
+import type { NodeNotFoundContext } from './node-not-found-error';
+import { StoreClosedError } from './store-closed-error';
+
+/** The part of a file handle the store uses. */
+export interface StoreFileHandle {
+  writeFile(data: string): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The filesystem operations the store uses; `node:fs/promises` satisfies it. Tests pass a
+ * wrapper to observe or fail individual operations instead of mocking modules.
+ */
+export interface StoreFileSystem {
+  mkdir(dir: string, options: { recursive: true }): Promise<string | undefined>;
+  open(file: string, flags: string): Promise<StoreFileHandle>;
+  readFile(file: string): Promise<Uint8Array>;
+  rename(from: string, to: string): Promise<void>;
+  stat(file: string): Promise<{ isFile(): boolean }>;
+  unlink(file: string): Promise<void>;
+}
+
+/** Options of {@link FileConversationStore}. */
+export interface FileConversationStoreOptions {
+  /** Root directory; nodes live in `<root>/nodes/<2 hex>/<62 hex>.json`. Created on first write. */
+  root: string;
+  /** How many recently read or written nodes to keep in memory (default 10 000). */
+  nodeCacheSize?: number;
+  /**
+   * Budget of the per-head path cache, counted in nodes summed over all cached paths (default
+   * 250 000): memory stays bounded however many heads are read. A single path longer than this
+   * is not cached.
+   */
+  pathCacheNodes?: number;
+  /** Filesystem to use (default `node:fs/promises`). */
+  fs?: StoreFileSystem;
+}
+
+const NODES_DIR = 'nodes';
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** The file could not be there: the id's shard is missing or is not a directory. */
+function isMissingFile(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+/**
+ * A {@link ConversationStore} on the local filesystem.
+ *
+ * - One file per node at `nodes/<first 2 hex of id>/<remaining 62>.json`, holding the node's
+ *   canonical JSON, so `sha256(file) === id`. The two-character shard keeps directories small.
+ * - Writes go to a temp file in the same directory, are fsynced, then renamed over the final
+ *   name (and the directory fsynced): readers and crashes see the whole node or none of it. A
+ *   crash can leave a `.<name>.<pid>.<random>.tmp` file behind; it is never read as a node.
+ * - Reads from disk are verified against the id; nodes and paths are cached in memory, which is
+ *   safe because a node never changes.
+ *
+ * @example
+ * const store = new FileConversationStore({ root: '.baton/store' });
+ * const { head } = await store.append(null, [{ role: 'user', content: [{ type: 'text', text: 'hi' }],
+ *   meta: { kind: 'message', class: 'supporting' } }]);
+ * const conversation = await store.path(head);
+ */
+export class FileConversationStore implements ConversationStore {
+  /** Absolute root directory of this store. */
+  readonly root: string;
+  private readonly fs: StoreFileSystem;
+  private readonly nodes: LRUCache<string, StoredNode>;
+  private readonly paths: LRUCache<string, readonly StoredNode[]>;
+  /** In-flight writes by id, so concurrent puts of one node write it once. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(options: FileConversationStoreOptions) {
+    this.root = path.resolve(options.root);
+    this.fs = options.fs ?? fsPromises;
+    this.nodes = new LRUCache({ max: options.nodeCacheSize ?? 10_000 });
+    this.paths = new LRUCache({
+      maxSize: options.pathCacheNodes ?? 250_000,
+      sizeCalculation: (p) => Math.max(1, p.length),
+    });
+  }
+
+  /**
+   * The file that holds node `id`. Only call with an id that passed {@link isNodeId}: that check
+   * is what keeps caller-supplied text out of filesystem paths.
+   *
+   * @throws InvalidNodeIdError when `id` is not 64 lowercase hex characters.
+   */
+  fileFor(id: string): string {
+    if (!isNodeId(id)) throw new InvalidNodeIdError(id);
+    return path.join(this.root, NODES_DIR, id.slice(0, 2), `${id.slice(2)}.json`);
+  }
+
+  /**
+   * Stores a node; a no-op when it is already stored intact (an existing file whose bytes are
+   * wrong is rewritten, which repairs it).
+   *
+   * @throws InvalidNodeError when `node` is not a valid `MessageNode`.
+   * @throws NodeNotFoundError when its parent is not stored.
+   */
+  async put(node: MessageNode): Promise<string> {
+    this.assertOpen();
+    const encoded = encodeNode(node);
+    if (this.nodes.has(encoded.id)) return encoded.id;
+    if (encoded.node.parent !== null) await this.requireNode(encoded.node.parent, { parentOf: encoded.id });
+    await this.write(encoded);
+    return encoded.id;
+  }
+
+  /**
+   * Reads one node, verifying that the file's bytes hash to `id`.
+   *
+   * @throws InvalidNodeIdError, NodeNotFoundError, CorruptNodeError.
+   */
+  async get(id: string): Promise<StoredNode> {
+    this.assertOpen();
+    return this.load(this.checkedId(id), {});
+  }
+
+  /**
+   * True when the node's file exists (contents are verified by `get`).
+   *
+   * @throws InvalidNodeIdError for a malformed id.
+   */
+  async has(id: string): Promise<boolean> {
+    this.assertOpen();
+    const file = this.fileFor(id);
+    if (this.nodes.has(id)) return true;
+    try {
+      return (await this.fs.stat(file)).isFile();
+    } catch (error) {
+      if (isMissingFile(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Appends `messages` after `head`. Validates the whole batch first, then writes the nodes
+   * root-first, one after another: after a crash every stored node still has its parent.
+   *
+   * @throws InvalidNodeIdError, InvalidNodeError (nothing written), NodeNotFoundError for an
+   *   unknown head, RangeError for no messages and no head.
+   */
+  async append(head: string | null, messages: readonly NewMessage[]): Promise<AppendResult> {
+    this.assertOpen();
+    if (head !== null) this.checkedId(head);
+    const chain = encodeChain(head, messages);
+    if (head !== null) await this.requireNode(head, {});
+    const last = chain.at(-1);
+    if (last === undefined) {
+      if (head === null)
+        throw new RangeError('append(null, []) has no head to return: pass at least one message');
+      return { head, nodes: [] };
+    }
+    for (const encoded of chain) await this.write(encoded);
+    const nodes = chain.map((e) => e.node);
+    // The new head's path is the old one plus the new nodes: cache it now, so the next turn's
+    // path() reads nothing from disk.
+    const base = head === null ? [] : this.paths.get(head);
+    if (base !== undefined) this.paths.set(last.id, Object.freeze([...base, ...nodes]));
+    return { head: last.id, nodes };
+  }
+
+  /**
+   * The conversation from the root to `head`, root first (a frozen array, cached per head).
+   * Walking stops at the first ancestor whose path is cached, so extending a conversation that
+   * was read before costs one read per new node, not one per node of the whole conversation.
+   *
+   * @throws InvalidNodeIdError; NodeNotFoundError naming the missing id and `head`; CorruptNodeError.
+   */
+  async path(head: string): Promise<readonly StoredNode[]> {
+    this.assertOpen();
+    this.checkedId(head);
+    const cached = this.paths.get(head);
+    if (cached !== undefined) return cached;
+
+    const newestFirst: StoredNode[] = [];
+    let prefix: readonly StoredNode[] = [];
+    // Terminates: every node read from disk is verified against its id and an id covers the
+    // parent's id, so a cycle would need a SHA-256 fixed point.
+    let id = head;
+    for (;;) {
+      const node = await this.load(id, { head });
+      newestFirst.push(node);
+      if (node.parent === null) break;
+      const ancestorPath = this.paths.get(node.parent);
+      if (ancestorPath !== undefined) {
+        prefix = ancestorPath;
+        break;
+      }
+      id = node.parent;
+    }
+    const result = Object.freeze([...prefix, ...newestFirst.reverse()]);
+    this.paths.set(head, result);
+    return result;
+  }
+
+  /**
+   * Nodes reachable from `head`, for export; for now the same as {@link FileConversationStore.path}.
+   *
+   * @throws as `path`.
+   */
+  reachable(head: string): Promise<readonly StoredNode[]> {
+    return this.path(head);
+  }
+
+  /** Drops the caches; later calls throw StoreClosedError. Idempotent. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.nodes.clear();
+    this.paths.clear();
+    return Promise.resolve();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError('filesystem');
+  }
+
+  private checkedId(id: string): string {
+    if (!isNodeId(id)) throw new InvalidNodeIdError(id);
+    return id;
+  }
+
+  private async requireNode(id: string, context: NodeNotFoundContext): Promise<void> {
+    if (!(await this.has(id))) throw new NodeNotFoundError(id, context);
+  }
+
+  /** Reads and verifies a node from the cache or disk. `context` names what was being read. */
+  private async load(id: string, context: NodeNotFoundContext): Promise<StoredNode> {
+    const cached = this.nodes.get(id);
+    if (cached !== undefined) return cached;
+    const file = this.fileFor(id);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(file);
+    } catch (error) {
+      if (isMissingFile(error)) throw new NodeNotFoundError(id, context);
+      throw error;
+    }
+    const node = decodeNode(id, bytes, file);
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private async write(encoded: EncodedNode): Promise<void> {
+    if (this.nodes.has(encoded.id)) return;
+    let pending = this.writes.get(encoded.id);
+    if (pending === undefined) {
+      pending = this.writeFile(encoded).finally(() => this.writes.delete(encoded.id));
+      this.writes.set(encoded.id, pending);
+    }
+    await pending;
+    this.nodes.set(encoded.id, encoded.node);
+  }
+
+  private async writeFile({ id, json }: EncodedNode): Promise<void> {
+    const file = this.fileFor(id);
+    const bytes = Buffer.from(json, 'utf8');
+    try {
+      // Usually absent; when present and intact this is the idempotent no-op.
+      if (sameBytes(await this.fs.readFile(file), bytes)) return;
+    } catch (error) {
+      if (!isMissingFile(error)) throw error;
+    }
+    await this.writeAtomically(file, json);
+  }
+
+  /**
+   * Temp file in the target's directory (so the rename cannot cross filesystems), fsync, rename,
+   * fsync the directory: the node's name appears only once its full content is durable.
+   */
+  private async writeAtomically(file: string, data: string): Promise<void> {
+    const dir = path.dirname(file);
+    const created = await this.fs.mkdir(dir, { recursive: true });
+    const temp = path.join(
+      dir,
+      `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
+    try {
+      const handle = await this.fs.open(temp, 'wx');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.fs.rename(temp, file);
+    } catch (error) {
+      await this.fs.unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    await this.syncDirectory(dir);
+    // A freshly created shard directory must itself be durable in `nodes/`.
+    if (created !== undefined) await this.syncDirectory(path.dirname(dir));
+  }
+
+  private async syncDirectory(dir: string): Promise<void> {
+    let handle: StoreFileHandle;
+    try {
+      handle = await this.fs.open(dir, 'r');
+    } catch (error) {
+      // Some platforms (Windows) cannot open a directory; the rename is still atomic there.
+      if (['EISDIR', 'EPERM', 'EACCES', 'EINVAL'].includes(errorCode(error) ?? '')) return;
+      throw error;
+    }
+    try {
+      await handle.sync();
+    } catch (error) {
+      if (!['EINVAL', 'EPERM', 'EBADF'].includes(errorCode(error) ?? '')) throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+}

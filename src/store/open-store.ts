@@ -1,0 +1,75 @@
+/**
+ * Chooses a conversation store backend from a URL, so the worker and the CLI configure the store
+ * with one setting.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConversationStore } from './conversation-store';
+import { FileConversationStore } from './file-store';
+import { StoreUrlError } from './store-url-error';
+
+/** Options of {@link openConversationStore}. */
+export interface OpenConversationStoreOptions {
+  /**
+   * Where the store lives. Absent, empty or a bare `file:` → the filesystem store at `baseDir`;
+   * `file:/abs/path` or `file:///abs/path` → the filesystem store at that path;
+   * `postgres://…` → the PostgreSQL store (not in this build yet).
+   */
+  url?: string | undefined;
+  /** Root of the filesystem store when `url` names no path; conventionally `.baton/store`. */
+  baseDir: string;
+}
+
+const ACCEPTED = 'file: (e.g. file:/abs/path, or no URL for the default directory) or postgres://';
+
+/**
+ * Opens the conversation store named by `url` (see {@link OpenConversationStoreOptions.url}).
+ *
+ * @throws StoreUrlError for a relative or host-qualified `file:` URL, for `postgres://` (not
+ *   available in this build yet) and for any other scheme. Messages never repeat the URL beyond
+ *   its scheme, since database URLs carry passwords.
+ * @example
+ * const store = await openConversationStore({ url: process.env.BATON_STORE_URL, baseDir: '.baton/store' });
+ */
+export function openConversationStore(options: OpenConversationStoreOptions): Promise<ConversationStore> {
+  // Async although the filesystem store needs no I/O to open: the PostgreSQL store will connect.
+  try {
+    return Promise.resolve(new FileConversationStore({ root: fileStoreRoot(options) }));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function fileStoreRoot({ url, baseDir }: OpenConversationStoreOptions): string {
+  const trimmed = url?.trim() ?? '';
+  if (trimmed === '') return path.resolve(baseDir);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme === 'file') {
+    const rest = trimmed.slice('file:'.length);
+    if (rest === '' || rest === '//') return path.resolve(baseDir);
+    // WHATWG URL parsing would quietly turn `file:relative/dir` into `/relative/dir`.
+    if (!rest.startsWith('/')) {
+      throw new StoreUrlError(
+        'A file: store URL needs an absolute path: write file:/abs/path or file:///abs/path, or leave the URL unset to use the default directory.',
+      );
+    }
+    try {
+      return fileURLToPath(trimmed);
+    } catch (error) {
+      throw new StoreUrlError(
+        `Cannot use this file: store URL (${error instanceof Error ? error.message : String(error)}). ` +
+          'Write file:/abs/path or file:///abs/path.',
+      );
+    }
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    throw new StoreUrlError(
+      'PostgreSQL store is not available in this build yet. Use a file: URL, or leave the store URL unset for the filesystem store.',
+    );
+  }
+  throw new StoreUrlError(
+    scheme === undefined
+      ? `The conversation store URL has no scheme. Accepted: ${ACCEPTED}.`
+      : `Unsupported conversation store URL scheme "${scheme}:". Accepted: ${ACCEPTED}.`,
+  );
+}

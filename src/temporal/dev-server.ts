@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { BATON_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { DevServerStartError } from './dev-server-start-error';
+
+export interface DevServerOptions {
+  /** The `temporal` executable (see findOrBuildTemporalCli). */
+  cliPath: string;
+  /** SQLite file to persist to; omitted = in memory (tests). */
+  dbFile?: string;
+  ip?: string;
+  /** gRPC port; 0 or omitted picks a free one. */
+  port?: number;
+  /** Web UI port; 0 or omitted picks a free one. */
+  uiPort?: number;
+  headless?: boolean;
+  /** Server log destination; the tail is shown if the server fails to start. */
+  logFile: string;
+  /** Keep running after this process exits (`npm run demo -- --keep`). */
+  detached?: boolean;
+  startTimeoutMs?: number;
+}
+
+/** A running `temporal server start-dev`. */
+export interface DevServer {
+  address: string;
+  uiUrl: string | undefined;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const CLI_TYPE_NAMES: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  DOUBLE: 'Double',
+  INT: 'Int',
+  TEXT: 'Text',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+/** `--search-attribute Name=Type` arguments that register baton's attributes at start. */
+export function searchAttributeFlags(): string[] {
+  return BATON_SEARCH_ATTRIBUTES.flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${CLI_TYPE_NAMES[key.type]}`,
+  ]);
+}
+
+/**
+ * Starts the Temporal dev server and waits until its frontend answers and the `default`
+ * namespace is ready.
+ * @throws DevServerStartError with the tail of the server log when it exits or does not answer in time.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port || (await freePort(ip));
+  const uiPort = options.headless ? undefined : options.uiPort || (await freePort(ip));
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn'];
+  if (uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+  if (options.dbFile) {
+    fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  args.push(...searchAttributeFlags());
+
+  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const log = fs.openSync(options.logFile, 'a');
+  const child = spawn(options.cliPath, args, {
+    stdio: ['ignore', log, log],
+    detached: options.detached ?? false,
+  });
+  fs.closeSync(log);
+  if (options.detached) child.unref();
+
+  const address = `${ip}:${port}`;
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  try {
+    await waitUntilReady(address, options.startTimeoutMs ?? 60_000, () => exited);
+  } catch (err) {
+    child.kill('SIGKILL');
+    const tail = readTail(options.logFile);
+    throw new DevServerStartError(
+      `The Temporal dev server did not start at ${address}: ${(err as Error).message}\n` +
+        `Last lines of ${options.logFile}:\n${tail}`,
+    );
+  }
+  return {
+    address,
+    uiUrl: uiPort === undefined ? undefined : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${uiPort}`,
+    pid: child.pid,
+    stop: () => stopProcess(child),
+  };
+}
+
+/**
+ * True when a Temporal frontend answers at `address` with the `default` namespace ready.
+ * Used to reuse a server that `baton dev` or an earlier demo left running.
+ */
+export async function isServerReady(address: string, namespace = 'default'): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+async function waitUntilReady(address: string, timeoutMs: number, exitCode: () => number | null | undefined) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const code = exitCode();
+    if (code !== undefined) throw new Error(`the server exited with code ${code}`);
+    if (await isServerReady(address)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await done;
+  clearTimeout(timer);
+}
+
+/** A free TCP port on `ip`, chosen by the OS. */
+export async function freePort(ip = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, ip, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function readTail(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

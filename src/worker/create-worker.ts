@@ -1,0 +1,40 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type TokenCounter } from '../activities';
+import type { ConversationStore } from '../store';
+
+export interface BatonWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  store: ConversationStore;
+  anthropic: Anthropic;
+  countTokens: TokenCounter;
+  /** A prebuilt workflow bundle (tests build one per run); otherwise the worker bundles src/workflows. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  heartbeatIntervalMs?: number;
+  /** Overrides for tuning (cache size, concurrency). */
+  tuning?: Pick<
+    WorkerOptions,
+    'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'
+  >;
+}
+
+/** Creates (but does not run) a worker with baton's workflows and activities. */
+export async function createBatonWorker(options: BatonWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({
+      store: options.store,
+      anthropic: options.anthropic,
+      countTokens: options.countTokens,
+      ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    }),
+    ...options.tuning,
+  });
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { resolveConnectionSettings } from '../client/connection-settings';
+import { createAnthropicClient, OfflineModel, resolveModelEndpoint } from '../model';
+import { openConversationStore, type ConversationStore } from '../store';
+import { batonHome } from '../temporal/cache-dir';
+import { createBatonWorker } from './create-worker';
+import { createTokenCounter } from './token-counter';
+
+export interface WorkerRuntime {
+  worker: Worker;
+  mode: 'api' | 'offline' | 'custom';
+  /** The offline model's base URL when this runtime started one. */
+  offlineModelUrl?: string;
+  /** Stops the worker and everything it started. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Everything a worker process needs, from the environment: the Temporal connection, the
+ * conversation store (`BATON_STORE_URL`, default `.baton/store`), the model endpoint (the real API
+ * with `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, or an offline model started here), and the worker.
+ */
+export async function startWorkerRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = () => undefined,
+): Promise<WorkerRuntime> {
+  const settings = resolveConnectionSettings({}, env);
+  let offline: OfflineModel | undefined;
+  let store: ConversationStore | undefined;
+  let connection: NativeConnection | undefined;
+  try {
+    let endpoint = resolveModelEndpoint(env);
+    if (endpoint.mode === 'offline') {
+      offline = await OfflineModel.start({ port: Number(env.BATON_OFFLINE_MODEL_PORT ?? 0) });
+      endpoint = resolveModelEndpoint(env, offline.baseURL);
+      log(`Offline model (a local stand-in for the Anthropic API) at ${offline.baseURL}`);
+    }
+    const anthropic = createAnthropicClient({
+      ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}),
+      ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
+    });
+    store = await openConversationStore({
+      ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
+      baseDir: path.join(batonHome(env), 'store'),
+    });
+    connection = await NativeConnection.connect({
+      address: settings.address,
+      ...(settings.tls ? { tls: settings.tls } : {}),
+      ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    });
+    const worker = await createBatonWorker({
+      connection,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      store,
+      anthropic,
+      countTokens: createTokenCounter(endpoint.mode, anthropic),
+    });
+    log(`Worker polling task queue '${settings.taskQueue}' on ${settings.address} (model: ${endpoint.mode})`);
+    const openedStore = store;
+    const openedConnection = connection;
+    return {
+      worker,
+      mode: endpoint.mode,
+      ...(offline ? { offlineModelUrl: offline.baseURL } : {}),
+      async shutdown() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await openedConnection.close().catch(() => undefined);
+        await openedStore.close();
+        await offline?.stop();
+      },
+    };
+  } catch (err) {
+    await connection?.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    await offline?.stop().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+/** Every workflow the baton worker registers. */
+export { sessionWorkflow } from './session-workflow';

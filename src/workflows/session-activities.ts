@@ -1,0 +1,26 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { BatonActivities } from '../activities';
+import { SessionFailureType } from '../domain/session-contract';
+
+/**
+ * Model calls: Temporal is the only retry layer (the Anthropic client has `maxRetries: 0`).
+ * Transient API errors back off from 1 s up to a minute, or wait as long as `retry-after` says.
+ * The heartbeat timeout notices a dead worker quickly so another one takes the call over.
+ */
+export const modelActivities = proxyActivities<BatonActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [SessionFailureType.ContextOverflow],
+  },
+});
+
+/** Store reads and writes and token counting: quick, and safe to retry. */
+export const storeActivities = proxyActivities<BatonActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
+});

@@ -1,0 +1,80 @@
+/**
+ * A baton stack for one test file, on the run's shared dev server: an offline model, a
+ * filesystem store in a temp folder, a worker on its own task queue, and a connected BatonClient.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { BatonClient } from '../../src/client';
+import { createAnthropicClient, OfflineModel } from '../../src/model';
+import { FileConversationStore } from '../../src/store';
+import { createBatonWorker } from '../../src/worker/create-worker';
+import { createTokenCounter } from '../../src/worker/token-counter';
+
+export interface TestEnvironment {
+  baton: BatonClient;
+  model: OfflineModel;
+  store: FileConversationStore;
+  storeDir: string;
+  taskQueue: string;
+  address: string;
+  worker: Worker;
+  /** Environment a CLI child process needs to reach this stack. */
+  cliEnv: NodeJS.ProcessEnv;
+  teardown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Worker logs at WARN: test output shows failures, not every state change. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export async function startTestEnvironment(
+  options: { heartbeatIntervalMs?: number } = {},
+): Promise<TestEnvironment> {
+  quietRuntime();
+  const address = inject('temporalAddress');
+  const taskQueue = `test-${randomUUID()}`;
+  const model = await OfflineModel.start();
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-store-'));
+  const store = new FileConversationStore({ root: storeDir });
+  const connection = await NativeConnection.connect({ address });
+  const anthropic = createAnthropicClient({ apiKey: 'offline-test-key', baseURL: model.baseURL });
+  const worker = await createBatonWorker({
+    connection,
+    taskQueue,
+    store,
+    anthropic,
+    countTokens: createTokenCounter('offline', anthropic),
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+  });
+  const running = worker.run();
+  const baton = await BatonClient.connect({ address, taskQueue, uiUrl: inject('temporalUiUrl'), env: {} });
+  return {
+    baton,
+    model,
+    store,
+    storeDir,
+    taskQueue,
+    address,
+    worker,
+    cliEnv: { TEMPORAL_ADDRESS: address, BATON_TASK_QUEUE: taskQueue, BATON_UI_URL: inject('temporalUiUrl') },
+    async teardown() {
+      await baton.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await store.close();
+      await model.stop();
+      fs.rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
