@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const running = dev.runtime?.worker.run();
   const baton = await BatonClient.connect({ env: dev.env });
   try {
+    await baton.waitForWorker();
     const started = await baton.sessions.start({
       task: 'Design the rate limiter for our public API and write its design summary.',
       system: 'You are a senior backend engineer. Be concise.',

@@ -26,6 +26,7 @@ export interface BatonClientOptions extends Partial<ConnectionSettings> {
  */
 export class BatonClient {
   readonly sessions: SessionsClient;
+  private readonly probe: WorkerProbe;
 
   private constructor(
     readonly temporal: Client,
@@ -33,8 +34,8 @@ export class BatonClient {
     readonly settings: ConnectionSettings,
     models: ModelRegistry,
   ) {
-    const probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue);
-    this.sessions = new SessionsClient(temporal, settings, models, probe);
+    this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue);
+    this.sessions = new SessionsClient(temporal, settings, models, this.probe);
   }
 
   /**
@@ -61,6 +62,14 @@ export class BatonClient {
     }
     const client = new Client({ connection, namespace: settings.namespace });
     return new BatonClient(client, connection, settings, registry);
+  }
+
+  /**
+   * Waits until a worker polls baton's task queue, for programs that have just started one.
+   * @throws NoWorkerError when none does within `timeoutMs`.
+   */
+  async waitForWorker(timeoutMs?: number): Promise<void> {
+    await this.probe.waitForPoller(timeoutMs);
   }
 
   /** The Temporal UI page of a workflow (a session id is its workflow id). */

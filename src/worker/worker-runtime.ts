@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { resolveConnectionSettings } from '../client/connection-settings';
-import { createAnthropicClient, OfflineModel, resolveModelEndpoint } from '../model';
+import { createAnthropicClient, needsOfflineModel, OfflineModel, resolveModelEndpoint } from '../model';
 import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { createBatonWorker } from './create-worker';
@@ -25,17 +25,17 @@ export async function startWorkerRuntime(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => undefined,
 ): Promise<WorkerRuntime> {
+  installRuntimeLogger(env);
   const settings = resolveConnectionSettings({}, env);
   let offline: OfflineModel | undefined;
   let store: ConversationStore | undefined;
   let connection: NativeConnection | undefined;
   try {
-    let endpoint = resolveModelEndpoint(env);
-    if (endpoint.mode === 'offline') {
+    if (needsOfflineModel(env)) {
       offline = await OfflineModel.start({ port: Number(env.BATON_OFFLINE_MODEL_PORT ?? 0) });
-      endpoint = resolveModelEndpoint(env, offline.baseURL);
       log(`Offline model (a local stand-in for the Anthropic API) at ${offline.baseURL}`);
     }
+    const endpoint = resolveModelEndpoint(env, offline?.baseURL);
     const anthropic = createAnthropicClient({
       ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}),
       ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
@@ -77,4 +77,17 @@ export async function startWorkerRuntime(
     await offline?.stop().catch(() => undefined);
     throw err;
   }
+}
+
+let runtimeInstalled = false;
+
+/**
+ * The Temporal runtime logs at WARN unless `BATON_LOG_LEVEL` says otherwise: a worker's INFO
+ * lines (bundle sizes, state changes) drown what `baton dev` and the demo print for the user.
+ */
+function installRuntimeLogger(env: NodeJS.ProcessEnv): void {
+  if (runtimeInstalled) return;
+  const level = (env.BATON_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
 }

@@ -18,7 +18,7 @@ import type { MessagesRequest } from './messages-request';
 import {
   conversationDigest,
   lastUserMessage,
-  textOfContent,
+  newestTextOf,
   toolResultText,
   toolResultsOf,
   userTurnCount,
@@ -71,7 +71,7 @@ export function replyFor(request: MessagesRequest): OfflineReply {
   const digest = conversationDigest(request);
   const tag = `turn ${userTurnCount(request.messages)}, digest ${digest.slice(0, SHORT_DIGEST_CHARS)}`;
   const last = lastUserMessage(request.messages);
-  const userText = last ? textOfContent(last.content) : '';
+  const userText = last ? newestTextOf(last.content) : '';
   const directives = parseDirectives(userText);
   const toolResult = last ? toolResultsOf(last.content)[0] : undefined;
 

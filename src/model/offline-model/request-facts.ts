@@ -33,6 +33,16 @@ export function toolResultText(block: RequestBlock): string {
     .join('\n');
 }
 
+/**
+ * The newest thing the user said: the last text block of a message. Clients (baton among them)
+ * merge consecutive user turns, such as a task followed by the first question, into one message.
+ */
+export function newestTextOf(content: RequestMessage['content']): string {
+  if (typeof content === 'string') return content;
+  const last = content.findLast((b) => b.type === 'text' && typeof b.text === 'string');
+  return last ? (last.text as string) : '';
+}
+
 /** The `tool_result` blocks of some content. */
 export function toolResultsOf(content: RequestMessage['content']): RequestBlock[] {
   return typeof content === 'string' ? [] : content.filter((b) => b.type === 'tool_result');
