@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activity-deps';
+import { createCompactContext } from './compact-context';
 import { createModelTurn } from './model-turn';
 import { createPrepareSession } from './prepare-session';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     prepareSession: createPrepareSession(deps),
     runModelTurn: createModelTurn(deps),
+    compactContext: createCompactContext(deps),
   };
 }
 
@@ -18,4 +20,5 @@ export type BatonActivities = ReturnType<typeof createActivities>;
 
 export type { ActivityDeps, CountableRequest, TokenCounter } from './activity-deps';
 export type { ModelTurnInput, ModelTurnResult } from './model-turn';
+export type { CompactContextInput, CompactContextResult } from './compact-context';
 export type { PrepareSessionInput, PrepareSessionResult } from './prepare-session';

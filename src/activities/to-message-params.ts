@@ -17,6 +17,8 @@ export function toMessageParams(path: readonly StoredNode[]): Anthropic.MessageP
       out.push({ role: node.role, content: blocks });
     }
   }
+  // The API wants a user message first; a compacted context may begin with a pinned assistant turn.
+  if (out[0]?.role === 'assistant') out.unshift({ role: 'user', content: '(The conversation continues.)' });
   return out;
 }
 

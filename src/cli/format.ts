@@ -1,6 +1,7 @@
 import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
 import type { TokenBudget } from '../domain/budget';
-import type { SendResult, SessionStatus } from '../domain/session-contract';
+import type { CompactionReport } from '../domain/compaction-report';
+import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session-contract';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const usd = (x: number) => `$${x.toFixed(4)}`;
@@ -55,6 +56,46 @@ export function formatList(rows: SessionListEntry[]): string {
     r.context_percent === undefined ? '-' : `${r.context_percent}%`,
     r.tokens_used === undefined ? '-' : n(r.tokens_used),
     r.start_time.replace('T', ' ').slice(0, 19),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  return [header, ...body]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function oneLineCompaction(r: CompactionReport): string {
+  if (r.status === 'failed') return `failed at ${r.time}: ${r.error ?? 'unknown error'}`;
+  if (r.status === 'nothing_to_do') return `nothing to compact at ${r.time}`;
+  return `${n(r.tokens_before)} → ${n(r.tokens_after)} tokens (×${r.compression_ratio}) at ${r.time}`;
+}
+
+export function formatCompaction(r: CompactionReport): string {
+  if (r.status !== 'committed') return `Compaction ${r.number}: ${oneLineCompaction(r)}`;
+  return [
+    `Compaction ${r.number} (${r.mode}, ${r.trigger}): ${n(r.tokens_before)} → ${n(r.tokens_after)} tokens, ` +
+      `${n(r.tokens_freed)} freed (×${r.compression_ratio})`,
+    `  kept ${r.kept} verbatim · summarized ${r.summarized} · dropped ${r.dropped} · ` +
+      `${r.decisions_carried} decisions carried · ${r.summarizer_calls} summarizer call(s)`,
+  ].join('\n');
+}
+
+export function formatCheckpoints(records: CheckpointRecord[]): string {
+  if (records.length === 0) return 'No checkpoints yet.';
+  const header = ['CHECKPOINT', 'NAME', 'REASON', 'TURNS', 'CONTEXT', 'EVENT', 'RUN', 'TIME'];
+  const body = records.map((c) => [
+    c.checkpoint_id,
+    c.name,
+    c.reason,
+    String(c.turns),
+    `${c.budget.position_percent}%`,
+    String(c.event_id),
+    c.run_id.slice(0, 8),
+    c.time.replace('T', ' ').slice(0, 19),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   return [header, ...body]

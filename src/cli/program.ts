@@ -3,7 +3,15 @@ import { BatonClient } from '../client/baton-client';
 import type { ContextClass } from '../domain/conversation';
 import { startDevEnvironment } from '../dev/dev-environment';
 import type { CliIO } from './cli-io';
-import { formatList, formatSend, formatStart, formatStatus } from './format';
+import {
+  formatBudget,
+  formatCheckpoints,
+  formatCompaction,
+  formatList,
+  formatSend,
+  formatStart,
+  formatStatus,
+} from './format';
 import { contextClass, percentage, wholeNumber } from './option-parsers';
 
 interface GlobalOptions {
@@ -149,6 +157,44 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .action(async (o: { limit?: number; json?: boolean }) => {
       const rows = await withClient((b) => b.sessions.list(o.limit ? { limit: o.limit } : {}));
       print(o.json, rows, formatList(rows));
+    });
+
+  session
+    .command('compact')
+    .description('compact the context now (progressive summarization; --aggressive keeps only the last turn)')
+    .argument('<id>', 'session id')
+    .option('--aggressive', 'keep only critical items, the summary and the last turn')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { aggressive?: boolean; json?: boolean }) => {
+      const report = await withClient((b) =>
+        b.sessions.compact(id, { mode: o.aggressive ? 'aggressive' : 'progressive' }),
+      );
+      print(o.json, report, formatCompaction(report));
+    });
+
+  session
+    .command('checkpoint')
+    .description("record a named checkpoint of the session's head and budget")
+    .argument('<id>', 'session id')
+    .option('--name <name>', 'checkpoint name (default manual-<n>)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { name?: string; json?: boolean }) => {
+      const record = await withClient((b) => b.sessions.checkpoint(id, o.name ? { name: o.name } : {}));
+      print(
+        o.json,
+        record,
+        `Checkpoint ${record.name} (${record.checkpoint_id}) at ${formatBudget(record.budget)}`,
+      );
+    });
+
+  session
+    .command('checkpoints')
+    .description("a session's checkpoints across all its runs")
+    .argument('<id>', 'session id')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const records = await withClient((b) => b.sessions.checkpoints(id));
+      print(o.json, records, formatCheckpoints(records));
     });
 
   session

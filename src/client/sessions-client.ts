@@ -10,12 +10,19 @@ import {
   BATON_PARENT,
   BATON_TOKENS_USED as BATON_TOKENS_USED_KEY,
 } from '../domain/search-attributes';
+import type { CompactionReport } from '../domain/compaction-report';
+import { checkpointNameProblem } from '../domain/checkpoint-names';
 import {
+  checkpointsQuery,
+  checkpointUpdate,
   closeUpdate,
+  compactUpdate,
   readyUpdate,
   sendUpdate,
   statusQuery,
   type SendRequest,
+  type CheckpointRecord,
+  type CompactRequest,
   type SendResult,
   type SessionInput,
   type SessionStatus,
@@ -150,7 +157,9 @@ export class SessionsClient {
     if (problem) throw new InvalidInputError(problem);
     await this.workers.assertPolling();
     try {
-      return await this.handle(sessionId).executeUpdate(sendUpdate, { args: [request] });
+      return await this.acrossRollover(sessionId, () =>
+        this.handle(sessionId).executeUpdate(sendUpdate, { args: [request] }),
+      );
     } catch (err) {
       throw await this.explain(err, sessionId);
     }
@@ -175,12 +184,58 @@ export class SessionsClient {
     }
   }
 
+  /**
+   * Compacts the session's context now: critical items verbatim, supporting history summarized,
+   * temporary output dropped to stubs. Returns the compaction report.
+   * @throws SessionRequestError when summarization fails; the session keeps its context.
+   */
+  async compact(sessionId: string, request: CompactRequest = {}): Promise<CompactionReport> {
+    assertSessionId(sessionId);
+    await this.workers.assertPolling();
+    try {
+      return await this.acrossRollover(sessionId, () =>
+        this.handle(sessionId).executeUpdate(compactUpdate, { args: [request] }),
+      );
+    } catch (err) {
+      throw await this.explain(err, sessionId);
+    }
+  }
+
+  /** Records a named checkpoint of the session's head and budget. */
+  async checkpoint(sessionId: string, options: { name?: string } = {}): Promise<CheckpointRecord> {
+    assertSessionId(sessionId);
+    if (options.name !== undefined) {
+      const problem = checkpointNameProblem(options.name);
+      if (problem) throw new InvalidInputError(problem);
+    }
+    await this.workers.assertPolling();
+    try {
+      return await this.acrossRollover(sessionId, () =>
+        this.handle(sessionId).executeUpdate(checkpointUpdate, { args: [options] }),
+      );
+    } catch (err) {
+      throw await this.explain(err, sessionId);
+    }
+  }
+
+  /** The session's checkpoints across all its runs (rollovers included), oldest first. */
+  async checkpoints(sessionId: string): Promise<CheckpointRecord[]> {
+    assertSessionId(sessionId);
+    await this.workers.assertPolling();
+    try {
+      // Queries reach closed runs too (a worker replays them), so this works after close.
+      return await this.handle(sessionId).query(checkpointsQuery);
+    } catch (err) {
+      throw toBatonError(err, sessionId);
+    }
+  }
+
   /** Closes the session; its run completes with the final status. */
   async close(sessionId: string): Promise<SessionStatus> {
     assertSessionId(sessionId);
     await this.workers.assertPolling();
     try {
-      return await this.handle(sessionId).executeUpdate(closeUpdate);
+      return await this.acrossRollover(sessionId, () => this.handle(sessionId).executeUpdate(closeUpdate));
     } catch (err) {
       throw await this.explain(err, sessionId);
     }
@@ -206,6 +261,22 @@ export class SessionsClient {
       if (rows.length >= limit) break;
     }
     return rows;
+  }
+
+  /**
+   * An update that reaches a run in the instant it continues-as-new is refused as "not found"
+   * before the workflow ever saw it (the workflow waits for every admitted handler before it rolls
+   * over), so it is safe to send once more: the handle without a run id now targets the new run.
+   */
+  private async acrossRollover<T>(sessionId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(toBatonError(err, sessionId) instanceof SessionNotFoundError)) throw err;
+      const { status } = await this.handle(sessionId).describe();
+      if (status.name !== 'RUNNING') throw err;
+      return await call();
+    }
   }
 
   /**

@@ -3,11 +3,15 @@
  * (supporting) or drops to a stub (temporary).
  *
  * Heuristic, applied when the caller does not tag a message:
- * - the session task, summaries' decisions and pinned messages are critical;
+ * - pinned messages, the session task, summaries and merge notes are critical;
+ * - a message with a line that records a decision, constraint, requirement, preference, objective
+ *   or goal (`Decision: …`, `Constraint: …`) is critical;
  * - tool results are temporary (raw tool output);
- * - everything else (ordinary dialogue) is supporting.
+ * - everything else (ordinary dialogue, references) is supporting.
  */
 import type { ContentBlock, ContextClass, NodeKind, Role } from './conversation';
+import { textOf } from './conversation';
+import { hasDecisionLine } from './decisions';
 
 export interface ClassificationInput {
   role: Role;
@@ -21,7 +25,8 @@ export interface ClassificationInput {
 export function classifyMessage(input: ClassificationInput): ContextClass {
   if (input.pinned) return 'critical';
   if (input.explicit) return input.explicit;
-  if (input.kind === 'task') return 'critical';
+  if (input.kind === 'task' || input.kind === 'summary' || input.kind === 'merge') return 'critical';
   if (input.content.some((b) => b.type === 'tool_result')) return 'temporary';
+  if (hasDecisionLine(textOf(input.content))) return 'critical';
   return 'supporting';
 }

@@ -5,6 +5,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CumulativeUsage, TokenBudget } from './budget';
+import type { CompactionReport } from './compaction-report';
+import type { RolloverReason } from './context-pressure';
 import type { ContextClass } from './conversation';
 import type { ModelSpec } from './models';
 import type { SessionSettings } from './session-settings';
@@ -24,6 +26,38 @@ export interface SessionLineage {
   checkpoint_id?: string;
 }
 
+/** Why a checkpoint was taken. */
+export type CheckpointReason =
+  'manual' | 'before_compaction' | 'before_rollover' | 'before_restore' | 'phase' | 'handoff';
+
+/** A named snapshot of a session: its head and budget. Valid forever, because nodes are immutable. */
+export interface CheckpointRecord {
+  checkpoint_id: string;
+  name: string;
+  reason: CheckpointReason;
+  head: string | null;
+  /** Context tokens at the checkpoint. */
+  context_tokens: number;
+  budget: TokenBudget;
+  cumulative: CumulativeUsage;
+  turns: number;
+  /** ISO time (workflow time). */
+  time: string;
+  run_id: string;
+  /** The run's history length when it was recorded: the event to look for in the Temporal UI. */
+  event_id: number;
+}
+
+/** One continue-as-new of a session into a fresh context. */
+export interface RolloverRecord {
+  from_run_id: string;
+  checkpoint_id: string;
+  reason: RolloverReason;
+  tokens_before: number;
+  tokens_after: number;
+  time: string;
+}
+
 /** State that survives a rollover (continue-as-new): everything but the run's own history. */
 export interface CarriedState {
   turns: number;
@@ -33,6 +67,10 @@ export interface CarriedState {
   created_at: string;
   /** Run ids of earlier runs of this session, oldest first. */
   previous_runs: string[];
+  checkpoints: CheckpointRecord[];
+  rollovers: RolloverRecord[];
+  compactions: number;
+  last_compaction: CompactionReport | null;
 }
 
 /** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
@@ -73,6 +111,11 @@ export interface SessionStatus {
   previous_runs: string[];
   lineage?: SessionLineage;
   settings: SessionSettings;
+  /** Compactions over the session's life, and the last one's report. */
+  compactions: number;
+  last_compaction: CompactionReport | null;
+  rollovers: RolloverRecord[];
+  checkpoints: number;
 }
 
 /** A user message for {@link sendUpdate}. */
@@ -103,7 +146,22 @@ export const sendUpdate = defineUpdate<SendResult, [SendRequest]>('send');
 export const readyUpdate = defineUpdate<SessionStatus, []>('ready');
 /** Closes the session; the run completes with its final status. */
 export const closeUpdate = defineUpdate<SessionStatus, []>('close');
+/** Compacts the context now (progressive summarization); reports what it did. */
+export const compactUpdate = defineUpdate<CompactionReport, [CompactRequest]>('compact');
+/** Records a named checkpoint of the current head and budget. */
+export const checkpointUpdate = defineUpdate<CheckpointRecord, [CheckpointRequest]>('checkpoint');
 export const statusQuery = defineQuery<SessionStatus>('status');
+/** Every checkpoint of the session, across all its runs, oldest first. */
+export const checkpointsQuery = defineQuery<CheckpointRecord[]>('checkpoints');
+
+export interface CompactRequest {
+  /** `aggressive` keeps only critical items, the summary and the last turn. */
+  mode?: 'progressive' | 'aggressive';
+}
+
+export interface CheckpointRequest {
+  name?: string;
+}
 
 /** Failure types a session's updates throw, for callers and retry policies to match on. */
 export const SessionFailureType = {
@@ -111,4 +169,5 @@ export const SessionFailureType = {
   ContextOverflow: 'ContextOverflow',
   InvalidRequest: 'InvalidRequest',
   SessionClosed: 'SessionClosed',
+  CompactionFailed: 'CompactionFailed',
 } as const;

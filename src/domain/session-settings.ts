@@ -9,6 +9,10 @@ export interface SessionSettings {
   keep_recent_turns: number;
   /** `max_tokens` of each model call; capped by the model's own output limit. */
   max_output_tokens: number;
+  /** Roll over when the run's history reaches this many events (Temporal's hard limit is 51,200). */
+  rollover_history_events: number;
+  /** Roll over when the run's history reaches this many bytes (Temporal's hard limit is 50 MB). */
+  rollover_history_bytes: number;
 }
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
@@ -16,6 +20,8 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
   rollover_at_percent: 85,
   keep_recent_turns: 4,
   max_output_tokens: 4_096,
+  rollover_history_events: 10_000,
+  rollover_history_bytes: 10 * 1024 * 1024,
 });
 
 /** Thrown by {@link resolveSessionSettings}; the message names the setting and the rule. */
@@ -49,6 +55,11 @@ export function resolveSessionSettings(partial: Partial<SessionSettings> = {}): 
     throw new InvalidSessionSettingsError(
       `keep_recent_turns must be a whole number, 0 or more, got ${s.keep_recent_turns}`,
     );
+  }
+  for (const name of ['rollover_history_events', 'rollover_history_bytes'] as const) {
+    if (!Number.isInteger(s[name]) || s[name] < 100) {
+      throw new InvalidSessionSettingsError(`${name} must be a whole number, 100 or more, got ${s[name]}`);
+    }
   }
   if (!Number.isInteger(s.max_output_tokens) || s.max_output_tokens < 1) {
     throw new InvalidSessionSettingsError(

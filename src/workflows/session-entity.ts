@@ -1,13 +1,22 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import { addUsage, contextFill, costOf, tokenBudget, ZERO_CUMULATIVE } from '../domain/budget';
+import {
+  addUsage,
+  contextFill,
+  costOf,
+  cumulativeTokens,
+  tokenBudget,
+  ZERO_CUMULATIVE,
+  type CumulativeUsage,
+} from '../domain/budget';
 import { classifyMessage } from '../domain/classification';
+import type { CompactionMode, CompactionReport, CompactionTrigger } from '../domain/compaction-report';
+import { rolloverReason, shouldSummarizeBeforeTurn, type RolloverReason } from '../domain/context-pressure';
 import type { NewMessage } from '../domain/conversation';
 import {
   BATON_CONTEXT_PERCENT,
@@ -15,8 +24,13 @@ import {
   BATON_MODEL,
   BATON_TOKENS_USED,
 } from '../domain/search-attributes';
+import { estimateTokens, sendRequestProblem } from '../domain/send-validation';
 import type {
   CarriedState,
+  CheckpointReason,
+  CheckpointRecord,
+  CompactRequest,
+  RolloverRecord,
   SendRequest,
   SendResult,
   SessionInput,
@@ -24,28 +38,34 @@ import type {
   SessionStatus,
 } from '../domain/session-contract';
 import { SessionFailureType } from '../domain/session-contract';
-import { sendRequestProblem } from '../domain/send-validation';
 import { renderSessionDetails } from '../domain/session-details';
-import { cumulativeTokens } from '../domain/budget';
+import { CheckpointLog } from './checkpoint-log';
 import { modelActivities, storeActivities } from './session-activities';
+import { causeMessage, toUpdateFailure } from './turn-failure';
 
 /**
- * A session's state machine: the conversation head, the budget, and the turns that move them.
- * The workflow function only wires handlers to it and decides when the run ends.
+ * A session's state machine: the conversation head, the budget, and the turns, compactions and
+ * checkpoints that move them. The workflow function only wires handlers to it and decides when the
+ * run ends or rolls over.
  */
 export class SessionEntity {
   private head: string | null;
   private contextTokens: number;
   private turns: number;
-  private cumulative;
+  private cumulative: CumulativeUsage;
   private lastActivity: string;
   private readonly createdAt: string;
   private readonly previousRuns: string[];
+  private readonly checkpoints: CheckpointLog;
+  private readonly rollovers: RolloverRecord[];
+  private compactions: number;
+  private lastCompaction: CompactionReport | null;
+  private turnsThisRun = 0;
   private initialized = false;
   private closed = false;
   private inFlight = 0;
-  /** Turns run one at a time; concurrent sends queue in arrival order. */
-  private readonly turnLock = new Mutex();
+  /** Turns, compactions and rollovers run one at a time; concurrent requests queue in order. */
+  private readonly lock = new Mutex();
 
   constructor(private readonly input: SessionInput) {
     const carried = input.carried;
@@ -56,10 +76,36 @@ export class SessionEntity {
     this.createdAt = carried?.created_at ?? new Date().toISOString();
     this.lastActivity = this.createdAt;
     this.previousRuns = carried?.previous_runs ?? [];
+    this.checkpoints = new CheckpointLog(carried?.checkpoints ?? []);
+    this.rollovers = carried?.rollovers ?? [];
+    this.compactions = carried?.compactions ?? 0;
+    this.lastCompaction = carried?.last_compaction ?? null;
   }
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
+
+  /** Why this run should roll over now, if it should. */
+  get rolloverDue(): RolloverReason | undefined {
+    if (this.closed || !this.initialized) return undefined;
+    const info = workflowInfo();
+    const reason = rolloverReason({
+      context_tokens: this.contextTokens,
+      context_window: this.input.model.context_window,
+      settings: this.input.settings,
+      continue_as_new_suggested: info.continueAsNewSuggested,
+      history_events: info.historyLength,
+      history_bytes: info.historySize,
+    });
+    // A fresh run inherits a compacted context; judge its fill only after it has run a turn, so a
+    // context that cannot be compacted further does not roll over again and again.
+    if (reason === 'context_fill' && this.turnsThisRun === 0) return undefined;
+    return reason;
   }
 
   /** Stores the task and measures the context (first run only; a rollover carries both). */
@@ -84,11 +130,6 @@ export class SessionEntity {
     this.publish();
   }
 
-  /** Waits for initialization; used by the `ready` update. */
-  get isInitialized(): boolean {
-    return this.initialized;
-  }
-
   validateSend(request: SendRequest): void {
     const problem = sendRequestProblem(request, {
       session_id: this.input.session_id,
@@ -99,17 +140,77 @@ export class SessionEntity {
   }
 
   validateOpen(): void {
-    if (this.closed) throw new Error(`Session ${this.input.session_id} is already closed.`);
+    if (this.closed) throw new Error(`Session ${this.input.session_id} is closed.`);
+  }
+
+  validateCompact(request: CompactRequest | undefined): void {
+    this.validateOpen();
+    const mode = request?.mode;
+    if (mode !== undefined && mode !== 'progressive' && mode !== 'aggressive') {
+      throw new Error(`Unknown compaction mode '${String(mode)}': use progressive or aggressive.`);
+    }
   }
 
   /** One turn: the user's message in, the model's reply out. Leaves state unchanged on failure. */
-  async send(request: SendRequest): Promise<SendResult> {
-    this.inFlight++;
-    try {
-      return await this.turnLock.runExclusive(() => this.runTurn(request));
-    } finally {
-      this.inFlight--;
-    }
+  send(request: SendRequest): Promise<SendResult> {
+    return this.exclusive(() => this.runTurn(request));
+  }
+
+  /** Compacts on request; throws when summarization fails (the session keeps its head). */
+  compactNow(request: CompactRequest | undefined): Promise<CompactionReport> {
+    return this.exclusive(async () => {
+      const report = await this.compact(request?.mode ?? 'progressive', 'manual');
+      if (report.status === 'failed') {
+        throw ApplicationFailure.create({
+          type: SessionFailureType.CompactionFailed,
+          message: `Compaction failed; the session kept its context as it was. ${report.error ?? ''}`.trim(),
+          nonRetryable: true,
+          details: [report],
+        });
+      }
+      return report;
+    });
+  }
+
+  checkpoint(name: string | undefined, reason: CheckpointReason = 'manual'): CheckpointRecord {
+    const record = this.checkpoints.record(
+      {
+        head: this.head,
+        context_tokens: this.contextTokens,
+        budget: this.budget(),
+        cumulative: this.cumulative,
+        turns: this.turns,
+      },
+      name ?? `${reason}-${this.checkpoints.count(reason) + 1}`,
+      reason,
+    );
+    return record;
+  }
+
+  listCheckpoints(): CheckpointRecord[] {
+    return [...this.checkpoints.all];
+  }
+
+  /**
+   * The emergency step before continue-as-new: a checkpoint, then an aggressive compaction
+   * (critical items, the summary, the last turn). A failed compaction is reported, not fatal:
+   * the rollover still bounds the run's history.
+   */
+  prepareRollover(): Promise<void> {
+    return this.exclusive(async () => {
+      const reason = this.rolloverDue ?? 'continue_as_new_suggested';
+      const before = this.contextTokens;
+      const checkpoint = this.checkpoint(undefined, 'before_rollover');
+      if (this.head !== null) await this.compact('aggressive', 'rollover');
+      this.rollovers.push({
+        from_run_id: workflowInfo().runId,
+        checkpoint_id: checkpoint.checkpoint_id,
+        reason,
+        tokens_before: before,
+        tokens_after: this.contextTokens,
+        time: new Date().toISOString(),
+      });
+    });
   }
 
   close(): SessionStatus {
@@ -120,7 +221,7 @@ export class SessionEntity {
   }
 
   status(): SessionStatus {
-    const budget = tokenBudget(this.contextTokens, this.input.model.context_window);
+    const budget = this.budget();
     return {
       session_id: this.input.session_id,
       status: this.runStatus(),
@@ -137,6 +238,10 @@ export class SessionEntity {
       head: this.head,
       previous_runs: this.previousRuns,
       settings: this.input.settings,
+      compactions: this.compactions,
+      last_compaction: this.lastCompaction,
+      rollovers: this.rollovers,
+      checkpoints: this.checkpoints.all.length,
       ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
     };
   }
@@ -149,9 +254,23 @@ export class SessionEntity {
       context_tokens: this.contextTokens,
       created_at: this.createdAt,
       previous_runs: [...this.previousRuns, workflowInfo().runId],
+      checkpoints: [...this.checkpoints.all],
+      rollovers: this.rollovers,
+      compactions: this.compactions,
+      last_compaction: this.lastCompaction,
     };
-    const { task: _task, ...rest } = this.input;
+    const { task: _task, head: _head, ...rest } = this.input;
     return { ...rest, ...(this.head ? { head: this.head } : {}), carried };
+  }
+
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await this.lock.runExclusive(fn);
+    } finally {
+      this.inFlight--;
+      this.publish();
+    }
   }
 
   private async runTurn(request: SendRequest): Promise<SendResult> {
@@ -162,6 +281,22 @@ export class SessionEntity {
         nonRetryable: true,
       });
     }
+    const model = this.input.model;
+    const settings = this.input.settings;
+    const incoming = estimateTokens(request.message);
+    if (
+      this.head !== null &&
+      shouldSummarizeBeforeTurn({
+        context_tokens: this.contextTokens,
+        incoming_tokens: incoming,
+        context_window: model.context_window,
+        settings,
+      })
+    ) {
+      // A failed summarization is reported in status; the turn still runs on the old context.
+      await this.compact('progressive', 'threshold');
+    }
+
     const turn = this.turns + 1;
     const content = [{ type: 'text' as const, text: request.message }];
     const message: NewMessage = {
@@ -179,37 +314,109 @@ export class SessionEntity {
         ...(request.pin ? { pinned: true } : {}),
       },
     };
-    const settings = this.input.settings;
     let result;
     try {
       result = await modelActivities.runModelTurn.executeWithOptions({ summary: `model: turn ${turn}` }, [
         {
           session_id: this.input.session_id,
-          model: { id: this.input.model.id, context_window: this.input.model.context_window },
+          model: { id: model.id, context_window: model.context_window },
           head: this.head,
           messages: [message],
-          max_tokens: Math.min(settings.max_output_tokens, this.input.model.max_output_tokens),
+          max_tokens: Math.min(settings.max_output_tokens, model.max_output_tokens),
           ...(this.input.system ? { system: this.input.system } : {}),
         },
       ]);
     } catch (err) {
-      throw toTurnFailure(err, turn);
+      throw toUpdateFailure(err, `Turn ${turn}`);
     }
     this.head = result.head;
     this.turns = turn;
+    this.turnsThisRun++;
     this.contextTokens = contextFill(result.usage);
-    this.cumulative = addUsage(this.cumulative, result.usage, this.input.model);
+    this.cumulative = addUsage(this.cumulative, result.usage, model);
     this.lastActivity = new Date().toISOString();
-    this.publish();
     return {
       turn,
       reply: result.reply,
       stop_reason: result.stop_reason,
       usage: result.usage,
-      cost_usd: costOf(result.usage, this.input.model),
-      token_budget: tokenBudget(this.contextTokens, this.input.model.context_window),
+      cost_usd: costOf(result.usage, model),
+      token_budget: this.budget(),
       head: result.head,
     };
+  }
+
+  /** Runs a compaction and commits its head only if it succeeded. Never throws. */
+  private async compact(mode: CompactionMode, trigger: CompactionTrigger): Promise<CompactionReport> {
+    const number = this.compactions + 1;
+    const time = new Date().toISOString();
+    const headBefore = this.head;
+    const base = { number, mode, trigger, time, head_before: headBefore };
+    if (headBefore === null) {
+      return this.report({
+        ...base,
+        ...emptyCounts(this.contextTokens),
+        status: 'nothing_to_do',
+        head_after: null,
+      });
+    }
+    if (trigger !== 'rollover') this.checkpoint(undefined, 'before_compaction');
+    try {
+      const r = await modelActivities.compactContext.executeWithOptions(
+        { summary: `compact (${mode}): ${(this.contextTokens / 1000).toFixed(1)}k tokens` },
+        [
+          {
+            session_id: this.input.session_id,
+            model: {
+              id: this.input.model.id,
+              context_window: this.input.model.context_window,
+              max_output_tokens: this.input.model.max_output_tokens,
+            },
+            head: headBefore,
+            mode,
+            keep_recent_turns: this.input.settings.keep_recent_turns,
+            compaction_number: number,
+            ...(this.input.system ? { system: this.input.system } : {}),
+          },
+        ],
+      );
+      if (r.status === 'committed') {
+        this.head = r.head;
+        this.contextTokens = r.tokens_after;
+        this.compactions = number;
+      }
+      return this.report({
+        ...base,
+        status: r.status,
+        tokens_before: r.tokens_before,
+        tokens_after: r.tokens_after,
+        tokens_freed: r.tokens_before - r.tokens_after,
+        compression_ratio: r.tokens_after > 0 ? round2(r.tokens_before / r.tokens_after) : 1,
+        kept: r.kept,
+        summarized: r.summarized,
+        dropped: r.dropped,
+        decisions_carried: r.decisions_carried,
+        summarizer_calls: r.summarizer_calls,
+        head_after: r.status === 'committed' ? r.head : headBefore,
+      });
+    } catch (err) {
+      return this.report({
+        ...base,
+        ...emptyCounts(this.contextTokens),
+        status: 'failed',
+        head_after: headBefore,
+        error: causeMessage(err),
+      });
+    }
+  }
+
+  private report(report: CompactionReport): CompactionReport {
+    this.lastCompaction = report;
+    return report;
+  }
+
+  private budget() {
+    return tokenBudget(this.contextTokens, this.input.model.context_window);
   }
 
   private runStatus(): SessionRunStatus {
@@ -220,7 +427,7 @@ export class SessionEntity {
 
   /** Search attributes and current details: what the Temporal UI shows about this run. */
   private publish(): void {
-    const budget = tokenBudget(this.contextTokens, this.input.model.context_window);
+    const budget = this.budget();
     upsertSearchAttributes([
       { key: BATON_KIND, value: 'session' },
       { key: BATON_MODEL, value: this.input.model.id },
@@ -234,26 +441,26 @@ export class SessionEntity {
         cumulative: this.cumulative,
         status: this.runStatus(),
         previous_runs: this.previousRuns.length,
+        compactions: this.compactions,
       }),
     );
   }
 }
 
-/** An activity's failure as the caller of `send` should see it: its own message, not a wrapper. */
-function toTurnFailure(err: unknown, turn: number): ApplicationFailure {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    return ApplicationFailure.create({
-      type: cause.type ?? SessionFailureType.ModelCallFailed,
-      message: `Turn ${turn} failed: ${cause.message}`,
-      nonRetryable: true,
-      details: cause.details ?? [],
-    });
-  }
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return ApplicationFailure.create({
-    type: SessionFailureType.ModelCallFailed,
-    message: `Turn ${turn} failed: ${message}`,
-    nonRetryable: true,
-  });
+function emptyCounts(tokens: number) {
+  return {
+    tokens_before: tokens,
+    tokens_after: tokens,
+    tokens_freed: 0,
+    compression_ratio: 1,
+    kept: 0,
+    summarized: 0,
+    dropped: 0,
+    decisions_carried: 0,
+    summarizer_calls: 0,
+  };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }

@@ -1,30 +1,32 @@
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import {
+  checkpointsQuery,
+  checkpointUpdate,
   closeUpdate,
+  compactUpdate,
   readyUpdate,
   sendUpdate,
   statusQuery,
+  type CheckpointRequest,
+  type CompactRequest,
   type SendRequest,
   type SessionInput,
   type SessionStatus,
 } from '../domain/session-contract';
+import { checkpointNameProblem } from '../domain/checkpoint-names';
 import { SessionEntity } from './session-entity';
 
 /**
- * A session: an entity workflow whose id is the session id. It serves `send` updates until it is
- * closed; when Temporal suggests a fresh history it continues-as-new with its head and totals.
- * Returns the final status when closed.
+ * A session: an entity workflow whose id is the session id. It serves updates until it is closed.
+ * When its context passes the rollover threshold, or its history grows past the configured size
+ * (or Temporal suggests it), it checkpoints, compacts aggressively and continues-as-new under the
+ * same id with its head and totals. Returns the final status when closed.
  */
 export async function sessionWorkflow(input: SessionInput): Promise<SessionStatus> {
   const session = new SessionEntity(input);
 
   setHandler(statusQuery, () => session.status());
+  setHandler(checkpointsQuery, () => session.listCheckpoints());
   setHandler(readyUpdate, async () => {
     await condition(() => session.isInitialized);
     return session.status();
@@ -32,14 +34,26 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   setHandler(sendUpdate, (request) => session.send(request), {
     validator: (request: SendRequest) => session.validateSend(request),
   });
+  setHandler(compactUpdate, (request) => session.compactNow(request), {
+    validator: (request: CompactRequest) => session.validateCompact(request),
+  });
+  setHandler(checkpointUpdate, (request) => session.checkpoint(request?.name), {
+    validator: (request: CheckpointRequest) => {
+      session.validateOpen();
+      const problem = request?.name === undefined ? undefined : checkpointNameProblem(request.name);
+      if (problem) throw new Error(problem);
+    },
+  });
   setHandler(closeUpdate, () => session.close(), { validator: () => session.validateOpen() });
 
   await session.initialize();
-  await condition(() => session.isClosed || workflowInfo().continueAsNewSuggested);
-  // Let queued turns and their callers finish before the run ends or hands over.
-  await condition(allHandlersFinished);
+  await condition(() => session.isClosed || session.rolloverDue !== undefined);
   if (!session.isClosed) {
+    await session.prepareRollover();
+    // Sends that arrived meanwhile run to completion here (on the compacted context) first.
+    await condition(allHandlersFinished);
     await continueAsNew<typeof sessionWorkflow>(session.carryOver());
   }
+  await condition(allHandlersFinished);
   return session.status();
 }

@@ -1,0 +1,131 @@
+import { Context } from '@temporalio/activity';
+import type { CompactionMode } from '../domain/compaction-report';
+import { composeSummaryText, planCompaction } from '../domain/compaction-plan';
+import type { NewMessage, StoredNode } from '../domain/conversation';
+import { textOf } from '../domain/conversation';
+import type { ActivityDeps } from './activity-deps';
+import { toModelCallFailure } from './anthropic-failure';
+import { summarizeHistory } from './summarizer';
+import { toMessageParams } from './to-message-params';
+
+export interface CompactContextInput {
+  session_id: string;
+  model: { id: string; context_window: number; max_output_tokens: number };
+  system?: string;
+  head: string;
+  mode: CompactionMode;
+  keep_recent_turns: number;
+  compaction_number: number;
+}
+
+export interface CompactContextResult {
+  status: 'committed' | 'nothing_to_do';
+  /** The compacted head; the old one stays in the store. Equal to the input head when nothing changed. */
+  head: string;
+  tokens_before: number;
+  tokens_after: number;
+  kept: number;
+  summarized: number;
+  dropped: number;
+  decisions_carried: number;
+  summarizer_calls: number;
+}
+
+/**
+ * Compacts a conversation: critical items verbatim, supporting history summarized by the model,
+ * temporary items replaced by stubs, recent turns verbatim. Writes the result as a new chain and
+ * returns its head with token counts measured before and after. Writes nothing the session
+ * points at: if this fails, the workflow keeps its old head.
+ */
+export function createCompactContext(deps: ActivityDeps) {
+  return async function compactContext(input: CompactContextInput): Promise<CompactContextResult> {
+    const ctx = Context.current();
+    const path = await deps.store.path(input.head);
+    const tokensBefore = await countPath(deps, input, path);
+    const keepRecent =
+      input.mode === 'aggressive' ? Math.min(1, input.keep_recent_turns) : input.keep_recent_turns;
+    const plan = planCompaction(path, { keep_recent_turns: keepRecent });
+    const unchanged: CompactContextResult = {
+      status: 'nothing_to_do',
+      head: input.head,
+      tokens_before: tokensBefore,
+      tokens_after: tokensBefore,
+      kept: path.length,
+      summarized: 0,
+      dropped: 0,
+      decisions_carried: 0,
+      summarizer_calls: 0,
+    };
+    if (plan.empty) return unchanged;
+
+    let summary = '';
+    let calls = 0;
+    const toSummarize = plan.summarize;
+    if (toSummarize.length > 0 || plan.previous_summaries.length > 1) {
+      try {
+        ({ summary, calls } = await summarizeHistory({
+          anthropic: deps.anthropic,
+          model: input.model,
+          previous: plan.previous_summaries.map((n) => textOf(n.content)),
+          nodes: toSummarize,
+          signal: ctx.cancellationSignal,
+          onProgress: (done, total) => ctx.heartbeat({ phase: 'summarizing', done, total }),
+        }));
+      } catch (err) {
+        throw toModelCallFailure(err);
+      }
+    } else {
+      summary = plan.previous_summaries.map((n) => textOf(n.content)).join('\n\n');
+    }
+
+    const summaryNode: NewMessage = {
+      role: 'user',
+      content: [
+        {
+          type: 'text',
+          text: composeSummaryText({
+            compaction_number: input.compaction_number,
+            model_summary: stripOldHeader(summary),
+            decisions: plan.decisions,
+            dropped: plan.dropped,
+          }),
+        },
+      ],
+      meta: { kind: 'summary', class: 'critical' },
+    };
+    const chain: NewMessage[] = [...plan.critical.map(asNew), summaryNode, ...plan.recent.map(asNew)];
+    const { head } = await deps.store.append(null, chain);
+    const newPath = await deps.store.path(head);
+    const tokensAfter = await countPath(deps, input, newPath);
+    // A compaction that does not make the context smaller is not worth committing.
+    if (tokensAfter >= tokensBefore) return { ...unchanged, summarizer_calls: calls };
+    return {
+      status: 'committed',
+      head,
+      tokens_before: tokensBefore,
+      tokens_after: tokensAfter,
+      kept: plan.critical.length + plan.recent.length,
+      summarized: plan.summarize.length + plan.previous_summaries.length,
+      dropped: plan.dropped.reduce((n, d) => n + d.node_ids.length, 0),
+      decisions_carried: plan.decisions.length,
+      summarizer_calls: calls,
+    };
+  };
+}
+
+function asNew(node: StoredNode): NewMessage {
+  return { role: node.role, content: node.content, meta: node.meta };
+}
+
+// The summarizer folds the previous summary in, header included; keep one header, the new one.
+function stripOldHeader(summary: string): string {
+  return summary.replace(/^\[Summary of the earlier conversation, compaction \d+\]\s*/g, '');
+}
+
+async function countPath(deps: ActivityDeps, input: CompactContextInput, path: readonly StoredNode[]) {
+  return deps.countTokens({
+    model: input.model.id,
+    messages: toMessageParams(path),
+    ...(input.system ? { system: input.system } : {}),
+  });
+}

@@ -1,0 +1,33 @@
+/** What a compaction did, as `status` and the `compact` update report it. */
+
+export type CompactionMode = 'progressive' | 'aggressive';
+export type CompactionTrigger = 'threshold' | 'manual' | 'rollover' | 'handoff' | 'phase';
+
+export interface CompactionReport {
+  number: number;
+  mode: CompactionMode;
+  trigger: CompactionTrigger;
+  /** ISO time (workflow time). */
+  time: string;
+  status: 'committed' | 'nothing_to_do' | 'failed';
+  /** Input tokens of the context before and after, as counted (API or tokenizer), not estimated. */
+  tokens_before: number;
+  tokens_after: number;
+  tokens_freed: number;
+  /** tokens_before / tokens_after (how many times smaller the context became). */
+  compression_ratio: number;
+  /** Messages kept verbatim (critical items and recent turns). */
+  kept: number;
+  /** Messages folded into the summary (earlier summaries included). */
+  summarized: number;
+  /** Temporary items replaced by stubs. */
+  dropped: number;
+  /** Decision lines carried forward verbatim. */
+  decisions_carried: number;
+  /** How many summarizer calls it took (more than one when the history did not fit one window). */
+  summarizer_calls: number;
+  head_before: string | null;
+  head_after: string | null;
+  /** Why it failed; the session kept `head_before`. */
+  error?: string;
+}
