@@ -25,5 +25,18 @@ export {
   isSessionRequestError,
   isTemporalUnavailableError,
 } from './client/errors';
-export type { SendRequest, SendResult, SessionStatus } from './domain/session-contract';
+export type { ExploreResult, ExploreVariant, ForkOptions, ForkResult } from './client/fork-session';
+export type { ResumeOptions, ResumeResult } from './client/resume-session';
+export { BUNDLE_FORMAT, BUNDLE_VERSION, validateBundle, type SessionBundle } from './client/session-bundle';
+export type {
+  CheckpointRecord,
+  MergeRecord,
+  MergeResult,
+  MergeStrategy,
+  RestoreResult,
+  SendRequest,
+  SendResult,
+  SessionStatus,
+} from './domain/session-contract';
+export type { CompactionReport } from './domain/compaction-report';
 export type { TokenBudget, CumulativeUsage } from './domain/budget';

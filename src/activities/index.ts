@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './activity-deps';
 import { createCompactContext } from './compact-context';
+import { createInspectMerge, createMergeBySummary } from './merge-sessions';
 import { createModelTurn } from './model-turn';
 import { createPrepareSession } from './prepare-session';
 
@@ -12,6 +13,8 @@ export function createActivities(deps: ActivityDeps) {
     prepareSession: createPrepareSession(deps),
     runModelTurn: createModelTurn(deps),
     compactContext: createCompactContext(deps),
+    inspectMerge: createInspectMerge(deps),
+    mergeBySummary: createMergeBySummary(deps),
   };
 }
 
@@ -21,4 +24,10 @@ export type BatonActivities = ReturnType<typeof createActivities>;
 export type { ActivityDeps, CountableRequest, TokenCounter } from './activity-deps';
 export type { ModelTurnInput, ModelTurnResult } from './model-turn';
 export type { CompactContextInput, CompactContextResult } from './compact-context';
+export type {
+  InspectMergeInput,
+  InspectMergeResult,
+  MergeBySummaryInput,
+  MergeBySummaryResult,
+} from './merge-sessions';
 export type { PrepareSessionInput, PrepareSessionResult } from './prepare-session';

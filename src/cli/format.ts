@@ -1,3 +1,4 @@
+import type { ExploreResult } from '../client/fork-session';
 import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
 import type { TokenBudget } from '../domain/budget';
 import type { CompactionReport } from '../domain/compaction-report';
@@ -42,6 +43,12 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
   ];
   if (s.lineage)
     lines.push(`  forked from ${s.lineage.parent_session_id} at ${s.lineage.fork_head.slice(0, 12)}`);
+  if (s.resumed_from) lines.push(`  resumed     from run ${s.resumed_from.previous_run_id} at ${s.resumed_from.time}`);
+  if (s.merges.length > 0) lines.push(`  merges      ${s.merges.map((m) => `${m.fork_session_id} (${m.strategy})`).join(', ')}`);
+  if ('forks' in s && s.forks.length > 0) lines.push(`  forks       ${s.forks.join(', ')}`);
+  if ('resumable' in s && s.resumable) {
+    lines.push(`  resumable   yes: \`baton session resume ${s.session_id}\` (${n(s.tokens_available)} tokens available)`);
+  }
   if ('ui_url' in s) lines.push(`  ui          ${s.ui_url}`);
   return lines.join('\n');
 }
@@ -106,4 +113,20 @@ export function formatCheckpoints(records: CheckpointRecord[]): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** Variants side by side: fork, fill, tokens, cost and the start of each reply. */
+export function formatExplore(r: ExploreResult): string {
+  const header = ['VARIANT', 'FORK', 'CONTEXT', 'IN/OUT', 'COST', 'REPLY'];
+  const body = r.variants.map((v) => [
+    v.variant.length > 30 ? `${v.variant.slice(0, 29)}…` : v.variant,
+    v.session_id,
+    `${v.token_budget.position_percent}%`,
+    `${n(v.usage.input_tokens)}/${n(v.usage.output_tokens)}`,
+    usd(v.cost_usd),
+    v.error ? `ERROR: ${v.error}` : v.reply.replace(/\s+/g, ' ').slice(0, 60),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  const table = [header, ...body].map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  return [`Explored ${r.variants.length} variant(s) of ${r.parent_session_id}:`, ...table].join('\n');
 }

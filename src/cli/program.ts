@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { BatonClient } from '../client/baton-client';
 import type { ContextClass } from '../domain/conversation';
@@ -7,11 +8,13 @@ import {
   formatBudget,
   formatCheckpoints,
   formatCompaction,
+  formatExplore,
   formatList,
   formatSend,
   formatStart,
   formatStatus,
 } from './format';
+import { readJsonFile } from './json-file';
 import { contextClass, percentage, wholeNumber } from './option-parsers';
 
 interface GlobalOptions {
@@ -195,6 +198,119 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .action(async (id: string, o: { json?: boolean }) => {
       const records = await withClient((b) => b.sessions.checkpoints(id));
       print(o.json, records, formatCheckpoints(records));
+    });
+
+  session
+    .command('restore')
+    .description("return the session's head and context budget to a checkpoint (undoable)")
+    .argument('<id>', 'session id')
+    .argument('<checkpoint>', 'checkpoint id or name')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, checkpoint: string, o: { json?: boolean }) => {
+      const result = await withClient((b) => b.sessions.restore(id, checkpoint));
+      print(
+        o.json,
+        result,
+        `Restored ${id} to ${result.restored.name} (${result.restored.checkpoint_id}).\n` +
+          `  context ${formatBudget(result.restored.budget)}\n` +
+          `  undo: baton session restore ${id} ${result.undo_checkpoint.checkpoint_id}`,
+      );
+    });
+
+  session
+    .command('resume')
+    .description('continue a session; a closed, failed or terminated one gets a new run from its last head')
+    .argument('<id>', 'session id')
+    .argument('[message]', 'a message to send once it runs')
+    .option('--from <checkpoint>', 'start from this checkpoint instead of the last head')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, message: string | undefined, o: { from?: string; json?: boolean }) => {
+      const result = await withClient((b) =>
+        b.sessions.resume(id, {
+          ...(message !== undefined ? { message } : {}),
+          ...(o.from ? { from: o.from } : {}),
+        }),
+      );
+      const head = result.resumed
+        ? `Resumed ${id} in a new run ${result.run_id} (after run ${result.resumed_from?.previous_run_id ?? '?'}).`
+        : `Session ${id} is running; continuing it.`;
+      print(o.json, result, [head, result.reply ? formatSend(result.reply) : formatStatus(result.status), `ui ${result.ui_url}`].join('\n'));
+    });
+
+  session
+    .command('fork')
+    .description("start a new session at this one's head (or a checkpoint)")
+    .argument('<id>', 'session to fork')
+    .option('--at <checkpoint>', 'fork at this checkpoint')
+    .option('--id <new-id>', 'id of the fork')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { at?: string; id?: string; json?: boolean }) => {
+      const result = await withClient((b) =>
+        b.sessions.fork(id, { ...(o.at ? { at: o.at } : {}), ...(o.id ? { id: o.id } : {}) }),
+      );
+      print(o.json, result, `Forked ${id} → ${result.session_id} at ${result.lineage.fork_head.slice(0, 12)}.\n${formatStart(result)}`);
+    });
+
+  session
+    .command('explore')
+    .description('fork once per variant, run the variants concurrently and compare them side by side')
+    .argument('<id>', 'session to explore from')
+    .argument('<variants...>', 'one message per variant')
+    .option('--at <checkpoint>', 'fork at this checkpoint')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, variants: string[], o: { at?: string; json?: boolean }) => {
+      const result = await withClient((b) => b.sessions.explore(id, variants, o.at ? { at: o.at } : {}));
+      print(o.json, result, formatExplore(result));
+    });
+
+  session
+    .command('merge')
+    .description("merge a fork's work into a session (fast-forward, or a summary when both moved)")
+    .argument('<main>', 'the session to merge into')
+    .argument('<fork>', 'the session whose work is merged')
+    .addOption(
+      new Option('--strategy <strategy>', 'fast-forward or summary (default: fast-forward when possible)').choices([
+        'fast-forward',
+        'summary',
+      ]),
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (main: string, fork: string, o: { strategy?: 'fast-forward' | 'summary'; json?: boolean }) => {
+      const result = await withClient((b) => b.sessions.merge(main, fork, o.strategy ? { strategy: o.strategy } : {}));
+      print(
+        o.json,
+        result,
+        `Merged ${fork} into ${main} (${result.merge.strategy}); head ${result.merge.head_after.slice(0, 12)}.\n${formatStatus(result.status)}`,
+      );
+    });
+
+  session
+    .command('export')
+    .description('write a portable, versioned bundle of the session (to stdout or --out)')
+    .argument('<id>', 'session id')
+    .option('--checkpoint <checkpoint>', 'export the session as it was at this checkpoint')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (id: string, o: { checkpoint?: string; out?: string }) => {
+      const bundle = await withClient((b) => b.sessions.export(id, o.checkpoint ? { checkpoint: o.checkpoint } : {}));
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      if (o.out) {
+        await writeFile(o.out, text);
+        io.stderr(`Exported ${id} (${bundle.nodes.length} messages) to ${o.out}.\n`);
+      } else {
+        io.stdout(text);
+      }
+    });
+
+  session
+    .command('import')
+    .description('start a session from an exported bundle (checked completely first)')
+    .argument('<file>', 'bundle file (JSON)')
+    .option('--id <new-id>', 'id of the imported session (default: the exported one)')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: { id?: string; json?: boolean }) => {
+      const bundle = await readJsonFile(file);
+      const result = await withClient((b) => b.sessions.import(bundle, o.id ? { id: o.id } : {}));
+      print(o.json, result, `Imported ${file} as ${result.session_id}.\n${formatStart(result)}`);
     });
 
   session

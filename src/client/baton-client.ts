@@ -1,5 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { createDataConverter } from '../codec/data-converter';
+import path from 'node:path';
 import type { ModelRegistry } from '../domain/models';
+import { openConversationStore, type ConversationStore } from '../store';
+import { batonHome } from '../temporal/cache-dir';
 import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import { TemporalUnavailableError } from './errors';
 import { loadModelRegistry } from './model-registry-file';
@@ -10,6 +15,16 @@ export interface BatonClientOptions extends Partial<ConnectionSettings> {
   env?: NodeJS.ProcessEnv;
   /** Model registry; defaults to the built-in models plus `BATON_MODELS_FILE`. */
   models?: ModelRegistry;
+  /**
+   * The conversation store, for export and import (which read and write nodes directly). Defaults
+   * to the worker's: `BATON_STORE_URL`, else `.baton/store`, opened on first use.
+   */
+  store?: ConversationStore;
+  /**
+   * Payload codecs and converters; defaults to `createDataConverter(env)`: AES-256-GCM encryption
+   * when `BATON_ENCRYPTION_KEY` is set, Temporal's default converter otherwise.
+   */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -27,25 +42,43 @@ export interface BatonClientOptions extends Partial<ConnectionSettings> {
 export class BatonClient {
   readonly sessions: SessionsClient;
   private readonly probe: WorkerProbe;
+  private store: Promise<ConversationStore> | undefined;
+  private readonly ownsStore: boolean;
 
   private constructor(
     readonly temporal: Client,
     private readonly connection: Connection,
     readonly settings: ConnectionSettings,
     models: ModelRegistry,
+    env: NodeJS.ProcessEnv,
+    store: ConversationStore | undefined,
   ) {
     this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue);
-    this.sessions = new SessionsClient(temporal, settings, models, this.probe);
+    this.ownsStore = store === undefined;
+    if (store) this.store = Promise.resolve(store);
+    this.sessions = new SessionsClient({
+      client: temporal,
+      settings,
+      models,
+      workers: this.probe,
+      store: () =>
+        (this.store ??= openConversationStore({
+          ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
+          baseDir: path.join(batonHome(env), 'store'),
+        })),
+    });
   }
 
   /**
    * Connects to Temporal.
    * @throws TemporalUnavailableError when no server answers at the address.
+   * @throws EncryptionKeyError when `BATON_ENCRYPTION_KEY` (or its companions) is malformed.
    */
   static async connect(options: BatonClientOptions = {}): Promise<BatonClient> {
-    const { env, models, ...overrides } = options;
+    const { env, models, store, dataConverter: givenConverter, ...overrides } = options;
     const settings = resolveConnectionSettings(overrides, env);
     const registry = models ?? loadModelRegistry(env);
+    const dataConverter = givenConverter ?? createDataConverter(env ?? process.env);
     let connection: Connection;
     try {
       connection = await Connection.connect({
@@ -60,8 +93,12 @@ export class BatonClient {
           'Start a dev server with `baton dev`, or set TEMPORAL_ADDRESS to your server.',
       );
     }
-    const client = new Client({ connection, namespace: settings.namespace });
-    return new BatonClient(client, connection, settings, registry);
+    const client = new Client({
+      connection,
+      namespace: settings.namespace,
+      ...(dataConverter ? { dataConverter } : {}),
+    });
+    return new BatonClient(client, connection, settings, registry, env ?? process.env, store);
   }
 
   /**
@@ -77,8 +114,9 @@ export class BatonClient {
     return workflowUiUrl(this.settings, workflowId, runId);
   }
 
-  /** Closes the connection to Temporal. */
+  /** Closes the connection to Temporal (and the store, if this client opened it). */
   async close(): Promise<void> {
     await this.connection.close();
+    if (this.ownsStore && this.store) await (await this.store).close();
   }
 }

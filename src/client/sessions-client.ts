@@ -1,44 +1,43 @@
 import { randomInt } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { TokenBudget } from '../domain/budget';
-import { tokenBudget } from '../domain/budget';
-import { DEFAULT_MODEL_ID, UnknownModelError, type ModelRegistry } from '../domain/models';
+import { checkpointNameProblem } from '../domain/checkpoint-names';
+import type { CompactionReport } from '../domain/compaction-report';
+import { DEFAULT_MODEL_ID } from '../domain/models';
 import {
-  BATON_CONTEXT_PERCENT as BATON_CONTEXT_PERCENT_KEY,
+  BATON_CONTEXT_PERCENT,
   BATON_KIND,
   BATON_MODEL,
   BATON_PARENT,
-  BATON_TOKENS_USED as BATON_TOKENS_USED_KEY,
+  BATON_TOKENS_USED,
 } from '../domain/search-attributes';
-import type { CompactionReport } from '../domain/compaction-report';
-import { checkpointNameProblem } from '../domain/checkpoint-names';
+import { sendRequestProblem } from '../domain/send-validation';
 import {
-  checkpointsQuery,
   checkpointUpdate,
   closeUpdate,
   compactUpdate,
-  readyUpdate,
+  restoreUpdate,
   sendUpdate,
-  statusQuery,
-  type SendRequest,
   type CheckpointRecord,
   type CompactRequest,
+  type MergeResult,
+  type MergeStrategy,
+  type RestoreResult,
+  type SendRequest,
   type SendResult,
-  type SessionInput,
   type SessionStatus,
 } from '../domain/session-contract';
-import { newSessionId, sessionIdProblem } from '../domain/session-ids';
-import {
-  InvalidSessionSettingsError,
-  resolveSessionSettings,
-  type SessionSettings,
-} from '../domain/session-settings';
-import { sendRequestProblem } from '../domain/send-validation';
-import type { sessionWorkflow } from '../workflows';
-import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
-import { InvalidInputError, SessionNotFoundError, SessionRequestError } from './errors';
-import { toBatonError } from './temporal-errors';
-import type { WorkerProbe } from './worker-probe';
+import { newSessionId } from '../domain/session-ids';
+import type { SessionSettings } from '../domain/session-settings';
+import { workflowUiUrl } from './connection-settings';
+import { InvalidInputError } from './errors';
+import { exploreSession, forkSession, type ExploreResult, type ForkOptions, type ForkResult } from './fork-session';
+import { assertSessionId, resolveModel, resolveSettings } from './input-checks';
+import { mergeSession } from './merge-session';
+import { resumeSession, type ResumeOptions, type ResumeResult } from './resume-session';
+import { exportSession, importSession, type SessionBundle } from './session-bundle';
+import type { SessionContext } from './session-context';
+import { readCheckpoints, readSessionState } from './session-state';
+import { executeSessionUpdate } from './session-updates';
+import { startSessionRun, type StartSessionResult } from './start-session-run';
 
 export interface StartSessionOptions {
   task?: string;
@@ -47,15 +46,6 @@ export interface StartSessionOptions {
   /** Session id; `sess_` + random hex when omitted. */
   id?: string;
   settings?: Partial<SessionSettings>;
-}
-
-export interface StartSessionResult {
-  session_id: string;
-  run_id: string;
-  model: string;
-  token_budget: TokenBudget;
-  ui_url: string;
-  status: SessionStatus;
 }
 
 /** One row of `list`. */
@@ -71,16 +61,20 @@ export interface SessionListEntry {
   start_time: string;
 }
 
-export type SessionStatusWithLink = SessionStatus & { ui_url: string };
+/** `status` as the client reports it: the workflow's status plus what only the client can see. */
+export type SessionStatusWithLink = SessionStatus & {
+  ui_url: string;
+  /** Temporal's status of the latest run. */
+  execution_status: string;
+  /** True when `resume` would start a new run (the session is closed, failed or terminated). */
+  resumable: boolean;
+  /** Sessions forked from this one. */
+  forks: string[];
+};
 
 /** Session operations; reached as `baton.sessions`. */
 export class SessionsClient {
-  constructor(
-    private readonly client: Client,
-    private readonly settings: ConnectionSettings,
-    private readonly models: ModelRegistry,
-    private readonly workers: WorkerProbe,
-  ) {}
+  constructor(private readonly ctx: SessionContext) {}
 
   /**
    * Starts a session and waits until it has stored its task and measured its context.
@@ -90,50 +84,25 @@ export class SessionsClient {
   async start(options: StartSessionOptions = {}): Promise<StartSessionResult> {
     const sessionId = options.id ?? newSessionId(() => randomInt(16) / 16);
     assertSessionId(sessionId);
-    const model = this.resolveModel(options.model ?? DEFAULT_MODEL_ID);
-    let settings: SessionSettings;
-    try {
-      settings = resolveSessionSettings(options.settings);
-    } catch (err) {
-      if (err instanceof InvalidSessionSettingsError) throw new InvalidInputError(err.message);
-      throw err;
-    }
+    const model = resolveModel(this.ctx.models, options.model ?? DEFAULT_MODEL_ID);
+    const settings = resolveSettings(options.settings);
     if (options.task !== undefined && options.task.trim() === '') {
       throw new InvalidInputError('The task is empty: describe what the session is for, or leave it out.');
     }
-    await this.workers.assertPolling();
-    const input: SessionInput = {
-      session_id: sessionId,
-      model,
-      settings,
-      ...(options.task ? { task: options.task } : {}),
-      ...(options.system ? { system: options.system } : {}),
-    };
-    try {
-      const handle = await this.client.workflow.start<typeof sessionWorkflow>('sessionWorkflow', {
-        workflowId: sessionId,
-        taskQueue: this.settings.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: BATON_KIND, value: 'session' },
-          { key: BATON_MODEL, value: model.id },
-        ],
-        staticSummary: `session ${sessionId} · ${model.id}`,
-        staticDetails: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
-      });
-      const status = await handle.executeUpdate(readyUpdate);
-      return {
+    return startSessionRun(
+      this.ctx,
+      {
         session_id: sessionId,
-        run_id: status.run_id,
-        model: model.id,
-        token_budget: budgetOf(status),
-        ui_url: workflowUiUrl(this.settings, sessionId, status.run_id),
-        status,
-      };
-    } catch (err) {
-      throw toBatonError(err, sessionId);
-    }
+        model,
+        settings,
+        ...(options.task ? { task: options.task } : {}),
+        ...(options.system ? { system: options.system } : {}),
+      },
+      {
+        summary: `session ${sessionId} · ${model.id}`,
+        details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
+      },
+    );
   }
 
   /**
@@ -141,47 +110,31 @@ export class SessionsClient {
    * @throws SessionRequestError when the session rejects the message (empty, too large, closed)
    * or the model call fails for good; the session is unchanged and stays usable.
    */
-  async send(
-    sessionId: string,
-    message: string,
-    options: Omit<SendRequest, 'message'> = {},
-  ): Promise<SendResult> {
+  async send(sessionId: string, message: string, options: Omit<SendRequest, 'message'> = {}): Promise<SendResult> {
     assertSessionId(sessionId);
     const request: SendRequest = { message, ...options };
     // Checked here too so an obviously bad message never reaches the server.
-    const problem = sendRequestProblem(request, {
-      session_id: sessionId,
-      closed: false,
-      context_window: Infinity,
-    });
+    const problem = sendRequestProblem(request, { session_id: sessionId, closed: false, context_window: Infinity });
     if (problem) throw new InvalidInputError(problem);
-    await this.workers.assertPolling();
-    try {
-      return await this.acrossRollover(sessionId, () =>
-        this.handle(sessionId).executeUpdate(sendUpdate, { args: [request] }),
-      );
-    } catch (err) {
-      throw await this.explain(err, sessionId);
-    }
+    return executeSessionUpdate(this.ctx, sessionId, sendUpdate, [request]);
   }
 
   /**
-   * The session's status: from the running workflow, or the final status of a closed one.
+   * The session's status (from the running workflow, or its last state once closed), whether it
+   * can be resumed, and its forks.
    * @throws SessionNotFoundError for an unknown id.
    */
   async status(sessionId: string): Promise<SessionStatusWithLink> {
     assertSessionId(sessionId);
-    const handle = this.handle(sessionId);
-    try {
-      const description = await handle.describe();
-      const status =
-        description.status.name === 'COMPLETED'
-          ? await handle.result()
-          : (await this.workers.assertPolling(), await handle.query(statusQuery));
-      return { ...status, ui_url: workflowUiUrl(this.settings, sessionId, status.run_id) };
-    } catch (err) {
-      throw toBatonError(err, sessionId);
-    }
+    const state = await readSessionState(this.ctx, sessionId);
+    const forks = await this.list({ query: `${BATON_PARENT.name} = '${sessionId}'`, limit: 100 });
+    return {
+      ...state.status,
+      ui_url: workflowUiUrl(this.ctx.settings, sessionId, state.status.run_id),
+      execution_status: state.execution_status,
+      resumable: !state.running,
+      forks: [...new Set(forks.map((f) => f.session_id))],
+    };
   }
 
   /**
@@ -191,14 +144,7 @@ export class SessionsClient {
    */
   async compact(sessionId: string, request: CompactRequest = {}): Promise<CompactionReport> {
     assertSessionId(sessionId);
-    await this.workers.assertPolling();
-    try {
-      return await this.acrossRollover(sessionId, () =>
-        this.handle(sessionId).executeUpdate(compactUpdate, { args: [request] }),
-      );
-    } catch (err) {
-      throw await this.explain(err, sessionId);
-    }
+    return executeSessionUpdate(this.ctx, sessionId, compactUpdate, [request]);
   }
 
   /** Records a named checkpoint of the session's head and budget. */
@@ -208,37 +154,71 @@ export class SessionsClient {
       const problem = checkpointNameProblem(options.name);
       if (problem) throw new InvalidInputError(problem);
     }
-    await this.workers.assertPolling();
-    try {
-      return await this.acrossRollover(sessionId, () =>
-        this.handle(sessionId).executeUpdate(checkpointUpdate, { args: [options] }),
-      );
-    } catch (err) {
-      throw await this.explain(err, sessionId);
-    }
+    return executeSessionUpdate(this.ctx, sessionId, checkpointUpdate, [options]);
   }
 
   /** The session's checkpoints across all its runs (rollovers included), oldest first. */
   async checkpoints(sessionId: string): Promise<CheckpointRecord[]> {
     assertSessionId(sessionId);
-    await this.workers.assertPolling();
-    try {
-      // Queries reach closed runs too (a worker replays them), so this works after close.
-      return await this.handle(sessionId).query(checkpointsQuery);
-    } catch (err) {
-      throw toBatonError(err, sessionId);
+    await readSessionState(this.ctx, sessionId);
+    return readCheckpoints(this.ctx, sessionId);
+  }
+
+  /**
+   * Returns the session's head and context budget to a checkpoint (id or name). The present is
+   * checkpointed first (`undo_checkpoint`), so the restore can itself be undone.
+   * @throws SessionRequestError for a checkpoint the session does not have.
+   */
+  async restore(sessionId: string, checkpoint: string): Promise<RestoreResult> {
+    assertSessionId(sessionId);
+    if (checkpoint.trim() === '') throw new InvalidInputError('Name the checkpoint to restore (id or name).');
+    return executeSessionUpdate(this.ctx, sessionId, restoreUpdate, [{ checkpoint }]);
+  }
+
+  /** Continues a session; a closed, failed or terminated one gets a new run from its last head. */
+  async resume(sessionId: string, options: ResumeOptions = {}): Promise<ResumeResult> {
+    assertSessionId(sessionId);
+    if (options.message !== undefined) {
+      const problem = sendRequestProblem(
+        { message: options.message },
+        { session_id: sessionId, closed: false, context_window: Infinity },
+      );
+      if (problem) throw new InvalidInputError(problem);
     }
+    return resumeSession(this.ctx, sessionId, options);
+  }
+
+  /** A new session starting at this one's head (or a checkpoint), sharing its stored history. */
+  async fork(sessionId: string, options: ForkOptions = {}): Promise<ForkResult> {
+    assertSessionId(sessionId);
+    return forkSession(this.ctx, sessionId, options);
+  }
+
+  /** Forks once per variant and runs each variant's message concurrently, for side-by-side comparison. */
+  async explore(sessionId: string, variants: readonly string[], options: { at?: string } = {}): Promise<ExploreResult> {
+    assertSessionId(sessionId);
+    return exploreSession(this.ctx, sessionId, variants, options);
+  }
+
+  /** Merges a fork's work back: fast-forward when possible, otherwise a summary. */
+  async merge(mainId: string, forkId: string, options: { strategy?: MergeStrategy } = {}): Promise<MergeResult> {
+    return mergeSession(this.ctx, mainId, forkId, options);
+  }
+
+  /** A portable, versioned bundle of the session (at its head or a checkpoint). */
+  async export(sessionId: string, options: { checkpoint?: string } = {}): Promise<SessionBundle> {
+    return exportSession(this.ctx, sessionId, options);
+  }
+
+  /** Starts a session from a bundle after checking it completely; creates nothing if it is invalid. */
+  async import(bundle: unknown, options: { id?: string } = {}): Promise<StartSessionResult> {
+    return importSession(this.ctx, bundle, options);
   }
 
   /** Closes the session; its run completes with the final status. */
   async close(sessionId: string): Promise<SessionStatus> {
     assertSessionId(sessionId);
-    await this.workers.assertPolling();
-    try {
-      return await this.acrossRollover(sessionId, () => this.handle(sessionId).executeUpdate(closeUpdate));
-    } catch (err) {
-      throw await this.explain(err, sessionId);
-    }
+    return executeSessionUpdate(this.ctx, sessionId, closeUpdate, []);
   }
 
   /** Sessions, newest first, from Temporal's visibility store (filterable in the UI the same way). */
@@ -246,15 +226,15 @@ export class SessionsClient {
     const limit = options.limit ?? 50;
     const query = `${BATON_KIND.name} = 'session'${options.query ? ` AND (${options.query})` : ''}`;
     const rows: SessionListEntry[] = [];
-    for await (const wf of this.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
+    for await (const wf of this.ctx.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
       const sa = wf.typedSearchAttributes;
       rows.push({
         session_id: wf.workflowId,
         run_id: wf.runId,
         execution_status: wf.status.name,
         model: sa.get(BATON_MODEL),
-        context_percent: sa.get(BATON_CONTEXT_PERCENT_KEY),
-        tokens_used: sa.get(BATON_TOKENS_USED_KEY),
+        context_percent: sa.get(BATON_CONTEXT_PERCENT),
+        tokens_used: sa.get(BATON_TOKENS_USED),
         parent: sa.get(BATON_PARENT),
         start_time: wf.startTime.toISOString(),
       });
@@ -262,61 +242,6 @@ export class SessionsClient {
     }
     return rows;
   }
-
-  /**
-   * An update that reaches a run in the instant it continues-as-new is refused as "not found"
-   * before the workflow ever saw it (the workflow waits for every admitted handler before it rolls
-   * over), so it is safe to send once more: the handle without a run id now targets the new run.
-   */
-  private async acrossRollover<T>(sessionId: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(toBatonError(err, sessionId) instanceof SessionNotFoundError)) throw err;
-      const { status } = await this.handle(sessionId).describe();
-      if (status.name !== 'RUNNING') throw err;
-      return await call();
-    }
-  }
-
-  /**
-   * An update sent to a session whose run has completed reports "not found"; tell the user the
-   * session exists but is closed, which is what they need to know.
-   */
-  private async explain(err: unknown, sessionId: string): Promise<unknown> {
-    const mapped = toBatonError(err, sessionId);
-    if (!(mapped instanceof SessionNotFoundError)) return mapped;
-    try {
-      const { status } = await this.handle(sessionId).describe();
-      if (status.name === 'RUNNING') return mapped;
-      return new SessionRequestError(
-        `Session ${sessionId} is closed (${status.name.toLowerCase()}). Resume it with \`baton session resume ${sessionId}\`.`,
-        'SessionClosed',
-      );
-    } catch {
-      return mapped;
-    }
-  }
-
-  private handle(sessionId: string): WorkflowHandle<typeof sessionWorkflow> {
-    return this.client.workflow.getHandle<typeof sessionWorkflow>(sessionId);
-  }
-
-  private resolveModel(id: string) {
-    try {
-      return this.models.get(id);
-    } catch (err) {
-      if (err instanceof UnknownModelError) throw new InvalidInputError(err.message);
-      throw err;
-    }
-  }
 }
 
-function assertSessionId(id: string): void {
-  const problem = sessionIdProblem(id);
-  if (problem) throw new InvalidInputError(problem);
-}
-
-function budgetOf(status: SessionStatus): TokenBudget {
-  return tokenBudget(status.tokens_used, status.context_window);
-}
+export type { StartSessionResult } from './start-session-run';

@@ -28,7 +28,13 @@ export interface SessionLineage {
 
 /** Why a checkpoint was taken. */
 export type CheckpointReason =
-  'manual' | 'before_compaction' | 'before_rollover' | 'before_restore' | 'phase' | 'handoff';
+  | 'manual'
+  | 'before_compaction'
+  | 'before_rollover'
+  | 'before_restore'
+  | 'before_merge'
+  | 'phase'
+  | 'handoff';
 
 /** A named snapshot of a session: its head and budget. Valid forever, because nodes are immutable. */
 export interface CheckpointRecord {
@@ -47,6 +53,25 @@ export interface CheckpointRecord {
   /** The run's history length when it was recorded: the event to look for in the Temporal UI. */
   event_id: number;
 }
+
+/** Where a resumed run came from. */
+export interface ResumeRecord {
+  previous_run_id: string;
+  checkpoint_id?: string;
+  time: string;
+}
+
+/** A merge of another session's work into this one. */
+export interface MergeRecord {
+  fork_session_id: string;
+  fork_head: string;
+  strategy: MergeStrategy;
+  head_before: string | null;
+  head_after: string;
+  time: string;
+}
+
+export type MergeStrategy = 'fast-forward' | 'summary';
 
 /** One continue-as-new of a session into a fresh context. */
 export interface RolloverRecord {
@@ -71,6 +96,8 @@ export interface CarriedState {
   rollovers: RolloverRecord[];
   compactions: number;
   last_compaction: CompactionReport | null;
+  merges?: MergeRecord[];
+  resumed_from?: ResumeRecord;
 }
 
 /** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
@@ -116,6 +143,42 @@ export interface SessionStatus {
   last_compaction: CompactionReport | null;
   rollovers: RolloverRecord[];
   checkpoints: number;
+  merges: MergeRecord[];
+  resumed_from?: ResumeRecord;
+}
+
+/** What a session is made of, for forks, resumes and exports: everything but its conversation. */
+export interface SessionDefinition {
+  session_id: string;
+  model: ModelSpec;
+  system?: string;
+  settings: SessionSettings;
+  lineage?: SessionLineage;
+}
+
+export interface RestoreRequest {
+  /** Checkpoint id or name (the newest with that name). */
+  checkpoint: string;
+}
+
+export interface RestoreResult {
+  restored: CheckpointRecord;
+  /** Taken just before the restore: restore it to undo. */
+  undo_checkpoint: CheckpointRecord;
+  status: SessionStatus;
+}
+
+export interface MergeRequest {
+  fork_session_id: string;
+  /** The fork's current head. */
+  fork_head: string;
+  /** Omitted: fast-forward when possible, otherwise a summary merge. */
+  strategy?: MergeStrategy;
+}
+
+export interface MergeResult {
+  merge: MergeRecord;
+  status: SessionStatus;
 }
 
 /** A user message for {@link sendUpdate}. */
@@ -150,7 +213,12 @@ export const closeUpdate = defineUpdate<SessionStatus, []>('close');
 export const compactUpdate = defineUpdate<CompactionReport, [CompactRequest]>('compact');
 /** Records a named checkpoint of the current head and budget. */
 export const checkpointUpdate = defineUpdate<CheckpointRecord, [CheckpointRequest]>('checkpoint');
+/** Moves the head and context budget back to a checkpoint (after checkpointing the present). */
+export const restoreUpdate = defineUpdate<RestoreResult, [RestoreRequest]>('restore');
+/** Merges another session's line of work into this one. */
+export const mergeUpdate = defineUpdate<MergeResult, [MergeRequest]>('merge');
 export const statusQuery = defineQuery<SessionStatus>('status');
+export const definitionQuery = defineQuery<SessionDefinition>('definition');
 /** Every checkpoint of the session, across all its runs, oldest first. */
 export const checkpointsQuery = defineQuery<CheckpointRecord[]>('checkpoints');
 
@@ -170,4 +238,5 @@ export const SessionFailureType = {
   InvalidRequest: 'InvalidRequest',
   SessionClosed: 'SessionClosed',
   CompactionFailed: 'CompactionFailed',
+  MergeRefused: 'MergeRefused',
 } as const;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConversationStore } from './conversation-store';
 import { FileConversationStore } from './file-store';
+import { PostgresConversationStore } from './postgres-store';
+import { isPostgresUrl } from './postgres-url';
 import { StoreUrlError } from './store-url-error';
 
 /** Options of {@link openConversationStore}. */
@@ -13,7 +15,7 @@ export interface OpenConversationStoreOptions {
   /**
    * Where the store lives. Absent, empty or a bare `file:` → the filesystem store at `baseDir`;
    * `file:/abs/path` or `file:///abs/path` → the filesystem store at that path;
-   * `postgres://…` → the PostgreSQL store (not in this build yet).
+   * `postgres://…` or `postgresql://…` → the PostgreSQL store (its migrations run on open).
    */
   url?: string | undefined;
   /** Root of the filesystem store when `url` names no path; conventionally `.baton/store`. */
@@ -24,20 +26,22 @@ const ACCEPTED = 'file: (e.g. file:/abs/path, or no URL for the default director
 
 /**
  * Opens the conversation store named by `url` (see {@link OpenConversationStoreOptions.url}).
+ * For PostgreSQL this connects and applies any missing schema migrations before resolving, so a
+ * store that opened is ready to use.
  *
- * @throws StoreUrlError for a relative or host-qualified `file:` URL, for `postgres://` (not
- *   available in this build yet) and for any other scheme. Messages never repeat the URL beyond
- *   its scheme, since database URLs carry passwords.
+ * @throws StoreUrlError for a relative or host-qualified `file:` URL and for any other scheme.
+ * @throws StoreUnavailableError when the PostgreSQL database cannot be reached or refuses the
+ *   login; StoreMigrationError when its schema cannot be migrated. Messages never show the URL's
+ *   password, since database URLs carry one.
  * @example
  * const store = await openConversationStore({ url: process.env.BATON_STORE_URL, baseDir: '.baton/store' });
  */
-export function openConversationStore(options: OpenConversationStoreOptions): Promise<ConversationStore> {
-  // Async although the filesystem store needs no I/O to open: the PostgreSQL store will connect.
-  try {
-    return Promise.resolve(new FileConversationStore({ root: fileStoreRoot(options) }));
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
+export async function openConversationStore(
+  options: OpenConversationStoreOptions,
+): Promise<ConversationStore> {
+  const url = options.url?.trim() ?? '';
+  if (isPostgresUrl(url)) return await PostgresConversationStore.open({ url });
+  return new FileConversationStore({ root: fileStoreRoot(options) });
 }
 
 function fileStoreRoot({ url, baseDir }: OpenConversationStoreOptions): string {
@@ -64,7 +68,7 @@ function fileStoreRoot({ url, baseDir }: OpenConversationStoreOptions): string {
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     throw new StoreUrlError(
-      'PostgreSQL store is not available in this build yet. Use a file: URL, or leave the store URL unset for the filesystem store.',
+      'A PostgreSQL store URL needs a host: write postgres://user:password@host:5432/database.',
     );
   }
   throw new StoreUrlError(

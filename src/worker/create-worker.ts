@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type TokenCounter } from '../activities';
 import type { ConversationStore } from '../store';
@@ -12,6 +13,11 @@ export interface BatonWorkerOptions {
   countTokens: TokenCounter;
   /** A prebuilt workflow bundle (tests build one per run); otherwise the worker bundles src/workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Payload codecs (encryption) for everything the worker sends to and reads from Temporal; see
+   * `createDataConverter`. Omitted: Temporal's default, unencrypted.
+   */
+  dataConverter?: DataConverter;
   heartbeatIntervalMs?: number;
   /** Overrides for tuning (cache size, concurrency). */
   tuning?: Pick<
@@ -29,6 +35,7 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: createActivities({
       store: options.store,
       anthropic: options.anthropic,

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { resolveConnectionSettings } from '../client/connection-settings';
+import { createDataConverter } from '../codec/data-converter';
+import { EncryptionCodec } from '../codec/encryption-codec';
 import { createAnthropicClient, needsOfflineModel, OfflineModel, resolveModelEndpoint } from '../model';
 import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
@@ -20,6 +23,9 @@ export interface WorkerRuntime {
  * Everything a worker process needs, from the environment: the Temporal connection, the
  * conversation store (`BATON_STORE_URL`, default `.baton/store`), the model endpoint (the real API
  * with `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, or an offline model started here), and the worker.
+ * With `BATON_ENCRYPTION_KEY` set, every payload is encrypted (see `createDataConverter`); with
+ * `BATON_WORKFLOW_BUNDLE` naming a prebuilt bundle (`dist/workflow-bundle.js` in the Docker
+ * image), the worker uses it instead of bundling the workflows at start.
  */
 export async function startWorkerRuntime(
   env: NodeJS.ProcessEnv = process.env,
@@ -27,6 +33,9 @@ export async function startWorkerRuntime(
 ): Promise<WorkerRuntime> {
   installRuntimeLogger(env);
   const settings = resolveConnectionSettings({}, env);
+  // Read before anything starts, so a malformed key or a missing bundle fails at once.
+  const dataConverter = createDataConverter(env);
+  const workflowBundle = workflowBundleFromEnv(env);
   let offline: OfflineModel | undefined;
   let store: ConversationStore | undefined;
   let connection: NativeConnection | undefined;
@@ -56,7 +65,12 @@ export async function startWorkerRuntime(
       store,
       anthropic,
       countTokens: createTokenCounter(endpoint.mode, anthropic),
+      ...(dataConverter ? { dataConverter } : {}),
+      ...(workflowBundle ? { workflowBundle } : {}),
     });
+    const codec = dataConverter?.payloadCodecs?.find((c) => c instanceof EncryptionCodec);
+    if (codec instanceof EncryptionCodec)
+      log(`Payloads encrypted with key ${codec.current.id} (AES-256-GCM)`);
     log(`Worker polling task queue '${settings.taskQueue}' on ${settings.address} (model: ${endpoint.mode})`);
     const openedStore = store;
     const openedConnection = connection;
@@ -77,6 +91,23 @@ export async function startWorkerRuntime(
     await offline?.stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * `{ codePath }` of the prebuilt workflow bundle named by `BATON_WORKFLOW_BUNDLE`, if any.
+ *
+ * @throws Error when the variable names a file that does not exist.
+ */
+function workflowBundleFromEnv(env: NodeJS.ProcessEnv): { codePath: string } | undefined {
+  const codePath = env.BATON_WORKFLOW_BUNDLE?.trim();
+  if (!codePath) return undefined;
+  const resolved = path.resolve(codePath);
+  if (!fs.existsSync(resolved)) {
+    throw new Error(
+      `BATON_WORKFLOW_BUNDLE names ${resolved}, which does not exist. Build it with \`npx tsx scripts/bundle-workflows.ts\`, or unset the variable to bundle at start.`,
+    );
+  }
+  return { codePath: resolved };
 }
 
 let runtimeInstalled = false;

@@ -3,7 +3,12 @@ import type { CheckpointReason, CheckpointRecord } from '../domain/session-contr
 
 /** Automatic checkpoints kept per session; named (manual, phase, handoff) ones are all kept. */
 export const MAX_AUTOMATIC_CHECKPOINTS = 50;
-const AUTOMATIC: readonly CheckpointReason[] = ['before_compaction', 'before_rollover', 'before_restore'];
+const AUTOMATIC: readonly CheckpointReason[] = [
+  'before_compaction',
+  'before_rollover',
+  'before_restore',
+  'before_merge',
+];
 
 /**
  * A session's checkpoints across all its runs. Checkpoints only name a head and a budget, and

@@ -22,6 +22,7 @@ import {
   BATON_CONTEXT_PERCENT,
   BATON_KIND,
   BATON_MODEL,
+  BATON_PARENT,
   BATON_TOKENS_USED,
 } from '../domain/search-attributes';
 import { estimateTokens, sendRequestProblem } from '../domain/send-validation';
@@ -30,7 +31,14 @@ import type {
   CheckpointReason,
   CheckpointRecord,
   CompactRequest,
+  MergeRecord,
+  MergeRequest,
+  MergeResult,
+  ResumeRecord,
+  RestoreRequest,
+  RestoreResult,
   RolloverRecord,
+  SessionDefinition,
   SendRequest,
   SendResult,
   SessionInput,
@@ -40,8 +48,10 @@ import type {
 import { SessionFailureType } from '../domain/session-contract';
 import { renderSessionDetails } from '../domain/session-details';
 import { CheckpointLog } from './checkpoint-log';
+import { compactContext } from './compaction-step';
+import { mergeLineOfWork } from './merge-step';
 import { modelActivities, storeActivities } from './session-activities';
-import { causeMessage, toUpdateFailure } from './turn-failure';
+import { toUpdateFailure } from './turn-failure';
 
 /**
  * A session's state machine: the conversation head, the budget, and the turns, compactions and
@@ -60,6 +70,8 @@ export class SessionEntity {
   private readonly rollovers: RolloverRecord[];
   private compactions: number;
   private lastCompaction: CompactionReport | null;
+  private readonly merges: MergeRecord[];
+  private readonly resumedFrom: ResumeRecord | undefined;
   private turnsThisRun = 0;
   private initialized = false;
   private closed = false;
@@ -80,6 +92,8 @@ export class SessionEntity {
     this.rollovers = carried?.rollovers ?? [];
     this.compactions = carried?.compactions ?? 0;
     this.lastCompaction = carried?.last_compaction ?? null;
+    this.merges = carried?.merges ?? [];
+    this.resumedFrom = carried?.resumed_from;
   }
 
   get isClosed(): boolean {
@@ -149,6 +163,86 @@ export class SessionEntity {
     if (mode !== undefined && mode !== 'progressive' && mode !== 'aggressive') {
       throw new Error(`Unknown compaction mode '${String(mode)}': use progressive or aggressive.`);
     }
+  }
+
+  validateRestore(request: RestoreRequest): void {
+    this.validateOpen();
+    if (typeof request?.checkpoint !== 'string' || !this.checkpoints.find(request.checkpoint)) {
+      throw new Error(
+        `No checkpoint '${String(request?.checkpoint).slice(0, 80)}' in session ${this.input.session_id}. ` +
+          `List them with \`baton session checkpoints ${this.input.session_id}\`.`,
+      );
+    }
+  }
+
+  validateMerge(request: MergeRequest): void {
+    this.validateOpen();
+    if (request?.fork_session_id === this.input.session_id) {
+      throw new Error(`Cannot merge session ${this.input.session_id} with itself: name a fork of it.`);
+    }
+    if (typeof request?.fork_head !== 'string' || !/^[0-9a-f]{64}$/.test(request.fork_head)) {
+      throw new Error("A merge needs the fork's head (a 64-character node id).");
+    }
+    if (
+      request.strategy !== undefined &&
+      request.strategy !== 'fast-forward' &&
+      request.strategy !== 'summary'
+    ) {
+      throw new Error(`Unknown merge strategy '${String(request.strategy)}': use fast-forward or summary.`);
+    }
+  }
+
+  /** What the session is made of (for forks and exports). */
+  definition(): SessionDefinition {
+    return {
+      session_id: this.input.session_id,
+      model: this.input.model,
+      settings: this.input.settings,
+      ...(this.input.system ? { system: this.input.system } : {}),
+      ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
+    };
+  }
+
+  /**
+   * Moves the head and the context budget back to a checkpoint. The present is checkpointed first,
+   * so a restore can itself be undone; later messages stay in the store.
+   */
+  restore(request: RestoreRequest): Promise<RestoreResult> {
+    return this.exclusive(() => {
+      const target = this.checkpoints.find(request.checkpoint)!;
+      const undo = this.checkpoint(undefined, 'before_restore');
+      this.head = target.head;
+      this.contextTokens = target.context_tokens;
+      this.lastActivity = new Date().toISOString();
+      return Promise.resolve({ restored: target, undo_checkpoint: undo, status: this.status() });
+    });
+  }
+
+  /**
+   * Merges a fork's work: fast-forward when this line has not moved since the fork point (the
+   * head becomes the fork's head), otherwise a summary of what the fork decided and produced is
+   * appended as one critical node.
+   */
+  merge(request: MergeRequest): Promise<MergeResult> {
+    return this.exclusive(async () => {
+      const headBefore = this.head;
+      const merged = await mergeLineOfWork(this.input, headBefore, request, () =>
+        this.checkpoint(undefined, 'before_merge'),
+      );
+      this.head = merged.head;
+      this.contextTokens = merged.context_tokens;
+      const record: MergeRecord = {
+        fork_session_id: request.fork_session_id,
+        fork_head: request.fork_head,
+        strategy: merged.strategy,
+        head_before: headBefore,
+        head_after: merged.head,
+        time: new Date().toISOString(),
+      };
+      this.merges.push(record);
+      this.lastActivity = record.time;
+      return { merge: record, status: this.status() };
+    });
   }
 
   /** One turn: the user's message in, the model's reply out. Leaves state unchanged on failure. */
@@ -242,6 +336,8 @@ export class SessionEntity {
       last_compaction: this.lastCompaction,
       rollovers: this.rollovers,
       checkpoints: this.checkpoints.all.length,
+      merges: this.merges,
+      ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
       ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
     };
   }
@@ -258,6 +354,8 @@ export class SessionEntity {
       rollovers: this.rollovers,
       compactions: this.compactions,
       last_compaction: this.lastCompaction,
+      merges: this.merges,
+      ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
     };
     const { task: _task, head: _head, ...rest } = this.input;
     return { ...rest, ...(this.head ? { head: this.head } : {}), carried };
@@ -348,69 +446,19 @@ export class SessionEntity {
 
   /** Runs a compaction and commits its head only if it succeeded. Never throws. */
   private async compact(mode: CompactionMode, trigger: CompactionTrigger): Promise<CompactionReport> {
-    const number = this.compactions + 1;
-    const time = new Date().toISOString();
-    const headBefore = this.head;
-    const base = { number, mode, trigger, time, head_before: headBefore };
-    if (headBefore === null) {
-      return this.report({
-        ...base,
-        ...emptyCounts(this.contextTokens),
-        status: 'nothing_to_do',
-        head_after: null,
-      });
+    if (this.head !== null && trigger !== 'rollover') this.checkpoint(undefined, 'before_compaction');
+    const report = await compactContext(this.input, {
+      head: this.head,
+      context_tokens: this.contextTokens,
+      number: this.compactions + 1,
+      mode,
+      trigger,
+    });
+    if (report.status === 'committed') {
+      this.head = report.head_after;
+      this.contextTokens = report.tokens_after;
+      this.compactions = report.number;
     }
-    if (trigger !== 'rollover') this.checkpoint(undefined, 'before_compaction');
-    try {
-      const r = await modelActivities.compactContext.executeWithOptions(
-        { summary: `compact (${mode}): ${(this.contextTokens / 1000).toFixed(1)}k tokens` },
-        [
-          {
-            session_id: this.input.session_id,
-            model: {
-              id: this.input.model.id,
-              context_window: this.input.model.context_window,
-              max_output_tokens: this.input.model.max_output_tokens,
-            },
-            head: headBefore,
-            mode,
-            keep_recent_turns: this.input.settings.keep_recent_turns,
-            compaction_number: number,
-            ...(this.input.system ? { system: this.input.system } : {}),
-          },
-        ],
-      );
-      if (r.status === 'committed') {
-        this.head = r.head;
-        this.contextTokens = r.tokens_after;
-        this.compactions = number;
-      }
-      return this.report({
-        ...base,
-        status: r.status,
-        tokens_before: r.tokens_before,
-        tokens_after: r.tokens_after,
-        tokens_freed: r.tokens_before - r.tokens_after,
-        compression_ratio: r.tokens_after > 0 ? round2(r.tokens_before / r.tokens_after) : 1,
-        kept: r.kept,
-        summarized: r.summarized,
-        dropped: r.dropped,
-        decisions_carried: r.decisions_carried,
-        summarizer_calls: r.summarizer_calls,
-        head_after: r.status === 'committed' ? r.head : headBefore,
-      });
-    } catch (err) {
-      return this.report({
-        ...base,
-        ...emptyCounts(this.contextTokens),
-        status: 'failed',
-        head_after: headBefore,
-        error: causeMessage(err),
-      });
-    }
-  }
-
-  private report(report: CompactionReport): CompactionReport {
     this.lastCompaction = report;
     return report;
   }
@@ -433,6 +481,7 @@ export class SessionEntity {
       { key: BATON_MODEL, value: this.input.model.id },
       { key: BATON_CONTEXT_PERCENT, value: budget.position_percent },
       { key: BATON_TOKENS_USED, value: cumulativeTokens(this.cumulative) },
+      ...(this.input.lineage ? [{ key: BATON_PARENT, value: this.input.lineage.parent_session_id }] : []),
     ]);
     setCurrentDetails(
       renderSessionDetails({
@@ -445,22 +494,4 @@ export class SessionEntity {
       }),
     );
   }
-}
-
-function emptyCounts(tokens: number) {
-  return {
-    tokens_before: tokens,
-    tokens_after: tokens,
-    tokens_freed: 0,
-    compression_ratio: 1,
-    kept: 0,
-    summarized: 0,
-    dropped: 0,
-    decisions_carried: 0,
-    summarizer_calls: 0,
-  };
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }

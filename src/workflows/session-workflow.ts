@@ -4,11 +4,16 @@ import {
   checkpointUpdate,
   closeUpdate,
   compactUpdate,
+  definitionQuery,
+  mergeUpdate,
   readyUpdate,
+  restoreUpdate,
   sendUpdate,
   statusQuery,
   type CheckpointRequest,
   type CompactRequest,
+  type MergeRequest,
+  type RestoreRequest,
   type SendRequest,
   type SessionInput,
   type SessionStatus,
@@ -43,6 +48,13 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
       const problem = request?.name === undefined ? undefined : checkpointNameProblem(request.name);
       if (problem) throw new Error(problem);
     },
+  });
+  setHandler(definitionQuery, () => session.definition());
+  setHandler(restoreUpdate, (request) => session.restore(request), {
+    validator: (request: RestoreRequest) => session.validateRestore(request),
+  });
+  setHandler(mergeUpdate, (request) => session.merge(request), {
+    validator: (request: MergeRequest) => session.validateMerge(request),
   });
   setHandler(closeUpdate, () => session.close(), { validator: () => session.validateOpen() });
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { BatonClient } from '../../src/client';
@@ -37,7 +38,11 @@ function quietRuntime(): void {
 }
 
 export async function startTestEnvironment(
-  options: { heartbeatIntervalMs?: number } = {},
+  options: {
+    heartbeatIntervalMs?: number;
+    /** Used by the worker and the client (e.g. the encryption codec); default: Temporal's. */
+    dataConverter?: DataConverter;
+  } = {},
 ): Promise<TestEnvironment> {
   quietRuntime();
   const address = inject('temporalAddress');
@@ -55,9 +60,17 @@ export async function startTestEnvironment(
     countTokens: createTokenCounter('offline', anthropic),
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
   const running = worker.run();
-  const baton = await BatonClient.connect({ address, taskQueue, uiUrl: inject('temporalUiUrl'), env: {} });
+  const baton = await BatonClient.connect({
+    address,
+    taskQueue,
+    uiUrl: inject('temporalUiUrl'),
+    env: {},
+    store,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
   return {
     baton,
     model,

@@ -1,0 +1,124 @@
+import { randomInt } from 'node:crypto';
+import type { TokenBudget } from '../domain/budget';
+import type { SendResult, SessionLineage } from '../domain/session-contract';
+import { sendUpdate } from '../domain/session-contract';
+import { newSessionId } from '../domain/session-ids';
+import { InvalidInputError } from './errors';
+import { assertSessionId } from './input-checks';
+import type { SessionContext } from './session-context';
+import { findCheckpoint, readCheckpoints, readDefinition, readSessionState } from './session-state';
+import { executeSessionUpdate } from './session-updates';
+import { startSessionRun, type StartSessionResult } from './start-session-run';
+
+export interface ForkOptions {
+  /** Fork at this checkpoint (id or name) instead of the parent's current head. */
+  at?: string;
+  /** The fork's id; `sess_` + random hex when omitted. */
+  id?: string;
+}
+
+export type ForkResult = StartSessionResult & { lineage: SessionLineage };
+
+/**
+ * A new session that starts where another one is (or was, at a checkpoint): free, like a git
+ * branch, because both share the same stored nodes. Both sessions' status show the lineage.
+ * @throws SessionExistsError when `id` is taken; InvalidInputError for an unknown checkpoint or a
+ * parent with no messages yet.
+ */
+export async function forkSession(ctx: SessionContext, parentId: string, options: ForkOptions = {}): Promise<ForkResult> {
+  const forkId = options.id ?? newSessionId(() => randomInt(16) / 16);
+  assertSessionId(forkId);
+  if (forkId === parentId) throw new InvalidInputError(`A fork needs an id of its own, not ${parentId}'s.`);
+  const state = await readSessionState(ctx, parentId);
+  const definition = await readDefinition(ctx, parentId);
+  const checkpoint =
+    options.at === undefined ? undefined : findCheckpoint(await readCheckpoints(ctx, parentId), options.at, parentId);
+  const head = checkpoint ? checkpoint.head : state.status.head;
+  if (head === null) {
+    throw new InvalidInputError(`Session ${parentId} has no messages yet at that point; there is nothing to fork.`);
+  }
+  const lineage: SessionLineage = {
+    parent_session_id: parentId,
+    fork_head: head,
+    ...(checkpoint ? { checkpoint_id: checkpoint.checkpoint_id } : {}),
+  };
+  const started = await startSessionRun(
+    ctx,
+    {
+      session_id: forkId,
+      model: definition.model,
+      settings: definition.settings,
+      head,
+      lineage,
+      ...(definition.system ? { system: definition.system } : {}),
+    },
+    {
+      summary: `session ${forkId} · fork of ${parentId}`,
+      details: `Forked from **${parentId}**${checkpoint ? ` at checkpoint ${checkpoint.name}` : ''} (head ${head.slice(0, 12)}).`,
+    },
+  );
+  return { ...started, lineage };
+}
+
+/** One variant of an exploration: the fork that ran it and what came back. */
+export interface ExploreVariant {
+  variant: string;
+  session_id: string;
+  reply: string;
+  usage: SendResult['usage'];
+  cost_usd: number;
+  token_budget: TokenBudget;
+  error?: string;
+}
+
+export interface ExploreResult {
+  parent_session_id: string;
+  variants: ExploreVariant[];
+}
+
+/**
+ * Parallel exploration: one fork per variant, each variant's message sent to its fork
+ * concurrently. A variant that fails is reported with its error; the others still complete.
+ */
+export async function exploreSession(
+  ctx: SessionContext,
+  parentId: string,
+  variants: readonly string[],
+  options: { at?: string } = {},
+): Promise<ExploreResult> {
+  if (variants.length === 0) throw new InvalidInputError('Give at least one variant to explore.');
+  if (variants.some((v) => v.trim() === '')) throw new InvalidInputError('A variant is empty: each needs a message.');
+  const tag = Array.from({ length: 4 }, () => randomInt(16).toString(16)).join('');
+  const forks = await Promise.all(
+    variants.map((_, i) =>
+      forkSession(ctx, parentId, { id: `${parentId.slice(0, 100)}-x${tag}-${i + 1}`, ...(options.at ? { at: options.at } : {}) }),
+    ),
+  );
+  const results = await Promise.all(
+    forks.map(async (fork, i): Promise<ExploreVariant> => {
+      const variant = variants[i]!;
+      try {
+        const r = await executeSessionUpdate(ctx, fork.session_id, sendUpdate, [{ message: variant }]);
+        return {
+          variant,
+          session_id: fork.session_id,
+          reply: r.reply,
+          usage: r.usage,
+          cost_usd: r.cost_usd,
+          token_budget: r.token_budget,
+        };
+      } catch (err) {
+        return {
+          variant,
+          session_id: fork.session_id,
+          reply: '',
+          usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          cost_usd: 0,
+          token_budget: fork.token_budget,
+          error: err instanceof Error ? err.message : String(err),
+        };
+      }
+    }),
+  );
+  return { parent_session_id: parentId, variants: results };
+}

@@ -1,0 +1,30 @@
+import { UnknownModelError, type ModelRegistry, type ModelSpec } from '../domain/models';
+import { sessionIdProblem } from '../domain/session-ids';
+import { InvalidSessionSettingsError, resolveSessionSettings, type SessionSettings } from '../domain/session-settings';
+import { InvalidInputError } from './errors';
+
+/** @throws InvalidInputError for an id with path or shell characters, or an empty one. */
+export function assertSessionId(id: string): void {
+  const problem = sessionIdProblem(id);
+  if (problem) throw new InvalidInputError(problem);
+}
+
+/** @throws InvalidInputError naming the known models. */
+export function resolveModel(models: ModelRegistry, id: string): ModelSpec {
+  try {
+    return models.get(id);
+  } catch (err) {
+    if (err instanceof UnknownModelError) throw new InvalidInputError(err.message);
+    throw err;
+  }
+}
+
+/** @throws InvalidInputError naming the setting and the rule. */
+export function resolveSettings(partial: Partial<SessionSettings> | undefined): SessionSettings {
+  try {
+    return resolveSessionSettings(partial);
+  } catch (err) {
+    if (err instanceof InvalidSessionSettingsError) throw new InvalidInputError(err.message);
+    throw err;
+  }
+}

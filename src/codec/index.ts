@@ -1,0 +1,24 @@
+/**
+ * Payload encryption: the AES-256-GCM codec, the data converter built from the environment, and
+ * the codec server the Temporal UI calls to show encrypted payloads (worker and client side only).
+ */
+export { CodecRequestError, isCodecRequestError } from './codec-request-error';
+export { DEFAULT_CODEC_PORT, DEFAULT_UI_ORIGIN, startCodecServer } from './codec-server';
+export type { CodecServer, CodecServerOptions } from './codec-server';
+export { createDataConverter } from './data-converter';
+export { ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID_METADATA, EncryptionCodec } from './encryption-codec';
+export { EncryptionKeyError, isEncryptionKeyError } from './encryption-key-error';
+export {
+  deriveKeyId,
+  ENCRYPTION_KEY_ID_VARIABLE,
+  ENCRYPTION_KEY_VARIABLE,
+  generateEncryptionKey,
+  loadEncryptionKeyring,
+  OLD_ENCRYPTION_KEYS_VARIABLE,
+  parseEncryptionKey,
+} from './encryption-keys';
+export type { EncryptionKey, EncryptionKeyring } from './encryption-keys';
+export { isPayloadDecryptionError, PayloadDecryptionError } from './payload-decryption-error';
+export { payloadsFromJson, payloadsToJson } from './payloads-json';
+export type { JsonPayload, JsonPayloads } from './payloads-json';
+export { isUnknownEncryptionKeyError, UnknownEncryptionKeyError } from './unknown-encryption-key-error';

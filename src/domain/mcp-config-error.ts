@@ -1,0 +1,28 @@
+/**
+ * An MCP configuration (a `.mcp.json` file, session overrides, a profile list) that baton cannot
+ * use. Lists every problem found, each naming the server and field, so one edit can fix them all.
+ * Never quotes an `env` value: those are often secrets.
+ */
+export class McpConfigError extends Error {
+  override readonly name = 'McpConfigError';
+  /** Each problem on its own, e.g. `mcpServers.fs.command: missing`. */
+  readonly problems: readonly string[];
+  /** Where the configuration came from (a file path, `session overrides`). */
+  readonly source: string;
+
+  constructor(source: string, problems: readonly string[]) {
+    const list =
+      problems.length === 1 ? ` ${problems[0] ?? ''}` : `\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+    super(
+      `Invalid MCP configuration in ${source}:${list}\n` +
+        'Expected { "mcpServers": { "<name>": { "command": "…", "args": ["…"], "env": { "KEY": "…" } } } }.',
+    );
+    this.source = source;
+    this.problems = problems;
+  }
+}
+
+/** Type guard for {@link McpConfigError}. */
+export function isMcpConfigError(err: unknown): err is McpConfigError {
+  return err instanceof McpConfigError;
+}

@@ -1,0 +1,35 @@
+/**
+ * MCP on the worker side: reading the configuration file, the client pool that starts servers over
+ * stdio, tool definitions and their token cost, and tool results cut to size. The pure parts
+ * (configuration rules, names, profiles, optimization) live in `src/domain/mcp-*.ts`.
+ */
+export { loadMcpConfig, resolveMcpConfigPath, MCP_CONFIG_ENV, DEFAULT_MCP_CONFIG_FILE } from './mcp-config';
+export type { LoadedMcpConfig, McpConfigLocation } from './mcp-config';
+export {
+  McpClientPool,
+  DEFAULT_MCP_CONNECT_TIMEOUT_MS,
+  DEFAULT_MCP_REQUEST_TIMEOUT_MS,
+} from './mcp-client-pool';
+export type {
+  McpClientPoolOptions,
+  McpRequestOptions,
+  McpCallOptions,
+  McpConnectionInfo,
+} from './mcp-client-pool';
+export { toAnthropicTools, measureToolCosts, TOOL_COST_BASELINE } from './tool-cost';
+export type { AnthropicTool, McpTokenCounter, SkippedTool, ToolCostRequest, ToolCosts } from './tool-cost';
+export { toolResultText, truncateText, DEFAULT_MAX_RESULT_CHARS } from './tool-result';
+export type { TruncatedText } from './tool-result';
+export { listServerTools, isMcpServerTools } from './server-listing';
+export type {
+  ListServerToolsOptions,
+  McpServerFailure,
+  McpServerListing,
+  McpServerTools,
+  McpToolListing,
+} from './server-listing';
+export { McpServerStartError, isMcpServerStartError } from './mcp-server-start-error';
+export { McpServerCrashError, isMcpServerCrashError } from './mcp-server-crash-error';
+export { McpTimeoutError, isMcpTimeoutError } from './mcp-timeout-error';
+export { McpPoolClosedError, isMcpPoolClosedError } from './mcp-pool-closed-error';
+export { UnknownMcpServerError, isUnknownMcpServerError } from './unknown-mcp-server-error';

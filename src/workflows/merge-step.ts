@@ -1,0 +1,86 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { MergeRequest, MergeStrategy, SessionInput } from '../domain/session-contract';
+import { SessionFailureType } from '../domain/session-contract';
+import { modelActivities, storeActivities } from './session-activities';
+import { toUpdateFailure } from './turn-failure';
+
+/**
+ * Merges a fork's line of work into a session's: fast-forward when the session has not moved
+ * since the fork point (its head becomes the fork's), otherwise a summary of what the fork decided
+ * and produced, appended as one critical node. `checkpoint` is called once the merge is known to
+ * be possible, before anything changes.
+ * @throws ApplicationFailure (MergeRefused) when the lines share no history or fast-forward was
+ * required but is impossible.
+ */
+export async function mergeLineOfWork(
+  input: SessionInput,
+  head: string | null,
+  request: MergeRequest,
+  checkpoint: () => void,
+): Promise<{ head: string; context_tokens: number; strategy: MergeStrategy }> {
+  const doing = `Merging ${request.fork_session_id} into ${input.session_id}`;
+  let inspection;
+  try {
+    inspection = await storeActivities.inspectMerge.executeWithOptions(
+      { summary: `merge: inspect ${request.fork_session_id}` },
+      [
+        {
+          main_session_id: input.session_id,
+          fork_session_id: request.fork_session_id,
+          main_head: head,
+          fork_head: request.fork_head,
+        },
+      ],
+    );
+  } catch (err) {
+    throw toUpdateFailure(err, doing, SessionFailureType.MergeRefused);
+  }
+  if (request.strategy === 'fast-forward' && !inspection.fast_forward) {
+    throw ApplicationFailure.create({
+      type: SessionFailureType.MergeRefused,
+      nonRetryable: true,
+      message:
+        `Cannot fast-forward ${input.session_id}: it has moved on since ${request.fork_session_id} ` +
+        'was forked from it. Use --strategy summary to append a summary of the fork instead.',
+    });
+  }
+  const strategy = request.strategy ?? (inspection.fast_forward ? 'fast-forward' : 'summary');
+  checkpoint();
+  try {
+    if (strategy === 'fast-forward') {
+      const measured = await storeActivities.prepareSession.executeWithOptions(
+        { summary: `merge: fast-forward to ${request.fork_session_id}` },
+        [
+          {
+            session_id: input.session_id,
+            model_id: input.model.id,
+            head: request.fork_head,
+            ...(input.system ? { system: input.system } : {}),
+          },
+        ],
+      );
+      return { head: request.fork_head, context_tokens: measured.context_tokens, strategy };
+    }
+    const merged = await modelActivities.mergeBySummary.executeWithOptions(
+      { summary: `merge: summarize ${request.fork_session_id} (${inspection.fork_messages} messages)` },
+      [
+        {
+          session_id: input.session_id,
+          fork_session_id: request.fork_session_id,
+          model: {
+            id: input.model.id,
+            context_window: input.model.context_window,
+            max_output_tokens: input.model.max_output_tokens,
+          },
+          main_head: head!,
+          fork_head: request.fork_head,
+          ancestor: inspection.ancestor!,
+          ...(input.system ? { system: input.system } : {}),
+        },
+      ],
+    );
+    return { head: merged.head, context_tokens: merged.context_tokens, strategy };
+  } catch (err) {
+    throw toUpdateFailure(err, doing);
+  }
+}
