@@ -114,6 +114,28 @@ export interface SessionInput {
   settings: SessionSettings;
   /** Present only when this run continues an earlier one. */
   carried?: CarriedState;
+  /** Messages the session sends itself when it starts (agents run by a handoff). */
+  script?: SessionScript;
+}
+
+/**
+ * Work a session does on its own as soon as it starts: used when a workflow (a handoff) runs an
+ * agent as a child session. Each message is one turn; the replies come back in the result.
+ */
+export interface SessionScript {
+  messages: string[];
+  /** Compact first when fewer tokens than this are available (rolling over is then automatic). */
+  min_tokens_available?: number;
+  /** Close (and complete) the session when the script is done. */
+  close_when_done?: boolean;
+}
+
+/** A reply produced by a session's script. */
+export interface ScriptOutput {
+  turn: number;
+  reply: string;
+  tokens: number;
+  cost_usd: number;
 }
 
 export type SessionRunStatus = 'starting' | 'available' | 'busy' | 'closed';
@@ -145,6 +167,10 @@ export interface SessionStatus {
   checkpoints: number;
   merges: MergeRecord[];
   resumed_from?: ResumeRecord;
+  /** Replies of the session's script, when it has one. */
+  script_outputs?: ScriptOutput[];
+  /** Compactions made to free room before work started (see `min_tokens_available`). */
+  floor_compactions?: number;
 }
 
 /** What a session is made of, for forks, resumes and exports: everything but its conversation. */

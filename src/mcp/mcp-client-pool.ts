@@ -27,6 +27,9 @@ export const DEFAULT_MCP_CONNECT_TIMEOUT_MS = 30_000;
 /** Requests (listing tools, calling one) time out after this unless the caller says otherwise. */
 export const DEFAULT_MCP_REQUEST_TIMEOUT_MS = 60_000;
 
+/** Longer than the SDK's own escalation from closing stdin to SIGKILL (4 s). */
+const PROCESS_EXIT_WAIT_MS = 5_000;
+
 /** What {@link McpClientPool} needs. */
 export interface McpClientPoolOptions {
   /** The configured servers, by name. */
@@ -271,15 +274,24 @@ export class McpClientPool {
     );
     const client = new Client(this.#clientInfo, { capabilities: {} });
     const connection: Connection = { server, client, transport, stderr, closed: false };
-    client.onclose = () => {
-      connection.closed = true;
-      onLost();
-    };
+    const exited = new Promise<void>((resolve) => {
+      client.onclose = () => {
+        connection.closed = true;
+        onLost();
+        resolve();
+      };
+    });
     try {
       await client.connect(transport, { timeout: this.#connectTimeoutMs });
     } catch (err) {
-      // Stop a process that started but never finished the handshake (hung, or spoke no MCP).
-      await client.close().catch(() => undefined);
+      // On a failed handshake the SDK starts closing the transport without waiting (stdin closed,
+      // SIGTERM after 2 s, SIGKILL after 4 s). Wait for the exit, so that no process outlives the
+      // error; a program that never started has nothing to wait for.
+      const code = (err as NodeJS.ErrnoException | undefined)?.code;
+      if (code !== 'ENOENT' && code !== 'EACCES') {
+        await client.close().catch(() => undefined);
+        await Promise.race([exited, delay(PROCESS_EXIT_WAIT_MS)]);
+      }
       throw await startFailure(server, command, err, stderr, this.#connectTimeoutMs);
     }
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
@@ -391,6 +403,10 @@ async function startFailure(
     retryable: true,
     cause: err,
   });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */

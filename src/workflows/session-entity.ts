@@ -35,6 +35,7 @@ import type {
   MergeRequest,
   MergeResult,
   ResumeRecord,
+  ScriptOutput,
   RestoreRequest,
   RestoreResult,
   RolloverRecord,
@@ -72,6 +73,8 @@ export class SessionEntity {
   private lastCompaction: CompactionReport | null;
   private readonly merges: MergeRecord[];
   private readonly resumedFrom: ResumeRecord | undefined;
+  private readonly scriptOutputs: ScriptOutput[] = [];
+  private floorCompactions = 0;
   private turnsThisRun = 0;
   private initialized = false;
   private closed = false;
@@ -250,6 +253,41 @@ export class SessionEntity {
     return this.exclusive(() => this.runTurn(request));
   }
 
+  /**
+   * Makes room before heavy work: when fewer than `floor` tokens are available, compacts
+   * progressively, then aggressively if that was not enough. Returns the reports (empty when there
+   * was room already). Never throws; a failed compaction is in the reports.
+   */
+  ensureAvailable(floor: number, trigger: CompactionTrigger = 'phase'): Promise<CompactionReport[]> {
+    return this.exclusive(async () => {
+      const reports: CompactionReport[] = [];
+      for (const mode of ['progressive', 'aggressive'] as const) {
+        if (this.budget().available >= floor || this.head === null) break;
+        const report = await this.compact(mode, trigger);
+        reports.push(report);
+        if (report.status === 'committed') this.floorCompactions++;
+      }
+      return reports;
+    });
+  }
+
+  /** Runs the session's script (one turn per message), recording each reply. */
+  async runScript(): Promise<void> {
+    const script = this.input.script;
+    if (!script || this.input.carried) return;
+    if (script.min_tokens_available !== undefined) await this.ensureAvailable(script.min_tokens_available, 'handoff');
+    for (const message of script.messages) {
+      const r = await this.send({ message });
+      this.scriptOutputs.push({
+        turn: r.turn,
+        reply: r.reply,
+        tokens: r.usage.input_tokens + r.usage.output_tokens,
+        cost_usd: r.cost_usd,
+      });
+    }
+    if (script.close_when_done) this.close();
+  }
+
   /** Compacts on request; throws when summarization fails (the session keeps its head). */
   compactNow(request: CompactRequest | undefined): Promise<CompactionReport> {
     return this.exclusive(async () => {
@@ -339,6 +377,7 @@ export class SessionEntity {
       merges: this.merges,
       ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
       ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
+      ...(this.input.script ? { script_outputs: this.scriptOutputs, floor_compactions: this.floorCompactions } : {}),
     };
   }
 
@@ -357,7 +396,8 @@ export class SessionEntity {
       merges: this.merges,
       ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
     };
-    const { task: _task, head: _head, ...rest } = this.input;
+    // A rollover carries the conversation, not the work still to start: the script ran already.
+    const { task: _task, head: _head, script: _script, ...rest } = this.input;
     return { ...rest, ...(this.head ? { head: this.head } : {}), carried };
   }
 

@@ -59,6 +59,7 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   setHandler(closeUpdate, () => session.close(), { validator: () => session.validateOpen() });
 
   await session.initialize();
+  await session.runScript();
   await condition(() => session.isClosed || session.rolloverDue !== undefined);
   if (!session.isClosed) {
     await session.prepareRollover();

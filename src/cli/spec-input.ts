@@ -1,0 +1,41 @@
+import { InvalidInputError } from '../client/errors';
+import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
+import { readJsonFile } from './json-file';
+
+export interface SpecFlags {
+  title?: string;
+  req?: string[];
+  accept?: string[];
+  file?: string;
+}
+
+/**
+ * The SPEC given on the command line: `--file spec.json` (`{title, requirements,
+ * acceptance_criteria}`, spec_id optional) or `--title` with `--req` (repeatable) and `--accept`.
+ * @throws InvalidInputError naming the field that is wrong.
+ */
+export async function specFromFlags(specId: string, flags: SpecFlags): Promise<SpecDefinition> {
+  let candidate: Record<string, unknown>;
+  if (flags.file) {
+    const raw = await readJsonFile(flags.file);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new InvalidInputError(`${flags.file} must hold a JSON object with title and requirements.`);
+    }
+    candidate = { acceptance_criteria: [], ...(raw as Record<string, unknown>), spec_id: specId };
+  } else {
+    candidate = {
+      spec_id: specId,
+      title: flags.title,
+      requirements: flags.req ?? [],
+      acceptance_criteria: flags.accept ?? [],
+    };
+  }
+  const problem = specDefinitionProblem(candidate);
+  if (problem) throw new InvalidInputError(`Invalid SPEC: ${problem}.`);
+  return candidate as unknown as SpecDefinition;
+}
+
+/** Commander collector for repeatable flags (`--req a --req b`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
