@@ -2,6 +2,7 @@
  * The `baton` command line. `main` is callable from tests: it takes argv and an IO object, and
  * returns the exit code instead of exiting.
  */
+import { isCliExit } from './cli/cli-exit';
 import { buildProgram, isCommanderExit } from './cli/program';
 import { processIO, type CliIO } from './cli/cli-io';
 
@@ -24,6 +25,7 @@ export async function main({
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    if (isCliExit(err)) return err.exitCode;
     if (isCommanderExit(err)) {
       // --help and --version end through here with code 0; usage errors were printed already.
       return err.exitCode === 0 ? 0 : 1;

@@ -43,11 +43,15 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
   ];
   if (s.lineage)
     lines.push(`  forked from ${s.lineage.parent_session_id} at ${s.lineage.fork_head.slice(0, 12)}`);
-  if (s.resumed_from) lines.push(`  resumed     from run ${s.resumed_from.previous_run_id} at ${s.resumed_from.time}`);
-  if (s.merges.length > 0) lines.push(`  merges      ${s.merges.map((m) => `${m.fork_session_id} (${m.strategy})`).join(', ')}`);
+  if (s.resumed_from)
+    lines.push(`  resumed     from run ${s.resumed_from.previous_run_id} at ${s.resumed_from.time}`);
+  if (s.merges.length > 0)
+    lines.push(`  merges      ${s.merges.map((m) => `${m.fork_session_id} (${m.strategy})`).join(', ')}`);
   if ('forks' in s && s.forks.length > 0) lines.push(`  forks       ${s.forks.join(', ')}`);
   if ('resumable' in s && s.resumable) {
-    lines.push(`  resumable   yes: \`baton session resume ${s.session_id}\` (${n(s.tokens_available)} tokens available)`);
+    lines.push(
+      `  resumable   yes: \`baton session resume ${s.session_id}\` (${n(s.tokens_available)} tokens available)`,
+    );
   }
   if ('ui_url' in s) lines.push(`  ui          ${s.ui_url}`);
   return lines.join('\n');
@@ -127,6 +131,11 @@ export function formatExplore(r: ExploreResult): string {
     v.error ? `ERROR: ${v.error}` : v.reply.replace(/\s+/g, ' ').slice(0, 60),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  const table = [header, ...body].map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const table = [header, ...body].map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   return [`Explored ${r.variants.length} variant(s) of ${r.parent_session_id}:`, ...table].join('\n');
 }

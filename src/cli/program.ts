@@ -15,6 +15,8 @@ import {
   formatStatus,
 } from './format';
 import { readJsonFile } from './json-file';
+import { registerMcpCommands } from './mcp-commands';
+import { registerSpecCommands } from './spec-commands';
 import { contextClass, percentage, wholeNumber } from './option-parsers';
 
 interface GlobalOptions {
@@ -234,7 +236,15 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
       const head = result.resumed
         ? `Resumed ${id} in a new run ${result.run_id} (after run ${result.resumed_from?.previous_run_id ?? '?'}).`
         : `Session ${id} is running; continuing it.`;
-      print(o.json, result, [head, result.reply ? formatSend(result.reply) : formatStatus(result.status), `ui ${result.ui_url}`].join('\n'));
+      print(
+        o.json,
+        result,
+        [
+          head,
+          result.reply ? formatSend(result.reply) : formatStatus(result.status),
+          `ui ${result.ui_url}`,
+        ].join('\n'),
+      );
     });
 
   session
@@ -248,7 +258,11 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
       const result = await withClient((b) =>
         b.sessions.fork(id, { ...(o.at ? { at: o.at } : {}), ...(o.id ? { id: o.id } : {}) }),
       );
-      print(o.json, result, `Forked ${id} → ${result.session_id} at ${result.lineage.fork_head.slice(0, 12)}.\n${formatStart(result)}`);
+      print(
+        o.json,
+        result,
+        `Forked ${id} → ${result.session_id} at ${result.lineage.fork_head.slice(0, 12)}.\n${formatStart(result)}`,
+      );
     });
 
   session
@@ -269,20 +283,24 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .argument('<main>', 'the session to merge into')
     .argument('<fork>', 'the session whose work is merged')
     .addOption(
-      new Option('--strategy <strategy>', 'fast-forward or summary (default: fast-forward when possible)').choices([
-        'fast-forward',
-        'summary',
-      ]),
+      new Option(
+        '--strategy <strategy>',
+        'fast-forward or summary (default: fast-forward when possible)',
+      ).choices(['fast-forward', 'summary']),
     )
     .option('--json', 'machine-readable output')
-    .action(async (main: string, fork: string, o: { strategy?: 'fast-forward' | 'summary'; json?: boolean }) => {
-      const result = await withClient((b) => b.sessions.merge(main, fork, o.strategy ? { strategy: o.strategy } : {}));
-      print(
-        o.json,
-        result,
-        `Merged ${fork} into ${main} (${result.merge.strategy}); head ${result.merge.head_after.slice(0, 12)}.\n${formatStatus(result.status)}`,
-      );
-    });
+    .action(
+      async (main: string, fork: string, o: { strategy?: 'fast-forward' | 'summary'; json?: boolean }) => {
+        const result = await withClient((b) =>
+          b.sessions.merge(main, fork, o.strategy ? { strategy: o.strategy } : {}),
+        );
+        print(
+          o.json,
+          result,
+          `Merged ${fork} into ${main} (${result.merge.strategy}); head ${result.merge.head_after.slice(0, 12)}.\n${formatStatus(result.status)}`,
+        );
+      },
+    );
 
   session
     .command('export')
@@ -291,7 +309,9 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .option('--checkpoint <checkpoint>', 'export the session as it was at this checkpoint')
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (id: string, o: { checkpoint?: string; out?: string }) => {
-      const bundle = await withClient((b) => b.sessions.export(id, o.checkpoint ? { checkpoint: o.checkpoint } : {}));
+      const bundle = await withClient((b) =>
+        b.sessions.export(id, o.checkpoint ? { checkpoint: o.checkpoint } : {}),
+      );
       const text = `${JSON.stringify(bundle, null, 2)}\n`;
       if (o.out) {
         await writeFile(o.out, text);
@@ -322,6 +342,9 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
       const status = await withClient((b) => b.sessions.close(id));
       print(o.json, status, `Closed.\n${formatStatus(status)}`);
     });
+
+  registerSpecCommands(program, io, withClient);
+  registerMcpCommands(program, io);
 
   return program;
 }

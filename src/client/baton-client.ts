@@ -9,6 +9,8 @@ import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } fro
 import { TemporalUnavailableError } from './errors';
 import { loadModelRegistry } from './model-registry-file';
 import { SessionsClient } from './sessions-client';
+import { HandoffsClient } from './handoffs-client';
+import { SpecsClient } from './specs-client';
 import { WorkerProbe } from './worker-probe';
 
 export interface BatonClientOptions extends Partial<ConnectionSettings> {
@@ -41,6 +43,9 @@ export interface BatonClientOptions extends Partial<ConnectionSettings> {
  */
 export class BatonClient {
   readonly sessions: SessionsClient;
+  /** Multi-agent handoffs (spec-builder → tdd-implementer → doc-syncer). */
+  readonly handoffs: HandoffsClient;
+  readonly specs: SpecsClient;
   private readonly probe: WorkerProbe;
   private store: Promise<ConversationStore> | undefined;
   private readonly ownsStore: boolean;
@@ -56,7 +61,7 @@ export class BatonClient {
     this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue);
     this.ownsStore = store === undefined;
     if (store) this.store = Promise.resolve(store);
-    this.sessions = new SessionsClient({
+    const context = {
       client: temporal,
       settings,
       models,
@@ -66,7 +71,10 @@ export class BatonClient {
           ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
           baseDir: path.join(batonHome(env), 'store'),
         })),
-    });
+    };
+    this.sessions = new SessionsClient(context);
+    this.handoffs = new HandoffsClient({ client: temporal, settings, models, workers: this.probe });
+    this.specs = new SpecsClient(context);
   }
 
   /**

@@ -25,17 +25,25 @@ export type ForkResult = StartSessionResult & { lineage: SessionLineage };
  * @throws SessionExistsError when `id` is taken; InvalidInputError for an unknown checkpoint or a
  * parent with no messages yet.
  */
-export async function forkSession(ctx: SessionContext, parentId: string, options: ForkOptions = {}): Promise<ForkResult> {
+export async function forkSession(
+  ctx: SessionContext,
+  parentId: string,
+  options: ForkOptions = {},
+): Promise<ForkResult> {
   const forkId = options.id ?? newSessionId(() => randomInt(16) / 16);
   assertSessionId(forkId);
   if (forkId === parentId) throw new InvalidInputError(`A fork needs an id of its own, not ${parentId}'s.`);
   const state = await readSessionState(ctx, parentId);
   const definition = await readDefinition(ctx, parentId);
   const checkpoint =
-    options.at === undefined ? undefined : findCheckpoint(await readCheckpoints(ctx, parentId), options.at, parentId);
+    options.at === undefined
+      ? undefined
+      : findCheckpoint(await readCheckpoints(ctx, parentId), options.at, parentId);
   const head = checkpoint ? checkpoint.head : state.status.head;
   if (head === null) {
-    throw new InvalidInputError(`Session ${parentId} has no messages yet at that point; there is nothing to fork.`);
+    throw new InvalidInputError(
+      `Session ${parentId} has no messages yet at that point; there is nothing to fork.`,
+    );
   }
   const lineage: SessionLineage = {
     parent_session_id: parentId,
@@ -87,11 +95,15 @@ export async function exploreSession(
   options: { at?: string } = {},
 ): Promise<ExploreResult> {
   if (variants.length === 0) throw new InvalidInputError('Give at least one variant to explore.');
-  if (variants.some((v) => v.trim() === '')) throw new InvalidInputError('A variant is empty: each needs a message.');
+  if (variants.some((v) => v.trim() === ''))
+    throw new InvalidInputError('A variant is empty: each needs a message.');
   const tag = Array.from({ length: 4 }, () => randomInt(16).toString(16)).join('');
   const forks = await Promise.all(
     variants.map((_, i) =>
-      forkSession(ctx, parentId, { id: `${parentId.slice(0, 100)}-x${tag}-${i + 1}`, ...(options.at ? { at: options.at } : {}) }),
+      forkSession(ctx, parentId, {
+        id: `${parentId.slice(0, 100)}-x${tag}-${i + 1}`,
+        ...(options.at ? { at: options.at } : {}),
+      }),
     ),
   );
   const results = await Promise.all(
@@ -112,7 +124,12 @@ export async function exploreSession(
           variant,
           session_id: fork.session_id,
           reply: '',
-          usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          usage: {
+            input_tokens: 0,
+            output_tokens: 0,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+          },
           cost_usd: 0,
           token_budget: fork.token_budget,
           error: err instanceof Error ? err.message : String(err),

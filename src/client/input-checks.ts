@@ -1,6 +1,10 @@
 import { UnknownModelError, type ModelRegistry, type ModelSpec } from '../domain/models';
 import { sessionIdProblem } from '../domain/session-ids';
-import { InvalidSessionSettingsError, resolveSessionSettings, type SessionSettings } from '../domain/session-settings';
+import {
+  InvalidSessionSettingsError,
+  resolveSessionSettings,
+  type SessionSettings,
+} from '../domain/session-settings';
 import { InvalidInputError } from './errors';
 
 /** @throws InvalidInputError for an id with path or shell characters, or an empty one. */

@@ -19,12 +19,20 @@ export async function mergeSession(
 ): Promise<MergeResult> {
   assertSessionId(mainId);
   assertSessionId(forkId);
-  if (mainId === forkId) throw new InvalidInputError(`Cannot merge session ${mainId} with itself: name a fork of it.`);
-  if (options.strategy !== undefined && options.strategy !== 'fast-forward' && options.strategy !== 'summary') {
-    throw new InvalidInputError(`Unknown merge strategy '${String(options.strategy)}': use fast-forward or summary.`);
+  if (mainId === forkId)
+    throw new InvalidInputError(`Cannot merge session ${mainId} with itself: name a fork of it.`);
+  if (
+    options.strategy !== undefined &&
+    options.strategy !== 'fast-forward' &&
+    options.strategy !== 'summary'
+  ) {
+    throw new InvalidInputError(
+      `Unknown merge strategy '${String(options.strategy)}': use fast-forward or summary.`,
+    );
   }
   const fork = await readSessionState(ctx, forkId);
-  if (fork.status.head === null) throw new InvalidInputError(`Session ${forkId} has no messages: nothing to merge.`);
+  if (fork.status.head === null)
+    throw new InvalidInputError(`Session ${forkId} has no messages: nothing to merge.`);
   return executeSessionUpdate(ctx, mainId, mergeUpdate, [
     {
       fork_session_id: forkId,

@@ -1,4 +1,10 @@
-import type { CarriedState, ResumeRecord, SendRequest, SendResult, SessionStatus } from '../domain/session-contract';
+import type {
+  CarriedState,
+  ResumeRecord,
+  SendRequest,
+  SendResult,
+  SessionStatus,
+} from '../domain/session-contract';
 import { restoreUpdate, sendUpdate } from '../domain/session-contract';
 import { workflowUiUrl } from './connection-settings';
 import type { SessionContext } from './session-context';
@@ -30,20 +36,26 @@ export interface ResumeResult {
  * failed or terminated one gets a new run under the same id that starts from its last head (or
  * from the checkpoint) with its totals, checkpoints and settings, and records where it came from.
  */
-export async function resumeSession(ctx: SessionContext, sessionId: string, options: ResumeOptions): Promise<ResumeResult> {
+export async function resumeSession(
+  ctx: SessionContext,
+  sessionId: string,
+  options: ResumeOptions,
+): Promise<ResumeResult> {
   const state = await readSessionState(ctx, sessionId);
   let status = state.status;
   let resumedFrom: ResumeRecord | undefined;
   if (state.running) {
     if (options.from !== undefined) {
-      status = (await executeSessionUpdate(ctx, sessionId, restoreUpdate, [{ checkpoint: options.from }])).status;
+      status = (await executeSessionUpdate(ctx, sessionId, restoreUpdate, [{ checkpoint: options.from }]))
+        .status;
     }
   } else {
     const [definition, checkpoints] = await Promise.all([
       readDefinition(ctx, sessionId),
       readCheckpoints(ctx, sessionId),
     ]);
-    const from = options.from === undefined ? undefined : findCheckpoint(checkpoints, options.from, sessionId);
+    const from =
+      options.from === undefined ? undefined : findCheckpoint(checkpoints, options.from, sessionId);
     resumedFrom = {
       previous_run_id: state.status.run_id,
       time: new Date().toISOString(),
@@ -85,7 +97,9 @@ export async function resumeSession(ctx: SessionContext, sessionId: string, opti
   }
   let reply: SendResult | undefined;
   if (options.message !== undefined) {
-    reply = await executeSessionUpdate(ctx, sessionId, sendUpdate, [{ message: options.message, ...options.send }]);
+    reply = await executeSessionUpdate(ctx, sessionId, sendUpdate, [
+      { message: options.message, ...options.send },
+    ]);
     status = { ...status, turns: reply.turn, head: reply.head };
   }
   return {

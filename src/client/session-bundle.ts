@@ -67,10 +67,15 @@ export async function exportSession(
 ): Promise<SessionBundle> {
   assertSessionId(sessionId);
   const state = await readSessionState(ctx, sessionId);
-  const [definition, checkpoints] = await Promise.all([readDefinition(ctx, sessionId), readCheckpoints(ctx, sessionId)]);
-  const at = options.checkpoint === undefined ? undefined : findCheckpoint(checkpoints, options.checkpoint, sessionId);
+  const [definition, checkpoints] = await Promise.all([
+    readDefinition(ctx, sessionId),
+    readCheckpoints(ctx, sessionId),
+  ]);
+  const at =
+    options.checkpoint === undefined ? undefined : findCheckpoint(checkpoints, options.checkpoint, sessionId);
   const head = at ? at.head : state.status.head;
-  if (head === null) throw new InvalidInputError(`Session ${sessionId} has no messages yet: nothing to export.`);
+  if (head === null)
+    throw new InvalidInputError(`Session ${sessionId} has no messages yet: nothing to export.`);
   const store = await ctx.store();
   const nodes = new Map<string, StoredNode>();
   for (const h of [head, ...checkpoints.flatMap((c) => (c.head ? [c.head] : []))]) {
@@ -92,7 +97,11 @@ export async function exportSession(
     turns: at ? at.turns : state.status.turns,
     cumulative: at ? at.cumulative : state.status.cumulative,
     checkpoints: checkpoints as unknown as Record<string, unknown>[],
-    nodes: orderParentsFirst([...nodes.values()]).map((n) => ({ ...n, content: n.content as unknown as Record<string, unknown>[], meta: { ...n.meta } })),
+    nodes: orderParentsFirst([...nodes.values()]).map((n) => ({
+      ...n,
+      content: n.content as unknown as Record<string, unknown>[],
+      meta: { ...n.meta },
+    })),
   };
 }
 
@@ -113,7 +122,8 @@ export async function importSession(
     try {
       return validateModelSpec(bundle.session.model);
     } catch (err) {
-      if (err instanceof InvalidModelSpecError) throw new InvalidInputError(`The bundle's model is not usable: ${err.message}`);
+      if (err instanceof InvalidModelSpecError)
+        throw new InvalidInputError(`The bundle's model is not usable: ${err.message}`);
       throw err;
     }
   })();
@@ -125,11 +135,18 @@ export async function importSession(
       () => false,
     );
   if (exists) {
-    throw new SessionExistsError(`A session '${sessionId}' already exists. Import under another id with --id.`);
+    throw new SessionExistsError(
+      `A session '${sessionId}' already exists. Import under another id with --id.`,
+    );
   }
   const store = await ctx.store();
   for (const node of bundle.nodes) {
-    await store.put({ parent: node.parent, role: node.role, content: node.content as never, meta: node.meta as never });
+    await store.put({
+      parent: node.parent,
+      role: node.role,
+      content: node.content as never,
+      meta: node.meta as never,
+    });
   }
   const carried: CarriedState = {
     turns: bundle.turns,
@@ -182,7 +199,8 @@ export function validateBundle(raw: unknown): SessionBundle {
   const bundle = parsed.data;
   const ids = new Set<string>();
   for (const [i, node] of bundle.nodes.entries()) {
-    if (!isNodeId(node.id)) throw new InvalidInputError(`Bundle node ${i} has an invalid id '${String(node.id).slice(0, 70)}'.`);
+    if (!isNodeId(node.id))
+      throw new InvalidInputError(`Bundle node ${i} has an invalid id '${String(node.id).slice(0, 70)}'.`);
     if (node.parent !== null && !ids.has(node.parent)) {
       throw new InvalidInputError(
         `Bundle node ${node.id.slice(0, 12)} refers to a parent that is not in the bundle (truncated or reordered file).`,
@@ -190,9 +208,16 @@ export function validateBundle(raw: unknown): SessionBundle {
     }
     let actual: string;
     try {
-      actual = nodeId({ parent: node.parent, role: node.role, content: node.content as never, meta: node.meta as never });
+      actual = nodeId({
+        parent: node.parent,
+        role: node.role,
+        content: node.content as never,
+        meta: node.meta as never,
+      });
     } catch (err) {
-      throw new InvalidInputError(`Bundle node ${node.id.slice(0, 12)} is malformed: ${(err as Error).message}`);
+      throw new InvalidInputError(
+        `Bundle node ${node.id.slice(0, 12)} is malformed: ${(err as Error).message}`,
+      );
     }
     if (actual !== node.id) {
       throw new InvalidInputError(
@@ -201,11 +226,14 @@ export function validateBundle(raw: unknown): SessionBundle {
     }
     ids.add(node.id);
   }
-  if (!ids.has(bundle.head)) throw new InvalidInputError(`The bundle's head ${bundle.head.slice(0, 12)} is not among its nodes.`);
+  if (!ids.has(bundle.head))
+    throw new InvalidInputError(`The bundle's head ${bundle.head.slice(0, 12)} is not among its nodes.`);
   for (const c of bundle.checkpoints) {
     const head = c.head;
     if (typeof head === 'string' && !ids.has(head)) {
-      throw new InvalidInputError(`Checkpoint ${String(c.checkpoint_id)} points at a node that is not in the bundle.`);
+      throw new InvalidInputError(
+        `Checkpoint ${String(c.checkpoint_id)} points at a node that is not in the bundle.`,
+      );
     }
     if (typeof c.name === 'string' && checkpointNameProblem(c.name)) {
       throw new InvalidInputError(`Checkpoint ${String(c.checkpoint_id)} has an invalid name.`);
@@ -228,4 +256,3 @@ function orderParentsFirst(nodes: StoredNode[]): StoredNode[] {
   for (const n of nodes) visit(n);
   return out;
 }
-

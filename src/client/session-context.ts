@@ -15,6 +15,9 @@ export interface SessionContext {
   store: () => Promise<ConversationStore>;
 }
 
-export function sessionHandle(ctx: SessionContext, sessionId: string): WorkflowHandle<typeof sessionWorkflow> {
+export function sessionHandle(
+  ctx: SessionContext,
+  sessionId: string,
+): WorkflowHandle<typeof sessionWorkflow> {
   return ctx.client.workflow.getHandle<typeof sessionWorkflow>(sessionId);
 }

@@ -29,7 +29,13 @@ import { newSessionId } from '../domain/session-ids';
 import type { SessionSettings } from '../domain/session-settings';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError } from './errors';
-import { exploreSession, forkSession, type ExploreResult, type ForkOptions, type ForkResult } from './fork-session';
+import {
+  exploreSession,
+  forkSession,
+  type ExploreResult,
+  type ForkOptions,
+  type ForkResult,
+} from './fork-session';
 import { assertSessionId, resolveModel, resolveSettings } from './input-checks';
 import { mergeSession } from './merge-session';
 import { resumeSession, type ResumeOptions, type ResumeResult } from './resume-session';
@@ -110,11 +116,19 @@ export class SessionsClient {
    * @throws SessionRequestError when the session rejects the message (empty, too large, closed)
    * or the model call fails for good; the session is unchanged and stays usable.
    */
-  async send(sessionId: string, message: string, options: Omit<SendRequest, 'message'> = {}): Promise<SendResult> {
+  async send(
+    sessionId: string,
+    message: string,
+    options: Omit<SendRequest, 'message'> = {},
+  ): Promise<SendResult> {
     assertSessionId(sessionId);
     const request: SendRequest = { message, ...options };
     // Checked here too so an obviously bad message never reaches the server.
-    const problem = sendRequestProblem(request, { session_id: sessionId, closed: false, context_window: Infinity });
+    const problem = sendRequestProblem(request, {
+      session_id: sessionId,
+      closed: false,
+      context_window: Infinity,
+    });
     if (problem) throw new InvalidInputError(problem);
     return executeSessionUpdate(this.ctx, sessionId, sendUpdate, [request]);
   }
@@ -195,13 +209,21 @@ export class SessionsClient {
   }
 
   /** Forks once per variant and runs each variant's message concurrently, for side-by-side comparison. */
-  async explore(sessionId: string, variants: readonly string[], options: { at?: string } = {}): Promise<ExploreResult> {
+  async explore(
+    sessionId: string,
+    variants: readonly string[],
+    options: { at?: string } = {},
+  ): Promise<ExploreResult> {
     assertSessionId(sessionId);
     return exploreSession(this.ctx, sessionId, variants, options);
   }
 
   /** Merges a fork's work back: fast-forward when possible, otherwise a summary. */
-  async merge(mainId: string, forkId: string, options: { strategy?: MergeStrategy } = {}): Promise<MergeResult> {
+  async merge(
+    mainId: string,
+    forkId: string,
+    options: { strategy?: MergeStrategy } = {},
+  ): Promise<MergeResult> {
     return mergeSession(this.ctx, mainId, forkId, options);
   }
 

@@ -28,14 +28,19 @@ export function specDefinitionProblem(value: unknown): string | undefined {
     return 'acceptance_criteria must be a list of strings';
   }
   for (const [i, c] of ((v.acceptance_criteria as unknown[] | undefined) ?? []).entries()) {
-    if (typeof c !== 'string' || c.trim() === '') return `acceptance_criteria[${i}] must be a non-empty string`;
+    if (typeof c !== 'string' || c.trim() === '')
+      return `acceptance_criteria[${i}] must be a non-empty string`;
   }
   return undefined;
 }
 
 /** The SPEC as the model reads it. */
 export function renderSpec(spec: SpecDefinition): string {
-  const lines = [`SPEC ${spec.spec_id}: ${spec.title}`, 'Requirements:', ...spec.requirements.map((r) => `- ${r}`)];
+  const lines = [
+    `SPEC ${spec.spec_id}: ${spec.title}`,
+    'Requirements:',
+    ...spec.requirements.map((r) => `- ${r}`),
+  ];
   if (spec.acceptance_criteria.length > 0) {
     lines.push('Acceptance criteria:', ...spec.acceptance_criteria.map((c) => `- ${c}`));
   }

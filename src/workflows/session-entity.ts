@@ -82,7 +82,14 @@ export class SessionEntity {
   /** Turns, compactions and rollovers run one at a time; concurrent requests queue in order. */
   private readonly lock = new Mutex();
 
-  constructor(private readonly input: SessionInput) {
+  /**
+   * @param presentation how this session shows in the Temporal UI: its kind (`session`, or `spec`
+   * when a SPEC workflow embeds it) and extra lines above its current details.
+   */
+  constructor(
+    private readonly input: SessionInput,
+    private readonly presentation: { kind: string; header?: () => string } = { kind: 'session' },
+  ) {
     const carried = input.carried;
     this.head = input.head ?? null;
     this.contextTokens = carried?.context_tokens ?? 0;
@@ -275,7 +282,8 @@ export class SessionEntity {
   async runScript(): Promise<void> {
     const script = this.input.script;
     if (!script || this.input.carried) return;
-    if (script.min_tokens_available !== undefined) await this.ensureAvailable(script.min_tokens_available, 'handoff');
+    if (script.min_tokens_available !== undefined)
+      await this.ensureAvailable(script.min_tokens_available, 'handoff');
     for (const message of script.messages) {
       const r = await this.send({ message });
       this.scriptOutputs.push({
@@ -377,7 +385,9 @@ export class SessionEntity {
       merges: this.merges,
       ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
       ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
-      ...(this.input.script ? { script_outputs: this.scriptOutputs, floor_compactions: this.floorCompactions } : {}),
+      ...(this.input.script
+        ? { script_outputs: this.scriptOutputs, floor_compactions: this.floorCompactions }
+        : {}),
     };
   }
 
@@ -514,24 +524,26 @@ export class SessionEntity {
   }
 
   /** Search attributes and current details: what the Temporal UI shows about this run. */
-  private publish(): void {
+  publish(): void {
     const budget = this.budget();
     upsertSearchAttributes([
-      { key: BATON_KIND, value: 'session' },
+      { key: BATON_KIND, value: this.presentation.kind },
       { key: BATON_MODEL, value: this.input.model.id },
       { key: BATON_CONTEXT_PERCENT, value: budget.position_percent },
       { key: BATON_TOKENS_USED, value: cumulativeTokens(this.cumulative) },
       ...(this.input.lineage ? [{ key: BATON_PARENT, value: this.input.lineage.parent_session_id }] : []),
     ]);
+    const header = this.presentation.header?.();
     setCurrentDetails(
-      renderSessionDetails({
-        turns: this.turns,
-        budget,
-        cumulative: this.cumulative,
-        status: this.runStatus(),
-        previous_runs: this.previousRuns.length,
-        compactions: this.compactions,
-      }),
+      (header ? `${header}\n\n` : '') +
+        renderSessionDetails({
+          turns: this.turns,
+          budget,
+          cumulative: this.cumulative,
+          status: this.runStatus(),
+          previous_runs: this.previousRuns.length,
+          compactions: this.compactions,
+        }),
     );
   }
 }

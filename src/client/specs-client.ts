@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { Duration } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import Long from 'long';
+import { DEFAULT_MODEL_ID } from '../domain/models';
+import { BATON_KIND, BATON_MODEL, BATON_PHASE } from '../domain/search-attributes';
+import type { SessionSettings } from '../domain/session-settings';
+import {
+  DEFAULT_DECISION_TIMEOUT_MS,
+  DEFAULT_SPEC_MIN_TOKENS,
+  abortSpecUpdate,
+  retryPhaseUpdate,
+  skipPhaseUpdate,
+  specStatusQuery,
+  specWorkflowId,
+  type SpecInput,
+  type SpecResult,
+  type SpecStatus,
+} from '../domain/spec-contract';
+import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
+import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec-phases';
+import type { specWorkflow } from '../workflows';
+import { workflowUiUrl } from './connection-settings';
+import { InvalidInputError, SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';
+import { resolveModel, resolveSettings } from './input-checks';
+import type { SessionContext } from './session-context';
+import { toBatonError } from './temporal-errors';
+
+export interface RunSpecOptions {
+  model?: string;
+  settings?: Partial<SessionSettings>;
+  /** Compact before a phase when fewer tokens than this are available (default 50,000). */
+  min_tokens_available?: number;
+  /** How long a failed phase waits for a decision, e.g. '1h' (default 24 hours). */
+  decision_timeout?: Duration;
+}
+
+export interface SpecStarted {
+  spec_id: string;
+  workflow_id: string;
+  run_id: string;
+  ui_url: string;
+}
+
+export interface SpecRerun extends SpecStarted {
+  previous_run_id: string;
+  from_phase: SpecPhaseName;
+  /** The history event the new run was reset to. */
+  reset_event_id: number;
+}
+
+/** SPEC implementations; reached as `baton.specs`. */
+export class SpecsClient {
+  constructor(private readonly ctx: SessionContext) {}
+
+  /**
+   * Starts a SPEC implementation (it runs on; follow it with `status` or `result`).
+   * @throws InvalidInputError naming the SPEC field or option that is wrong; SessionExistsError
+   * when a run for this SPEC id exists already.
+   */
+  async start(spec: SpecDefinition, options: RunSpecOptions = {}): Promise<SpecStarted> {
+    const problem = specDefinitionProblem(spec);
+    if (problem) throw new InvalidInputError(`Invalid SPEC: ${problem}.`);
+    const model = resolveModel(this.ctx.models, options.model ?? DEFAULT_MODEL_ID);
+    const settings = resolveSettings(options.settings);
+    const minTokens = options.min_tokens_available ?? DEFAULT_SPEC_MIN_TOKENS;
+    if (!Number.isInteger(minTokens) || minTokens < 0) {
+      throw new InvalidInputError(
+        `min_tokens_available must be a whole number, 0 or more, got ${minTokens}.`,
+      );
+    }
+    let timeoutMs = DEFAULT_DECISION_TIMEOUT_MS;
+    if (options.decision_timeout !== undefined) {
+      try {
+        timeoutMs = msToNumber(options.decision_timeout);
+      } catch {
+        throw new InvalidInputError(
+          `decision timeout '${String(options.decision_timeout)}' is not a duration (try 30m, 2h).`,
+        );
+      }
+      if (!(timeoutMs > 0)) throw new InvalidInputError('The decision timeout must be longer than zero.');
+    }
+    const input: SpecInput = {
+      spec: { ...spec, acceptance_criteria: spec.acceptance_criteria ?? [] },
+      model,
+      settings,
+      min_tokens_available: minTokens,
+      decision_timeout_ms: timeoutMs,
+    };
+    const workflowId = specWorkflowId(spec.spec_id);
+    await this.ctx.workers.assertPolling();
+    try {
+      const handle = await this.ctx.client.workflow.start<typeof specWorkflow>('specWorkflow', {
+        workflowId,
+        taskQueue: this.ctx.settings.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: BATON_KIND, value: 'spec' },
+          { key: BATON_MODEL, value: model.id },
+          { key: BATON_PHASE, value: SPEC_PHASES[0] },
+        ],
+        staticSummary: `SPEC ${spec.spec_id}: ${spec.title}`,
+        staticDetails: [`**${spec.title}**`, ...spec.requirements.map((r) => `- ${r}`)].join('\n'),
+      });
+      return {
+        spec_id: spec.spec_id,
+        workflow_id: workflowId,
+        run_id: handle.firstExecutionRunId,
+        ui_url: workflowUiUrl(this.ctx.settings, workflowId, handle.firstExecutionRunId),
+      };
+    } catch (err) {
+      const mapped = toBatonError(err, workflowId);
+      if (mapped instanceof SessionExistsError) {
+        throw new SessionExistsError(
+          `SPEC ${spec.spec_id} has a run already. See it with \`baton spec status ${spec.spec_id}\`, or run it again ` +
+            `from a phase with \`baton spec rerun ${spec.spec_id} --from-phase <phase>\`.`,
+        );
+      }
+      throw mapped;
+    }
+  }
+
+  /** Where a SPEC is: phase, per-phase progress, and a failure with its choices. */
+  async status(specId: string): Promise<SpecStatus & { ui_url: string; execution_status: string }> {
+    const handle = this.handle(specId);
+    try {
+      const description = await handle.describe();
+      await this.ctx.workers.assertPolling();
+      const status = await handle.query(specStatusQuery);
+      return {
+        ...status,
+        execution_status: description.status.name,
+        ui_url: workflowUiUrl(this.ctx.settings, handle.workflowId, description.runId),
+      };
+    } catch (err) {
+      throw this.notFound(err, specId);
+    }
+  }
+
+  /** Waits for the SPEC's result. */
+  async result(specId: string): Promise<SpecResult> {
+    try {
+      return await this.handle(specId).result();
+    } catch (err) {
+      throw this.notFound(err, specId);
+    }
+  }
+
+  /** Retries the failed phase from its start checkpoint, with optional guidance for the model. */
+  async retry(specId: string, guidance?: string): Promise<SpecStatus> {
+    return this.decide(specId, () =>
+      this.handle(specId).executeUpdate(retryPhaseUpdate, { args: [guidance ? { guidance } : {}] }),
+    );
+  }
+
+  /** Skips the failed phase. */
+  async skip(specId: string): Promise<SpecStatus> {
+    return this.decide(specId, () => this.handle(specId).executeUpdate(skipPhaseUpdate));
+  }
+
+  /** Stops the SPEC after a failed phase. */
+  async abort(specId: string): Promise<SpecStatus> {
+    return this.decide(specId, () => this.handle(specId).executeUpdate(abortSpecUpdate));
+  }
+
+  /**
+   * Runs a SPEC again from a phase: resets its workflow (ResetWorkflowExecution) to the point
+   * where that phase started, so earlier phases are neither run nor billed again. The old run
+   * stays in the Temporal UI.
+   * @throws InvalidInputError for an unknown phase or one the SPEC never reached.
+   */
+  async rerun(specId: string, fromPhase: string): Promise<SpecRerun> {
+    const phase = parsePhaseName(fromPhase);
+    if (!phase) {
+      throw new InvalidInputError(
+        `Unknown phase '${fromPhase}': use one of ${SPEC_PHASES.join(', ')} (or 1–4).`,
+      );
+    }
+    const handle = this.handle(specId);
+    let runId: string;
+    let history;
+    try {
+      runId = (await handle.describe()).runId;
+      history = await this.ctx.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    } catch (err) {
+      throw this.notFound(err, specId);
+    }
+    const events = history.events ?? [];
+    const started = events.find((e) => phaseOf(e) === phase);
+    if (!started) {
+      throw new InvalidInputError(
+        `SPEC ${specId} never started phase ${phase}, so there is nothing to rerun from.`,
+      );
+    }
+    const startedId = Number(started.eventId);
+    const resetTo = events.findLast(
+      (e) =>
+        Number(e.eventId) < startedId &&
+        e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    );
+    if (!resetTo)
+      throw new InvalidInputError(`No workflow task precedes phase ${phase}; start the SPEC again instead.`);
+    const response = await this.ctx.client.workflowService.resetWorkflowExecution({
+      namespace: this.ctx.settings.namespace,
+      workflowExecution: { workflowId: handle.workflowId, runId },
+      reason: `baton spec rerun ${specId} --from-phase ${phase}`,
+      workflowTaskFinishEventId: Long.fromNumber(Number(resetTo.eventId)),
+      requestId: randomUUID(),
+    });
+    const newRunId = response.runId ?? '';
+    return {
+      spec_id: specId,
+      workflow_id: handle.workflowId,
+      run_id: newRunId,
+      previous_run_id: runId,
+      from_phase: phase,
+      reset_event_id: Number(resetTo.eventId),
+      ui_url: workflowUiUrl(this.ctx.settings, handle.workflowId, newRunId),
+    };
+  }
+
+  private async decide(specId: string, call: () => Promise<SpecStatus>): Promise<SpecStatus> {
+    await this.ctx.workers.assertPolling();
+    try {
+      return await call();
+    } catch (err) {
+      const mapped = this.notFound(err, specId);
+      if (!(mapped instanceof SessionNotFoundError)) throw mapped;
+      // An update cannot reach a run that has ended; say that, not "not found".
+      const description = await this.handle(specId)
+        .describe()
+        .catch(() => undefined);
+      if (!description) throw mapped;
+      throw new SessionRequestError(
+        `SPEC ${specId} is not waiting for a decision: it has finished (${description.status.name.toLowerCase()}). ` +
+          `Run it again from a phase with \`baton spec rerun ${specId} --from-phase <phase>\`.`,
+        'SpecFinished',
+      );
+    }
+  }
+
+  private handle(specId: string): WorkflowHandle<typeof specWorkflow> {
+    const id = specId.startsWith('spec-') ? specId : specWorkflowId(specId);
+    if (specDefinitionProblem({ spec_id: id.slice(5), title: 'x', requirements: ['x'] })) {
+      throw new InvalidInputError(
+        `'${specId}' is not a SPEC id (letters, digits, '_' or '-', like SPEC-001).`,
+      );
+    }
+    return this.ctx.client.workflow.getHandle<typeof specWorkflow>(id);
+  }
+
+  private notFound(err: unknown, specId: string): unknown {
+    const mapped = toBatonError(err, specId);
+    if (mapped instanceof SessionNotFoundError) {
+      return new SessionNotFoundError(
+        `No SPEC run '${specId}'. Start one with \`baton spec run ${specId} …\`.`,
+      );
+    }
+    return mapped;
+  }
+}
+
+/** The phase an UpsertWorkflowSearchAttributes event set, if it set BatonPhase. */
+function phaseOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  const payload =
+    event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[BATON_PHASE.name];
+  if (!payload?.data) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload.data).toString('utf8')) as string;
+  } catch {
+    return undefined;
+  }
+}

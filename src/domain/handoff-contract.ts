@@ -1,0 +1,118 @@
+/**
+ * The contract of the handoff workflow: input, status and result, the status query, ids and
+ * failure types. Workflow-safe; the client and the worker both import it.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import type { HandoffPackage } from './handoff-package';
+import type { ModelSpec } from './models';
+import type { SpecDefinition } from './spec-definition';
+
+export const HANDOFF_WORKFLOW_TYPE = 'handoffWorkflow';
+
+/** Tokens a receiving agent must have available before it starts, unless configured otherwise. */
+export const DEFAULT_HANDOFF_FLOOR = 30_000;
+
+/** Workflow id of a SPEC's handoff: `handoff-<spec_id>`. */
+export function handoffWorkflowId(specId: string): string {
+  return `handoff-${specId}`;
+}
+
+/** Session (child workflow) id of the `index`-th agent (1-based): `handoff-<spec_id>-<n>-<agent>`. */
+export function agentSessionId(specId: string, index: number, agent: string): string {
+  return `${handoffWorkflowId(specId)}-${index}-${agent}`;
+}
+
+/** An agent as the workflow runs it: its model resolved from the registry by the client. */
+export interface ResolvedAgent {
+  name: string;
+  role_prompt: string;
+  work_message: string;
+  model: ModelSpec;
+  /** This agent's floor; the run's `min_tokens_available` when absent. */
+  min_tokens_available?: number;
+  mcp_servers?: string[];
+}
+
+/** Input of {@link HANDOFF_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
+export interface HandoffInput {
+  spec: SpecDefinition;
+  /** The chain, in order. Consecutive agents must differ (each package goes to another agent). */
+  agents: ResolvedAgent[];
+  /**
+   * Floor: an agent whose session has fewer tokens available than this when it starts compacts
+   * first. Default {@link DEFAULT_HANDOFF_FLOOR}.
+   */
+  min_tokens_available?: number;
+}
+
+/** What one agent did: its session, its consumption and its output. */
+export interface AgentRun {
+  /** Position in the chain, 1-based. */
+  index: number;
+  agent: string;
+  /** The agent's session: a child workflow, readable with `baton session status`. */
+  session_id: string;
+  model: string;
+  /** Cumulative tokens of the agent's session (input of every kind plus output). */
+  tokens: number;
+  cost_usd: number;
+  /** The agent's reply: its artifact. */
+  output: string;
+  /** Compactions its session made before starting because it was below the floor. */
+  floor_compactions: number;
+  /** The floor it started with. */
+  min_tokens_available: number;
+  /** Its context when it finished. */
+  tokens_available: number;
+  position_percent: number;
+  /** Its final conversation head. */
+  head: string | null;
+  mcp_servers: string[];
+}
+
+export interface HandoffTotals {
+  tokens: number;
+  cost_usd: number;
+  floor_compactions: number;
+}
+
+export type HandoffState = 'running' | 'completed' | 'failed';
+
+/** What `handoffStatus` answers, while the chain runs and after. */
+export interface HandoffStatus {
+  handoff_id: string;
+  spec_id: string;
+  state: HandoffState;
+  /** Agent names in order. */
+  chain: string[];
+  /** The agent at work, or null when none is. */
+  current: { index: number; agent: string; session_id: string } | null;
+  /** Agents that finished, in order. */
+  agents: AgentRun[];
+  /** Packages handed on so far: `packages[i]` goes from agent i+1 to agent i+2. */
+  packages: HandoffPackage[];
+  totals: HandoffTotals;
+  /** ISO time (workflow time). */
+  started_at: string;
+  completed_at: string | null;
+  /** Why the chain stopped, when it failed. */
+  error?: { type: string; message: string };
+}
+
+/** The result of a completed handoff: its final status. */
+export interface HandoffResult extends HandoffStatus {
+  state: 'completed';
+  completed_at: string;
+}
+
+export const handoffStatusQuery = defineQuery<HandoffStatus>('handoffStatus');
+
+/** Failure types the handoff workflow fails with, for callers and retry policies to match on. */
+export const HandoffFailureType = {
+  /** The input (SPEC, agents, floor) is not usable; nothing ran. */
+  InvalidHandoffInput: 'InvalidHandoffInput',
+  /** A package failed validation; the message names the field. */
+  InvalidHandoffPackage: 'InvalidHandoffPackage',
+  /** An agent's session failed; its session keeps what it did. */
+  AgentFailed: 'AgentFailed',
+} as const;

@@ -1,0 +1,28 @@
+import type { HandoffStatus } from './handoff-contract';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/**
+ * The "current details" markdown the Temporal UI shows for a handoff: one line per agent (done,
+ * at work, waiting) with its session, tokens and cost, so a glance tells how far the chain got.
+ * @example renderHandoffDetails(status) // "**running** · agent 2 of 3: tdd-implementer\n\n✓ spec-builder …"
+ */
+export function renderHandoffDetails(s: HandoffStatus): string {
+  const head =
+    s.state === 'running' && s.current
+      ? `**running** · agent ${s.current.index} of ${s.chain.length}: ${s.current.agent}`
+      : `**${s.state}** · ${s.agents.length} of ${s.chain.length} agents done`;
+  const lines = s.chain.map((name, i) => {
+    const done = s.agents.find((a) => a.index === i + 1);
+    if (done) {
+      const floor = done.floor_compactions > 0 ? ` · compacted ${done.floor_compactions}× for the floor` : '';
+      return `✓ ${name} · \`${done.session_id}\` · ${n(done.tokens)} tokens · $${done.cost_usd.toFixed(4)}${floor}`;
+    }
+    if (s.current?.index === i + 1) return `▶ ${name} · \`${s.current.session_id}\``;
+    return `· ${name}`;
+  });
+  const total = `total ${n(s.totals.tokens)} tokens · $${s.totals.cost_usd.toFixed(4)}`;
+  return [head, lines.join('\n\n'), total, ...(s.error ? [`**${s.error.type}**: ${s.error.message}`] : [])].join(
+    '\n\n',
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The contract of the SPEC workflow: input, result, status, and the decision updates that resume
+ * a SPEC whose phase failed. Workflow-safe; client and worker both import it.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { TokenBudget } from './budget';
+import type { ModelSpec } from './models';
+import type { SessionSettings } from './session-settings';
+import type { SpecDefinition } from './spec-definition';
+import type { SpecPhaseName } from './spec-phases';
+
+export const SPEC_WORKFLOW_TYPE = 'specWorkflow';
+
+/** Workflow id of a SPEC run: `spec-<spec_id>`. */
+export function specWorkflowId(specId: string): string {
+  return `spec-${specId}`;
+}
+
+export interface SpecInput {
+  spec: SpecDefinition;
+  model: ModelSpec;
+  settings: SessionSettings;
+  /** Before each phase, compact when fewer tokens than this are available (default 50,000). */
+  min_tokens_available: number;
+  /** How long a failed phase waits for retry/skip/abort before the workflow fails (ms). */
+  decision_timeout_ms: number;
+}
+
+export type PhaseStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+
+export interface PhaseRecord {
+  name: SpecPhaseName;
+  number: number;
+  status: PhaseStatus;
+  attempts: number;
+  /** Input plus output tokens of the phase's model calls, over all attempts. */
+  tokens: number;
+  cost_usd: number;
+  duration_ms: number;
+  /** What the model produced (analysis, test plan and code, implementation, refactor notes). */
+  output?: string;
+  error?: string;
+  /** Lines such as "compacted before the phase: 61,000 → 14,000 tokens". */
+  log: string[];
+}
+
+export type SpecRunStatus = 'running' | 'awaiting_decision' | 'completed' | 'failed' | 'aborted';
+
+export interface SpecFailure {
+  phase: SpecPhaseName;
+  error: string;
+  /** What the user can do now. */
+  choices: ('retry' | 'skip' | 'abort')[];
+  /** ISO time after which the workflow fails if nobody decides. */
+  decide_by: string;
+}
+
+export interface SpecStatus {
+  spec_id: string;
+  title: string;
+  status: SpecRunStatus;
+  current_phase: SpecPhaseName | null;
+  phases: PhaseRecord[];
+  failure?: SpecFailure;
+  /** Names of the phase checkpoints taken so far. */
+  checkpoints: string[];
+  tokens_used: number;
+  cost_usd: number;
+  context: TokenBudget;
+  model: string;
+}
+
+export type SpecResult = SpecStatus;
+
+export interface RetryPhaseRequest {
+  /** Added to the phase's message for the new attempt. */
+  guidance?: string;
+}
+
+export const specStatusQuery = defineQuery<SpecStatus>('specStatus');
+/** Retries the failed phase from its start checkpoint. */
+export const retryPhaseUpdate = defineUpdate<SpecStatus, [RetryPhaseRequest]>('retryPhase');
+/** Skips the failed phase and goes on with the next. */
+export const skipPhaseUpdate = defineUpdate<SpecStatus, []>('skipPhase');
+/** Stops the SPEC; its result says which phases completed. */
+export const abortSpecUpdate = defineUpdate<SpecStatus, []>('abortSpec');
+
+export const SpecFailureType = {
+  DecisionTimeout: 'SpecDecisionTimeout',
+} as const;
+
+export const DEFAULT_SPEC_MIN_TOKENS = 50_000;
+export const DEFAULT_DECISION_TIMEOUT_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { SpecDefinition } from '../../src/domain/spec-definition';
+import { runCli } from '../support/run-cli';
+import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+
+let env: TestEnvironment;
+beforeAll(async () => {
+  env = await startTestEnvironment();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const spec = (spec_id: string): SpecDefinition => ({
+  spec_id,
+  title: 'User authentication',
+  requirements: ['login', 'registration', 'password_reset'],
+  acceptance_criteria: ['a locked account cannot log in'],
+});
+
+/** Model calls per phase, from the offline model's request log. */
+function callsPerPhase(specId: string): Record<string, number> {
+  const counts: Record<string, number> = { analysis: 0, red: 0, green: 0, refactor: 0 };
+  for (const r of env.model.requests) {
+    if (r.path !== '/v1/messages' || !r.last_user_text.includes(`SPEC ${specId} · phase`)) continue;
+    const m = /phase \d\/4 (\w+)/.exec(r.last_user_text);
+    const key = m?.[1]?.toLowerCase();
+    if (key && key in counts) counts[key]!++;
+  }
+  return counts;
+}
+
+async function waitForDecision(specId: string) {
+  await expect
+    .poll(async () => (await env.baton.specs.status(specId)).status, { timeout: 20_000 })
+    .toBe('awaiting_decision');
+  return env.baton.specs.status(specId);
+}
+
+describe('specWorkflow', () => {
+  it('runs four phases with a checkpoint at the start and end of each', async () => {
+    env.model.injectFaults([{ kind: 'http', status: 529, match: 'SPEC SPEC-001 · phase 1/4' }]);
+    await env.baton.specs.start(spec('SPEC-001'));
+    const result = await env.baton.specs.result('SPEC-001');
+    expect(result.status).toBe('completed');
+    expect(result.checkpoints).toEqual([
+      'phase_1_analysis_start',
+      'phase_1_analysis_complete',
+      'phase_2_red_start',
+      'phase_2_red_complete',
+      'phase_3_green_start',
+      'phase_3_green_complete',
+      'phase_4_refactor_start',
+      'phase_4_refactor_complete',
+    ]);
+    expect(result.phases.map((p) => [p.name, p.status, p.attempts])).toEqual([
+      ['analysis', 'completed', 1],
+      ['red', 'completed', 1],
+      ['green', 'completed', 1],
+      ['refactor', 'completed', 1],
+    ]);
+    for (const p of result.phases) {
+      expect(p.tokens).toBeGreaterThan(0);
+      expect(p.output).toContain(`phase ${p.number}/4`);
+    }
+    expect(result.tokens_used).toBe(result.phases.reduce((s, p) => s + p.tokens, 0));
+    expect(result.cost_usd).toBeGreaterThan(0);
+    // The transient 529 on analysis was retried by Temporal, not by a second phase attempt.
+    expect(callsPerPhase('SPEC-001')).toEqual({ analysis: 2, red: 1, green: 1, refactor: 1 });
+    // The phases' checkpoints are the session's too: each is a head the session can be restored to.
+    const status = await env.baton.specs.status('SPEC-001');
+    expect(status.execution_status).toBe('COMPLETED');
+  });
+
+  it('compacts before a phase when too few tokens are available, and says so', async () => {
+    await env.baton.specs.start(spec('SPEC-SMALL'), {
+      model: 'baton-small-8k',
+      settings: { keep_recent_turns: 0 },
+      min_tokens_available: 7_850,
+    });
+    const result = await env.baton.specs.result('SPEC-SMALL');
+    expect(result.status).toBe('completed');
+    const logs = result.phases.flatMap((p) => p.log);
+    expect(
+      logs.some((l) => /^compacted before the phase \(fewer than 7,850 tokens available\)/.test(l)),
+    ).toBe(true);
+  });
+
+  it('waits for a decision when a phase fails, and a retry restarts only that phase', async () => {
+    env.model.injectFaults([
+      { kind: 'http', status: 400, message: 'green refused', match: 'SPEC SPEC-RETRY · phase 3/4' },
+    ]);
+    await env.baton.specs.start(spec('SPEC-RETRY'));
+    const waiting = await waitForDecision('SPEC-RETRY');
+    expect(waiting.failure).toMatchObject({ phase: 'green', choices: ['retry', 'skip', 'abort'] });
+    expect(waiting.failure?.error).toMatch(/green refused/);
+    expect(waiting.phases[2]).toMatchObject({ name: 'green', status: 'failed', attempts: 1 });
+    await expect(env.baton.specs.skip('SPEC-001')).rejects.toThrow(/not waiting for a decision/);
+
+    await env.baton.specs.retry('SPEC-RETRY', 'keep it minimal');
+    const result = await env.baton.specs.result('SPEC-RETRY');
+    expect(result.status).toBe('completed');
+    expect(result.phases[2]).toMatchObject({ status: 'completed', attempts: 2 });
+    // Completed phases were not called again; the failed one twice (the refusal, then the retry).
+    expect(callsPerPhase('SPEC-RETRY')).toEqual({ analysis: 1, red: 1, green: 2, refactor: 1 });
+    const retried = env.model.requests
+      .filter((r) => r.last_user_text.includes('SPEC SPEC-RETRY · phase 3/4'))
+      .at(-1);
+    expect(retried?.last_user_text).toContain('Guidance for this attempt: keep it minimal');
+  });
+
+  it('skips or aborts a failed phase on request', async () => {
+    env.model.injectFaults([
+      { kind: 'http', status: 400, match: 'SPEC SPEC-SKIP · phase 4/4' },
+      { kind: 'http', status: 400, match: 'SPEC SPEC-ABORT · phase 2/4' },
+    ]);
+    await env.baton.specs.start(spec('SPEC-SKIP'));
+    await waitForDecision('SPEC-SKIP');
+    await env.baton.specs.skip('SPEC-SKIP');
+    const skipped = await env.baton.specs.result('SPEC-SKIP');
+    expect(skipped.status).toBe('completed');
+    expect(skipped.phases[3]?.status).toBe('skipped');
+
+    await env.baton.specs.start(spec('SPEC-ABORT'));
+    await waitForDecision('SPEC-ABORT');
+    await env.baton.specs.abort('SPEC-ABORT');
+    const aborted = await env.baton.specs.result('SPEC-ABORT');
+    expect(aborted.status).toBe('aborted');
+    expect(aborted.phases.map((p) => p.status)).toEqual(['completed', 'failed', 'pending', 'pending']);
+  });
+
+  it('fails cleanly when nobody decides in time', async () => {
+    env.model.injectFaults([{ kind: 'http', status: 400, match: 'SPEC SPEC-TIMEOUT · phase 1/4' }]);
+    await env.baton.specs.start(spec('SPEC-TIMEOUT'), { decision_timeout: '2s' });
+    const failure = await env.baton.specs.result('SPEC-TIMEOUT').catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toMatch(
+      /Phase analysis of SPEC SPEC-TIMEOUT failed .* no retry, skip or abort came within 2 s/,
+    );
+  });
+
+  it('reruns from a phase without running or billing the earlier ones again', async () => {
+    await env.baton.specs.start(spec('SPEC-RERUN'));
+    const first = await env.baton.specs.result('SPEC-RERUN');
+    expect(first.status).toBe('completed');
+    const before = callsPerPhase('SPEC-RERUN');
+    const rerun = await env.baton.specs.rerun('SPEC-RERUN', 'green');
+    expect(rerun.run_id).not.toBe(rerun.previous_run_id);
+    const second = await env.baton.specs.result('SPEC-RERUN');
+    expect(second.status).toBe('completed');
+    const after = callsPerPhase('SPEC-RERUN');
+    expect({
+      analysis: after.analysis - before.analysis,
+      red: after.red - before.red,
+      green: after.green - before.green,
+      refactor: after.refactor - before.refactor,
+    }).toEqual({ analysis: 0, red: 0, green: 1, refactor: 1 });
+    // The earlier run is still there to look at.
+    const old = await env.baton.temporal.workflow
+      .getHandle('spec-SPEC-RERUN', rerun.previous_run_id)
+      .describe();
+    expect(old.runId).toBe(rerun.previous_run_id);
+    await expect(env.baton.specs.rerun('SPEC-RERUN', 'purple')).rejects.toThrow(/Unknown phase 'purple'/);
+  });
+});
+
+describe('baton spec (CLI)', () => {
+  it('runs a SPEC and prints its result; bad input gets a clear error', async () => {
+    const ok = await runCli(
+      ['spec', 'run', 'SPEC-CLI', '--title', 'Search', '--req', 'index', '--req', 'query', '--json'],
+      env.cliEnv,
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ spec_id: 'SPEC-CLI', status: 'completed' });
+
+    const noReq = await runCli(['spec', 'run', 'SPEC-BAD', '--title', 'x'], env.cliEnv);
+    expect(noReq.code).toBe(1);
+    expect(noReq.stderr).toMatch(/Invalid SPEC: requirements must be a non-empty list/);
+    const badId = await runCli(['spec', 'run', '../x', '--title', 'x', '--req', 'y'], env.cliEnv);
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toMatch(/spec_id must be letters/);
+    const unknown = await runCli(['spec', 'status', 'SPEC-NOPE'], env.cliEnv);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No SPEC run 'SPEC-NOPE'/);
+    const dup = await runCli(['spec', 'run', 'SPEC-CLI', '--title', 'Search', '--req', 'index'], env.cliEnv);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/SPEC SPEC-CLI has a run already/);
+  });
+});
