@@ -40,3 +40,28 @@ export type {
 } from './domain/session-contract';
 export type { CompactionReport } from './domain/compaction-report';
 export type { TokenBudget, CumulativeUsage } from './domain/budget';
+export {
+  HandoffsClient,
+  toHandoffId,
+  type HandoffRunResult,
+  type HandoffStarted,
+  type HandoffStatusWithLink,
+  type RunHandoffOptions,
+} from './client/handoffs-client';
+export { HandoffExistsError, isHandoffExistsError } from './client/handoff-exists-error';
+export { HandoffFailedError, isHandoffFailedError } from './client/handoff-failed-error';
+export { HandoffNotFoundError, isHandoffNotFoundError } from './client/handoff-not-found-error';
+export type { AgentDefinition } from './domain/handoff-agents';
+export { DEFAULT_AGENTS } from './domain/handoff-default-agents';
+export {
+  DEFAULT_HANDOFF_FLOOR,
+  HandoffFailureType,
+  type AgentRun,
+  type HandoffInput,
+  type HandoffResult,
+  type HandoffStatus,
+  type HandoffTotals,
+  type ResolvedAgent,
+} from './domain/handoff-contract';
+export { handoffPackageProblems, type HandoffPackage } from './domain/handoff-package';
+export type { FieldProblem } from './domain/handoff-problems';

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type { McpClientPool } from '../mcp';
 import type { ConversationStore } from '../store';
 
 /** A request whose input tokens are to be counted, in Messages API shape. */
@@ -22,4 +23,6 @@ export interface ActivityDeps {
   countTokens: TokenCounter;
   /** How often a long model call heartbeats, in ms (default 5 s). */
   heartbeatIntervalMs?: number;
+  /** The worker's MCP servers (from its .mcp.json), when it has any. */
+  mcp?: McpClientPool;
 }

@@ -1,6 +1,8 @@
+import { McpClientPool } from '../mcp';
 import type { ActivityDeps } from './activity-deps';
 import { createCompactContext } from './compact-context';
 import { createInspectMerge, createMergeBySummary } from './merge-sessions';
+import { createMcpActivities } from './mcp-activities';
 import { createModelTurn } from './model-turn';
 import { createPrepareSession } from './prepare-session';
 
@@ -15,7 +17,20 @@ export function createActivities(deps: ActivityDeps) {
     compactContext: createCompactContext(deps),
     inspectMerge: createInspectMerge(deps),
     mergeBySummary: createMergeBySummary(deps),
+    ...mcpActivities(deps),
   };
+}
+
+/**
+ * MCP activities. A worker without MCP servers still registers them (with an empty pool) so that
+ * a session naming servers gets a clear "unknown server" answer instead of an unregistered activity.
+ */
+function mcpActivities(deps: ActivityDeps) {
+  return createMcpActivities({
+    pool: deps.mcp ?? new McpClientPool({ servers: {} }),
+    countTokens: deps.countTokens,
+    ...(deps.heartbeatIntervalMs ? { heartbeatIntervalMs: deps.heartbeatIntervalMs } : {}),
+  });
 }
 
 /** The activities as workflows see them (`proxyActivities<BatonActivities>`). */

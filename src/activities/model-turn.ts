@@ -1,7 +1,10 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { NewMessage } from '../domain/conversation';
 import { textOf } from '../domain/conversation';
+import { ENABLE_SERVER_TOOL } from '../domain/session-mcp';
+import { toAnthropicTools } from '../mcp';
 import { SessionFailureType } from '../domain/session-contract';
 import { normalizeUsage, type Usage } from '../domain/usage';
 import type { ActivityDeps } from './activity-deps';
@@ -17,6 +20,12 @@ export interface ModelTurnInput {
   /** Only the new message(s) travel through Temporal; the rest is loaded from the store. */
   messages: NewMessage[];
   max_tokens: number;
+  /** Enabled MCP servers whose tools the model is offered (definitions are loaded here, not sent through history). */
+  mcp_servers?: string[];
+  /** Disabled servers the model may turn back on with the built-in enable tool. */
+  disabled_servers?: string[];
+  /** `none` makes the model answer without calling tools (the tool-round limit was reached). */
+  tool_choice?: 'auto' | 'none';
 }
 
 export interface ModelTurnResult {
@@ -29,6 +38,8 @@ export interface ModelTurnResult {
   usage: Usage;
   /** Input tokens measured before sending. */
   request_tokens: number;
+  /** Tool calls the model asked for (stop_reason `tool_use`). */
+  tool_calls: { id: string; name: string; input: Record<string, unknown> }[];
 }
 
 /**
@@ -42,11 +53,14 @@ export function createModelTurn(deps: ActivityDeps) {
     const { head: requestHead } = await deps.store.append(input.head, input.messages);
     const path = await deps.store.path(requestHead);
     const messages = toMessageParams(path);
+    const tools = await offeredTools(deps, input);
     const request = {
       model: input.model.id,
       max_tokens: input.max_tokens,
       messages,
       ...(input.system ? { system: input.system } : {}),
+      ...(tools.length > 0 ? { tools } : {}),
+      ...(tools.length > 0 && input.tool_choice === 'none' ? { tool_choice: { type: 'none' as const } } : {}),
     };
 
     const requestTokens = await deps.countTokens(request);
@@ -87,6 +101,7 @@ export function createModelTurn(deps: ActivityDeps) {
         stop_reason: message.stop_reason ?? null,
         usage: normalizeUsage(message.usage),
         request_tokens: requestTokens,
+        tool_calls: content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : [])),
       };
     } catch (err) {
       throw toModelCallFailure(err);
@@ -94,4 +109,43 @@ export function createModelTurn(deps: ActivityDeps) {
       clearInterval(heartbeat);
     }
   };
+}
+
+/**
+ * The tools a request offers: every enabled MCP server's tools (named `<server>__<tool>`), plus
+ * the built-in tool that re-enables a disabled server. A server that cannot be listed is left
+ * out; its calls then come back to the model as errors.
+ */
+async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<Anthropic.Tool[]> {
+  const tools: Anthropic.Tool[] = [];
+  const servers = input.mcp_servers ?? [];
+  if (servers.length > 0 && !deps.mcp) {
+    throw ApplicationFailure.create({
+      type: 'McpNotConfigured',
+      nonRetryable: true,
+      message: `This worker has no MCP configuration, so the servers ${servers.join(', ')} are unavailable. Start the worker with BATON_MCP_CONFIG or a .mcp.json.`,
+    });
+  }
+  for (const server of servers) {
+    try {
+      const listed = await deps.mcp!.listTools(server);
+      tools.push(...(toAnthropicTools(server, listed).tools as Anthropic.Tool[]));
+    } catch {
+      // Listed at the session's start; if the server is down now its calls fail individually.
+    }
+  }
+  if ((input.disabled_servers ?? []).length > 0) {
+    tools.push({
+      name: ENABLE_SERVER_TOOL,
+      description:
+        'Turn a disabled MCP server back on for this session so its tools are offered again from the next request. ' +
+        `Disabled servers: ${input.disabled_servers!.join(', ')}.`,
+      input_schema: {
+        type: 'object',
+        properties: { server: { type: 'string', enum: input.disabled_servers } },
+        required: ['server'],
+      },
+    });
+  }
+  return tools;
 }

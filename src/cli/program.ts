@@ -15,7 +15,9 @@ import {
   formatStatus,
 } from './format';
 import { readJsonFile } from './json-file';
+import { registerCodecServerCommand } from './codec-server-command';
 import { registerMcpCommands } from './mcp-commands';
+import { registerHandoffCommands } from './handoff-commands';
 import { registerSpecCommands } from './spec-commands';
 import { contextClass, percentage, wholeNumber } from './option-parsers';
 
@@ -344,7 +346,9 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     });
 
   registerSpecCommands(program, io, withClient);
+  registerHandoffCommands(program, io, withClient);
   registerMcpCommands(program, io);
+  registerCodecServerCommand(program, io, signal);
 
   return program;
 }

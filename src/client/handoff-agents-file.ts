@@ -15,7 +15,9 @@ export async function loadAgentsFile(file: string): Promise<AgentDefinition[]> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InvalidInputError(
-      code === 'ENOENT' ? `No agents file ${file}.` : `Cannot read agents file ${file}: ${(err as Error).message}`,
+      code === 'ENOENT'
+        ? `No agents file ${file}.`
+        : `Cannot read agents file ${file}: ${(err as Error).message}`,
     );
   }
   let raw: unknown;

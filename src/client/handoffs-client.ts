@@ -5,7 +5,12 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { agentCatalogProblems, selectAgents, defaultWorkMessage, type AgentDefinition } from '../domain/handoff-agents';
+import {
+  agentCatalogProblems,
+  selectAgents,
+  defaultWorkMessage,
+  type AgentDefinition,
+} from '../domain/handoff-agents';
 import {
   DEFAULT_HANDOFF_FLOOR,
   handoffStatusQuery,
@@ -111,13 +116,17 @@ export class HandoffsClient {
    * @throws InvalidInputError naming what is wrong.
    */
   async prepare(options: RunHandoffOptions): Promise<HandoffInput> {
-    const spec: SpecDefinition = { ...options.spec, acceptance_criteria: options.spec?.acceptance_criteria ?? [] };
+    const spec: SpecDefinition = {
+      ...options.spec,
+      acceptance_criteria: options.spec?.acceptance_criteria ?? [],
+    };
     const specProblem = specDefinitionProblem(spec);
     if (specProblem) throw new InvalidInputError(`Invalid SPEC: ${specProblem}.`);
 
     const { catalog, source } = await this.catalog(options);
     const names = options.agents ?? catalog.map((a) => a.name);
-    if (names.length === 0) throw new InvalidInputError('Name at least one agent (for example --agents spec-builder).');
+    if (names.length === 0)
+      throw new InvalidInputError('Name at least one agent (for example --agents spec-builder).');
     const { agents, unknown } = selectAgents(catalog, names);
     if (unknown.length > 0) {
       throw new InvalidInputError(
@@ -133,7 +142,8 @@ export class HandoffsClient {
     const problems = handoffInputProblems(input);
     if (problems.length > 0) throw new InvalidInputError(`Invalid handoff: ${formatProblems(problems)}.`);
     const planned = plannedPackageProblems(input);
-    if (planned.length > 0) throw new InvalidInputError(`Invalid handoff chain: ${formatPackageProblems(planned)}.`);
+    if (planned.length > 0)
+      throw new InvalidInputError(`Invalid handoff chain: ${formatPackageProblems(planned)}.`);
     return input;
   }
 
@@ -241,10 +251,12 @@ export class HandoffsClient {
     if (options.definitions && options.agentsFile) {
       throw new InvalidInputError('Give agent definitions or an agents file, not both.');
     }
-    if (options.agentsFile) return { catalog: await loadAgentsFile(options.agentsFile), source: `from ${options.agentsFile}` };
+    if (options.agentsFile)
+      return { catalog: await loadAgentsFile(options.agentsFile), source: `from ${options.agentsFile}` };
     if (options.definitions) {
       const problems = agentCatalogProblems(options.definitions, 'definitions');
-      if (problems.length > 0) throw new InvalidInputError(`Invalid agent definitions: ${formatProblems(problems)}.`);
+      if (problems.length > 0)
+        throw new InvalidInputError(`Invalid agent definitions: ${formatProblems(problems)}.`);
       return { catalog: options.definitions, source: 'given definitions' };
     }
     return { catalog: DEFAULT_AGENTS, source: 'defaults' };
@@ -266,7 +278,9 @@ export class HandoffsClient {
       role_prompt: agent.role_prompt,
       work_message: agent.work_message ?? defaultWorkMessage(agent.name),
       model,
-      ...(agent.min_tokens_available !== undefined ? { min_tokens_available: agent.min_tokens_available } : {}),
+      ...(agent.min_tokens_available !== undefined
+        ? { min_tokens_available: agent.min_tokens_available }
+        : {}),
       ...(agent.mcp_servers ? { mcp_servers: [...agent.mcp_servers] } : {}),
     };
   }

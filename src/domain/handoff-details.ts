@@ -22,7 +22,10 @@ export function renderHandoffDetails(s: HandoffStatus): string {
     return `· ${name}`;
   });
   const total = `total ${n(s.totals.tokens)} tokens · $${s.totals.cost_usd.toFixed(4)}`;
-  return [head, lines.join('\n\n'), total, ...(s.error ? [`**${s.error.type}**: ${s.error.message}`] : [])].join(
-    '\n\n',
-  );
+  return [
+    head,
+    lines.join('\n\n'),
+    total,
+    ...(s.error ? [`**${s.error.type}**: ${s.error.message}`] : []),
+  ].join('\n\n');
 }

@@ -80,7 +80,10 @@ export function handoffPackageProblems(value: unknown): FieldProblem[] {
   const add = (field: string, message: string) => problems.push({ field, message });
 
   if (typeof value.package_id !== 'string' || !ID.test(value.package_id)) {
-    add('package_id', `must be an id of letters, digits, '_', '.', ':' or '-', got ${shown(value.package_id)}`);
+    add(
+      'package_id',
+      `must be an id of letters, digits, '_', '.', ':' or '-', got ${shown(value.package_id)}`,
+    );
   }
   for (const field of ['from_agent', 'to_agent'] as const) {
     const problem = agentNameProblem(value[field]);
@@ -100,10 +103,14 @@ export function handoffPackageProblems(value: unknown): FieldProblem[] {
     !ISO_UTC.test(value.created_at) ||
     !Number.isFinite(Date.parse(value.created_at))
   ) {
-    add('created_at', `must be an ISO 8601 time in UTC such as 2026-01-31T12:00:00.000Z, got ${shown(value.created_at)}`);
+    add(
+      'created_at',
+      `must be an ISO 8601 time in UTC such as 2026-01-31T12:00:00.000Z, got ${shown(value.created_at)}`,
+    );
   }
   for (const key of Object.keys(value)) {
-    if (!PACKAGE_FIELDS.includes(key)) add(key, `is not a package field; the fields are ${PACKAGE_FIELDS.join(', ')}`);
+    if (!PACKAGE_FIELDS.includes(key))
+      add(key, `is not a package field; the fields are ${PACKAGE_FIELDS.join(', ')}`);
   }
   return problems;
 }
@@ -112,7 +119,8 @@ function sessionContextProblems(value: unknown): FieldProblem[] {
   const at = 'session_context';
   if (!isRecord(value)) return [{ field: at, message: `must be an object, got ${shown(value)}` }];
   const problems: FieldProblem[] = [];
-  const idProblem = typeof value.session_id === 'string' ? sessionIdProblem(value.session_id) : 'must be a string';
+  const idProblem =
+    typeof value.session_id === 'string' ? sessionIdProblem(value.session_id) : 'must be a string';
   if (idProblem) problems.push({ field: `${at}.session_id`, message: idProblem });
   if (typeof value.model !== 'string' || !MODEL_ID.test(value.model)) {
     problems.push({ field: `${at}.model`, message: `must be a model id, got ${shown(value.model)}` });
@@ -139,7 +147,10 @@ function taskContextProblems(value: unknown, toAgent: unknown): FieldProblem[] {
   if (!isRecord(value)) return [{ field: at, message: `must be an object, got ${shown(value)}` }];
   const problems: FieldProblem[] = [];
   if (typeof value.spec_id !== 'string' || !SPEC_ID.test(value.spec_id)) {
-    problems.push({ field: `${at}.spec_id`, message: `must be a SPEC id such as SPEC-001, got ${shown(value.spec_id)}` });
+    problems.push({
+      field: `${at}.spec_id`,
+      message: `must be a SPEC id such as SPEC-001, got ${shown(value.spec_id)}`,
+    });
   }
   const specProblem =
     specDefinitionProblem(value.spec) ??
@@ -173,10 +184,14 @@ function taskContextProblems(value: unknown, toAgent: unknown): FieldProblem[] {
 function checkpointProblems(value: unknown): FieldProblem[] {
   const at = 'last_checkpoint';
   if (value === null) return [];
-  if (!isRecord(value)) return [{ field: at, message: `must be a checkpoint object or null, got ${shown(value)}` }];
+  if (!isRecord(value))
+    return [{ field: at, message: `must be a checkpoint object or null, got ${shown(value)}` }];
   const problems: FieldProblem[] = [];
   if (typeof value.checkpoint_id !== 'string' || !ID.test(value.checkpoint_id)) {
-    problems.push({ field: `${at}.checkpoint_id`, message: `must be a checkpoint id, got ${shown(value.checkpoint_id)}` });
+    problems.push({
+      field: `${at}.checkpoint_id`,
+      message: `must be a checkpoint id, got ${shown(value.checkpoint_id)}`,
+    });
   }
   const nameProblem = typeof value.name === 'string' ? checkpointNameProblem(value.name) : 'must be a string';
   if (nameProblem) problems.push({ field: `${at}.name`, message: nameProblem });

@@ -47,11 +47,16 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
   const specProblem = specDefinitionProblem(input.spec);
   if (specProblem) {
     const match = /^([a-z_]+(?:\[\d+\])?) (must .*)$/.exec(specProblem);
-    problems.push(match ? { field: `spec.${match[1]}`, message: match[2]! } : { field: 'spec', message: specProblem });
+    problems.push(
+      match ? { field: `spec.${match[1]}`, message: match[2]! } : { field: 'spec', message: specProblem },
+    );
   }
   const floor = input.min_tokens_available;
   if (floor !== undefined && !(typeof floor === 'number' && Number.isSafeInteger(floor) && floor >= 0)) {
-    problems.push({ field: 'min_tokens_available', message: `must be a whole number of tokens, 0 or more, got ${shown(floor)}` });
+    problems.push({
+      field: 'min_tokens_available',
+      message: `must be a whole number of tokens, 0 or more, got ${shown(floor)}`,
+    });
   }
   const agents = input.agents;
   if (!Array.isArray(agents) || agents.length === 0) {
@@ -59,7 +64,10 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
     return problems;
   }
   if (agents.length > MAX_CHAIN_LENGTH) {
-    problems.push({ field: 'agents', message: `must have at most ${MAX_CHAIN_LENGTH} agents, got ${agents.length}` });
+    problems.push({
+      field: 'agents',
+      message: `must have at most ${MAX_CHAIN_LENGTH} agents, got ${agents.length}`,
+    });
   }
   for (const [i, agent] of (agents as unknown[]).entries()) {
     const at = `agents[${i}]`;
@@ -70,12 +78,19 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
     const { model, ...definition } = agent;
     problems.push(...agentDefinitionProblems(definition, at));
     if (!isRecord(model) || typeof model.id !== 'string' || !isWindow(model.context_window)) {
-      problems.push({ field: `${at}.model`, message: 'must be a model resolved from the registry (id, context_window, …)' });
+      problems.push({
+        field: `${at}.model`,
+        message: 'must be a model resolved from the registry (id, context_window, …)',
+      });
       continue;
     }
-    const effective = agentFloor(input as Pick<HandoffInput, 'min_tokens_available'>, agent as unknown as ResolvedAgent);
-    if (typeof effective === 'number' && effective >= model.context_window) {
-      const field = agent.min_tokens_available !== undefined ? `${at}.min_tokens_available` : 'min_tokens_available';
+    // Same rule as agentFloor, on input not yet known to be well-typed.
+    const own = agent.min_tokens_available;
+    const effective =
+      typeof own === 'number' ? own : typeof floor === 'number' ? floor : DEFAULT_HANDOFF_FLOOR;
+    if (effective >= model.context_window) {
+      const field =
+        agent.min_tokens_available !== undefined ? `${at}.min_tokens_available` : 'min_tokens_available';
       problems.push({
         field,
         message:

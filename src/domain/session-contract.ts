@@ -9,6 +9,7 @@ import type { CompactionReport } from './compaction-report';
 import type { RolloverReason } from './context-pressure';
 import type { ContextClass } from './conversation';
 import type { ModelSpec } from './models';
+import type { McpOptimizeRequest, McpOptimizeResult, McpServerState } from './session-mcp';
 import type { SessionSettings } from './session-settings';
 import type { Usage } from './usage';
 
@@ -98,6 +99,8 @@ export interface CarriedState {
   last_compaction: CompactionReport | null;
   merges?: MergeRecord[];
   resumed_from?: ResumeRecord;
+  mcp?: McpServerState[];
+  mcp_tokens_freed?: number;
 }
 
 /** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
@@ -116,6 +119,8 @@ export interface SessionInput {
   carried?: CarriedState;
   /** Messages the session sends itself when it starts (agents run by a handoff). */
   script?: SessionScript;
+  /** MCP servers (names from the worker's .mcp.json) whose tools the model gets. */
+  mcp_servers?: string[];
 }
 
 /**
@@ -167,6 +172,8 @@ export interface SessionStatus {
   checkpoints: number;
   merges: MergeRecord[];
   resumed_from?: ResumeRecord;
+  /** The session's MCP servers: enabled, token cost, calls, last used. */
+  mcp?: { servers: McpServerState[]; tokens_per_request: number; tokens_freed_by_idle: number };
   /** Replies of the session's script, when it has one. */
   script_outputs?: ScriptOutput[];
   /** Compactions made to free room before work started (see `min_tokens_available`). */
@@ -216,8 +223,19 @@ export interface SendRequest {
   pin?: boolean;
 }
 
+/** One tool call the model made during a turn. */
+export interface ToolCallRecord {
+  server: string;
+  tool: string;
+  is_error: boolean;
+  truncated: boolean;
+  result_chars: number;
+}
+
 export interface SendResult {
   turn: number;
+  /** Tool calls made during the turn, in order (empty without MCP servers). */
+  tool_calls?: ToolCallRecord[];
   reply: string;
   stop_reason: string | null;
   /** Usage of this call as the API reported it. */
@@ -243,6 +261,8 @@ export const checkpointUpdate = defineUpdate<CheckpointRecord, [CheckpointReques
 export const restoreUpdate = defineUpdate<RestoreResult, [RestoreRequest]>('restore');
 /** Merges another session's line of work into this one. */
 export const mergeUpdate = defineUpdate<MergeResult, [MergeRequest]>('merge');
+/** Enables the servers a task profile recommends and disables the rest. */
+export const optimizeMcpUpdate = defineUpdate<McpOptimizeResult, [McpOptimizeRequest]>('optimizeMcp');
 export const statusQuery = defineQuery<SessionStatus>('status');
 export const definitionQuery = defineQuery<SessionDefinition>('definition');
 /** Every checkpoint of the session, across all its runs, oldest first. */

@@ -13,6 +13,12 @@ export interface SessionSettings {
   rollover_history_events: number;
   /** Roll over when the run's history reaches this many bytes (Temporal's hard limit is 50 MB). */
   rollover_history_bytes: number;
+  /** Most tool-use rounds in one turn before the model must answer without tools. */
+  max_tool_rounds: number;
+  /** Longest tool result given back to the model, in characters (longer ones are truncated). */
+  max_tool_result_chars: number;
+  /** An MCP server unused for this long (workflow time, ms) is disabled for the session. */
+  mcp_idle_ms: number;
 }
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
@@ -22,6 +28,9 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
   max_output_tokens: 4_096,
   rollover_history_events: 10_000,
   rollover_history_bytes: 10 * 1024 * 1024,
+  max_tool_rounds: 8,
+  max_tool_result_chars: 20_000,
+  mcp_idle_ms: 60 * 60 * 1000,
 });
 
 /** Thrown by {@link resolveSessionSettings}; the message names the setting and the rule. */
@@ -60,6 +69,17 @@ export function resolveSessionSettings(partial: Partial<SessionSettings> = {}): 
     if (!Number.isInteger(s[name]) || s[name] < 100) {
       throw new InvalidSessionSettingsError(`${name} must be a whole number, 100 or more, got ${s[name]}`);
     }
+  }
+  if (!Number.isInteger(s.max_tool_rounds) || s.max_tool_rounds < 1 || s.max_tool_rounds > 100) {
+    throw new InvalidSessionSettingsError(`max_tool_rounds must be a whole number from 1 to 100, got ${s.max_tool_rounds}`);
+  }
+  if (!Number.isInteger(s.max_tool_result_chars) || s.max_tool_result_chars < 1_000) {
+    throw new InvalidSessionSettingsError(
+      `max_tool_result_chars must be a whole number, 1000 or more, got ${s.max_tool_result_chars}`,
+    );
+  }
+  if (!Number.isInteger(s.mcp_idle_ms) || s.mcp_idle_ms < 1_000) {
+    throw new InvalidSessionSettingsError(`mcp_idle_ms must be a whole number of milliseconds, 1000 or more, got ${s.mcp_idle_ms}`);
   }
   if (!Number.isInteger(s.max_output_tokens) || s.max_output_tokens < 1) {
     throw new InvalidSessionSettingsError(

@@ -20,13 +20,14 @@ const spec = (spec_id: string): SpecDefinition => ({
 });
 
 /** Model calls per phase, from the offline model's request log. */
-function callsPerPhase(specId: string): Record<string, number> {
-  const counts: Record<string, number> = { analysis: 0, red: 0, green: 0, refactor: 0 };
+type PhaseCalls = { analysis: number; red: number; green: number; refactor: number };
+function callsPerPhase(specId: string): PhaseCalls {
+  const counts: PhaseCalls = { analysis: 0, red: 0, green: 0, refactor: 0 };
   for (const r of env.model.requests) {
     if (r.path !== '/v1/messages' || !r.last_user_text.includes(`SPEC ${specId} · phase`)) continue;
     const m = /phase \d\/4 (\w+)/.exec(r.last_user_text);
     const key = m?.[1]?.toLowerCase();
-    if (key && key in counts) counts[key]!++;
+    if (key && key in counts) counts[key as keyof PhaseCalls]++;
   }
   return counts;
 }

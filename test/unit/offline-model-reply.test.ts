@@ -21,6 +21,7 @@ const request = (text: string, extra: Partial<MessagesRequest> = {}): MessagesRe
   messages: [{ role: 'user', content: text }],
   system: undefined,
   tools: undefined,
+  tool_choice: undefined,
   stream: false,
   ...extra,
 });

@@ -33,6 +33,8 @@ export interface MessagesRequest {
   readonly messages: readonly RequestMessage[];
   readonly system: string | readonly { readonly type: 'text'; readonly text: string }[] | undefined;
   readonly tools: readonly RequestTool[] | undefined;
+  /** `none` forbids tool calls, as the API's `tool_choice: {type: 'none'}` does. */
+  readonly tool_choice: 'auto' | 'any' | 'tool' | 'none' | undefined;
   readonly stream: boolean;
 }
 
@@ -96,6 +98,15 @@ function parseSystem(raw: unknown): MessagesRequest['system'] {
   });
 }
 
+function parseToolChoice(raw: unknown): MessagesRequest['tool_choice'] {
+  if (raw === undefined) return undefined;
+  const type = isObject(raw) ? raw.type : undefined;
+  if (type !== 'auto' && type !== 'any' && type !== 'tool' && type !== 'none') {
+    fail('tool_choice.type: Input should be one of auto, any, tool, none');
+  }
+  return type;
+}
+
 function parseTools(raw: unknown): MessagesRequest['tools'] {
   if (raw === undefined) return undefined;
   if (!Array.isArray(raw)) fail('tools: Input should be a valid list');
@@ -148,6 +159,7 @@ export function parseMessagesRequest(
         messages,
         system: parseSystem(body.system),
         tools: parseTools(body.tools),
+        tool_choice: parseToolChoice(body.tool_choice),
         stream: endpoint === 'messages' && body.stream === true,
       },
     };

@@ -80,6 +80,8 @@ export function replyFor(request: MessagesRequest): OfflineReply {
   if (toolResult !== undefined) {
     const kind = toolResult.is_error === true ? 'Tool error' : 'Tool result';
     text = `${kind} received (${tag}): "${excerpt(toolResultText(toolResult))}"`;
+  } else if (directives.useTool !== undefined && request.tool_choice === 'none') {
+    text = `Not calling ${directives.useTool.name} (${tag}): tool_choice is none, so I answer without tools.`;
   } else if (directives.useTool !== undefined) {
     const { name } = directives.useTool;
     const offered = (request.tools ?? []).map((t) => t.name);

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# baton's worker image (also runs `baton codec-server`). Multi-stage: the build stage compiles
+# TypeScript and prebuilds the workflow bundle; the runtime stage holds production dependencies
+# and dist/ only, and runs as the unprivileged `node` user. No secret is baked in: keys and
+# passwords come from the environment at run time (see docker-compose.yml).
+ARG NODE_VERSION=20.19
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /app
+# Dependencies first, so the layer is reused while only sources change.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY scripts/bundle-workflows.ts ./scripts/bundle-workflows.ts
+# The workflow bundle is built once here instead of by every worker at start.
+RUN npm run build \
+ && npx tsx scripts/bundle-workflows.ts dist/workflow-bundle.js \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    BATON_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
+    BATON_HOME=/home/node/.baton
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+USER node
+CMD ["node", "dist/worker.js"]

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Makes sure the PostgreSQL *server* binaries (initdb, pg_ctl, postgres) are installed, installing
+# Debian's `postgresql` package when they are not. The test run (test/support/postgres.ts) calls it
+# before starting a throwaway cluster; run it by hand to install ahead of time.
+#
+# Prints the directory that holds the binaries on its last line of stdout. Exits non-zero with a
+# message saying what to do when the binaries are missing and cannot be installed here.
+#
+# Environment: BATON_PG_BINDIR — use this directory instead of searching (no install).
+set -euo pipefail
+
+log() { echo "[postgres] $*" >&2; }
+
+has_server() { [ -x "$1/initdb" ] && [ -x "$1/pg_ctl" ] && [ -x "$1/postgres" ]; }
+
+find_bindir() {
+  if [ -n "${BATON_PG_BINDIR:-}" ]; then
+    if has_server "$BATON_PG_BINDIR"; then echo "$BATON_PG_BINDIR"; return 0; fi
+    log "BATON_PG_BINDIR=$BATON_PG_BINDIR has no initdb, pg_ctl and postgres."
+    return 1
+  fi
+  # Debian keeps server binaries out of PATH, one directory per major version; prefer the newest.
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -V -r); do
+    if has_server "$dir"; then echo "$dir"; return 0; fi
+  done
+  if command -v pg_config >/dev/null 2>&1; then
+    dir="$(pg_config --bindir 2>/dev/null || true)"
+    if [ -n "$dir" ] && has_server "$dir"; then echo "$dir"; return 0; fi
+  fi
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    dir="$(dirname "$(readlink -f "$(command -v initdb)")")"
+    if has_server "$dir"; then echo "$dir"; return 0; fi
+  fi
+  return 1
+}
+
+if dir="$(find_bindir)"; then
+  echo "$dir"
+  exit 0
+fi
+if [ -n "${BATON_PG_BINDIR:-}" ]; then exit 1; fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  log "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed and this system has no apt-get."
+  log "Install the PostgreSQL server with your package manager, or set BATON_PG_BINDIR to the directory that holds initdb."
+  exit 1
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+  else
+    log "PostgreSQL server binaries are not installed, and installing them needs root."
+    log "Run: sudo apt-get update && sudo apt-get install -y postgresql   (or set BATON_PG_BINDIR)"
+    exit 1
+  fi
+fi
+
+started=$(date +%s)
+log "PostgreSQL server not found; installing Debian's postgresql package (apt-get update && apt-get install postgresql)…"
+# The tests start their own throwaway cluster; without this the package would also create (and,
+# outside containers, start) a system-wide cluster on port 5432 that nothing here uses.
+"${SUDO[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+if [ ! -e /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf ]; then
+  echo "create_main_cluster = false" | "${SUDO[@]}" tee /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf >/dev/null
+  log "Wrote /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf so the package does not create a default cluster."
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Progress goes to stderr so that stdout stays the one line callers parse.
+"${SUDO[@]}" apt-get update 1>&2
+"${SUDO[@]}" apt-get install -y --no-install-recommends postgresql 1>&2
+
+if dir="$(find_bindir)"; then
+  log "Installed PostgreSQL server in $(( $(date +%s) - started ))s: $dir"
+  echo "$dir"
+  exit 0
+fi
+log "apt-get installed postgresql but no initdb/pg_ctl/postgres was found under /usr/lib/postgresql/*/bin."
+exit 1

@@ -1,0 +1,204 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { BatonClient } from '../client/baton-client';
+import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '../client/handoffs-client';
+import type { HandoffStatus } from '../domain/handoff-contract';
+import type { CliIO } from './cli-io';
+import { wholeNumber } from './option-parsers';
+import { collect, specFromFlags, type SpecFlags } from './spec-input';
+
+const n = (x: number) => x.toLocaleString('en-US');
+const usd = (x: number) => `$${x.toFixed(4)}`;
+
+interface RunFlags extends SpecFlags {
+  agents?: string[];
+  agentsFile?: string;
+  model?: string;
+  floor?: number;
+  json?: boolean;
+}
+
+/**
+ * Adds `baton handoff run` and `baton handoff status`. `run` prints a line as each agent starts,
+ * finishes and hands its package on (polling the workflow's `handoffStatus` query), then the
+ * chain with per-agent tokens and cost and the Temporal UI link. With `--json` the progress lines
+ * go to stderr and stdout holds only the result.
+ */
+export function registerHandoffCommands(
+  program: Command,
+  io: CliIO,
+  withClient: <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>,
+): void {
+  const handoff = program
+    .command('handoff')
+    .description('hand a SPEC along a chain of agents (spec-builder → tdd-implementer → doc-syncer)');
+
+  handoff
+    .command('run')
+    .description('run a SPEC through the agents, each in its own child session, and print what each did')
+    .argument('<spec-id>', 'SPEC id, like SPEC-001 (the handoff is handoff-<spec-id>)')
+    .option('--title <title>', 'SPEC title')
+    .option('--req <requirement>', 'a requirement (repeat for more)', collect)
+    .option('--accept <criterion>', 'an acceptance criterion (repeat for more)', collect)
+    .option('--file <spec.json>', 'the SPEC as JSON: {title, requirements, acceptance_criteria}')
+    .option('--agents <names>', 'agent names in order, comma-separated (default: every agent)', agentList)
+    .option('--agents-file <file>', 'JSON array of agent definitions that replaces the default agents')
+    .option('--model <id>', 'model of the agents that do not name one (default claude-sonnet-4-6)')
+    .option(
+      '--floor <tokens>',
+      'compact an agent first when it has fewer tokens available (default 30000)',
+      wholeNumber(0),
+    )
+    .option('--json', 'machine-readable output (progress goes to stderr)')
+    .action(async (specId: string, o: RunFlags) => {
+      const spec = await specFromFlags(specId, o);
+      const say = (line: string) => (o.json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`));
+      const result = await withClient(async (baton) => {
+        const started = await baton.handoffs.run({
+          spec,
+          wait: false,
+          ...(o.agents ? { agents: o.agents } : {}),
+          ...(o.agentsFile ? { agentsFile: o.agentsFile } : {}),
+          ...(o.model ? { model: o.model } : {}),
+          ...(o.floor !== undefined ? { min_tokens_available: o.floor } : {}),
+        });
+        say(formatStarted(started));
+        const progress = new HandoffProgress(say);
+        return baton.handoffs.result(started.handoff_id, { onProgress: (s) => progress.update(s) });
+      });
+      io.stdout(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatHandoffResult(result)}\n`);
+    });
+
+  handoff
+    .command('status')
+    .description("a handoff's chain, packages and per-agent tokens and cost (running or finished)")
+    .argument('<id>', 'handoff id (handoff-SPEC-001) or SPEC id (SPEC-001)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const status = await withClient((baton) => baton.handoffs.status(id));
+      io.stdout(o.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatHandoffStatus(status)}\n`);
+    });
+}
+
+function agentList(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new InvalidArgumentError('name at least one agent, e.g. spec-builder,doc-syncer.');
+  return names;
+}
+
+/** Prints each event of a running chain once, in order, however coarsely it is polled. */
+export class HandoffProgress {
+  private readonly announced = new Set<number>();
+  private readonly finished = new Set<number>();
+  private packagesShown = 0;
+
+  constructor(private readonly say: (line: string) => void) {}
+
+  update(s: HandoffStatus): void {
+    const total = s.chain.length;
+    for (let index = 1; index <= total; index++) {
+      const run = s.agents.find((a) => a.index === index);
+      const sessionId = run?.session_id ?? (s.current?.index === index ? s.current.session_id : undefined);
+      if (sessionId && !this.announced.has(index)) {
+        this.announced.add(index);
+        this.say(`▶ ${index}/${total} ${s.chain[index - 1]} · session ${sessionId}`);
+      }
+      if (run && !this.finished.has(index)) {
+        this.finished.add(index);
+        const floor =
+          run.floor_compactions > 0
+            ? ` · compacted ${run.floor_compactions}× first (below the ${n(run.min_tokens_available)}-token floor)`
+            : '';
+        this.say(
+          `✓ ${index}/${total} ${run.agent} · ${run.model} · ${n(run.tokens)} tokens · ${usd(run.cost_usd)} · ` +
+            `context ${run.position_percent}%, ${n(run.tokens_available)} available${floor}`,
+        );
+      }
+      const pkg = s.packages[index - 1];
+      if (pkg && this.packagesShown < index) {
+        this.packagesShown = index;
+        const cp = pkg.last_checkpoint;
+        this.say(
+          `→ package ${pkg.package_id} ${pkg.from_agent} → ${pkg.to_agent} (valid)` +
+            (cp ? ` · checkpoint ${cp.name} at ${cp.head.slice(0, 12)}` : ''),
+        );
+      }
+    }
+  }
+}
+
+function formatStarted(s: HandoffStarted): string {
+  return [
+    `Handoff ${s.handoff_id} started: ${s.chain.join(' → ')} (floor ${n(s.min_tokens_available)} tokens)`,
+    `  ui ${s.ui_url}`,
+  ].join('\n');
+}
+
+function agentTable(s: HandoffStatus): string[] {
+  const header = ['AGENT', 'SESSION', 'MODEL', 'TOKENS', 'COST', 'CONTEXT', 'FLOOR'];
+  const body = s.agents.map((a) => [
+    a.agent,
+    a.session_id,
+    a.model,
+    n(a.tokens),
+    usd(a.cost_usd),
+    `${a.position_percent}%`,
+    a.floor_compactions > 0 ? `compacted ${a.floor_compactions}×` : 'ok',
+  ]);
+  body.push([
+    'total',
+    '',
+    '',
+    n(s.totals.tokens),
+    usd(s.totals.cost_usd),
+    '',
+    `${s.totals.floor_compactions} compaction(s)`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  return [header, ...body].map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function outputLines(s: HandoffStatus): string[] {
+  if (s.agents.length === 0) return [];
+  return [
+    'Outputs (in full with --json):',
+    ...s.agents.map((a) => {
+      const flat = a.output.replace(/\s+/g, ' ').trim();
+      return `  ${a.agent}: ${flat.length > 100 ? `${flat.slice(0, 99)}…` : flat}`;
+    }),
+  ];
+}
+
+/** The chain, the packages, per-agent tokens and cost, the start of each output, the UI link. */
+export function formatHandoffResult(r: HandoffRunResult): string {
+  return [
+    `Handoff ${r.handoff_id} completed: ${r.chain.join(' → ')}`,
+    ...agentTable(r),
+    `Packages: ${r.packages.length}, each validated before the next agent started` +
+      (r.packages.length > 0 ? ` (${r.packages.map((p) => p.package_id).join(', ')})` : ''),
+    ...outputLines(r),
+    `ui ${r.ui_url}`,
+  ].join('\n');
+}
+
+export function formatHandoffStatus(s: HandoffStatusWithLink): string {
+  const lines = [
+    `Handoff ${s.handoff_id} · ${s.state} (${s.execution_status.toLowerCase()}) · ${s.chain.join(' → ')}`,
+  ];
+  if (s.current)
+    lines.push(
+      `  at work: ${s.current.index}/${s.chain.length} ${s.current.agent} · session ${s.current.session_id}`,
+    );
+  if (s.error) lines.push(`  failed (${s.error.type}): ${s.error.message}`);
+  if (s.agents.length > 0) lines.push(...agentTable(s));
+  lines.push(`Packages: ${s.packages.length}`, ...outputLines(s), `ui ${s.ui_url}`);
+  return lines.join('\n');
+}

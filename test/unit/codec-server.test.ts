@@ -1,0 +1,232 @@
+/**
+ * The codec server over real HTTP, spoken to the way the Temporal UI speaks to it: JSON Payloads
+ * with base64 bytes, `X-Namespace`, CORS preflights from the UI's origin. Also `baton
+ * codec-server` as a command.
+ */
+import { defaultPayloadConverter } from '@temporalio/common';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCodecServerCommand } from '../../src/cli/codec-server-command';
+import {
+  EncryptionCodec,
+  generateEncryptionKey,
+  payloadsFromJson,
+  payloadsToJson,
+  startCodecServer,
+} from '../../src/codec';
+import type { CodecServer, JsonPayloads } from '../../src/codec';
+
+const UI = 'http://localhost:8233';
+const key = generateEncryptionKey();
+const codec = EncryptionCodec.fromEnv({ BATON_ENCRYPTION_KEY: key })!;
+
+/** What the UI sends for a JSON payload. */
+function uiPayloads(...values: unknown[]): JsonPayloads {
+  return payloadsToJson(values.map((v) => defaultPayloadConverter.toPayload(v)));
+}
+
+function valuesOf(body: JsonPayloads): unknown[] {
+  return payloadsFromJson(body).map((p) => defaultPayloadConverter.fromPayload(p));
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
+    body,
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+describe('codec server', () => {
+  let server: CodecServer;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    server = await startCodecServer({ codec, port: 0, log: (line) => logged.push(line) });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('encodes and decodes over HTTP in the Temporal JSON format', async () => {
+    const plain = uiPayloads({ message: 'hello from the UI' }, 'second', null);
+    const encoded = await post(`${server.url}/encode`, JSON.stringify(plain));
+    expect(encoded.status).toBe(200);
+    expect(encoded.headers.get('content-type')).toBe('application/json');
+    const encrypted = JSON.parse(encoded.text) as JsonPayloads;
+    expect(encrypted.payloads).toHaveLength(3);
+    for (const p of encrypted.payloads) {
+      expect(Buffer.from(p.metadata?.encoding ?? '', 'base64').toString()).toBe('binary/encrypted');
+      expect(Buffer.from(p.metadata?.['encryption-key-id'] ?? '', 'base64').toString()).toBe(
+        codec.current.id,
+      );
+      expect(Buffer.from(p.data ?? '', 'base64').toString()).not.toContain('hello');
+    }
+    const decoded = await post(`${server.url}/decode`, encoded.text);
+    expect(decoded.status).toBe(200);
+    expect(valuesOf(JSON.parse(decoded.text) as JsonPayloads)).toEqual([
+      { message: 'hello from the UI' },
+      'second',
+      null,
+    ]);
+    expect(JSON.parse(decoded.text)).toEqual(plain);
+  });
+
+  it('decodes payloads that the worker’s codec wrote', async () => {
+    const fromWorker = await codec.encode([defaultPayloadConverter.toPayload({ reply: 'encrypted reply' })]);
+    const decoded = await post(`${server.url}/decode`, JSON.stringify(payloadsToJson(fromWorker)));
+    expect(valuesOf(JSON.parse(decoded.text) as JsonPayloads)).toEqual([{ reply: 'encrypted reply' }]);
+  });
+
+  it('serves the endpoints under any prefix (only the last path segment counts)', async () => {
+    const encoded = await post(`${server.url}/default/encode`, JSON.stringify(uiPayloads(1)));
+    const decoded = await post(`${server.url}/some/prefix/decode?x=1`, encoded.text);
+    expect(valuesOf(JSON.parse(decoded.text) as JsonPayloads)).toEqual([1]);
+  });
+
+  it('answers the UI’s CORS preflight with its origin, methods and headers', async () => {
+    const response = await fetch(`${server.url}/decode`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: UI,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-namespace',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(UI);
+    expect(response.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase();
+    expect(allowed).toContain('content-type');
+    expect(allowed).toContain('x-namespace');
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('adds the CORS headers to the UI’s POSTs', async () => {
+    const response = await post(`${server.url}/encode`, JSON.stringify(uiPayloads('x')), { Origin: UI });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(UI);
+    expect(response.headers.get('vary')).toBe('Origin');
+  });
+
+  it('refuses other origins, saying how to allow one', async () => {
+    const preflight = await fetch(`${server.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const response = await post(`${server.url}/decode`, JSON.stringify(uiPayloads('x')), {
+      Origin: 'https://evil.example',
+    });
+    expect(response.status).toBe(403);
+    expect(response.text).toMatch(/--origin https:\/\/evil\.example/);
+  });
+
+  it('answers 400 with a readable message for bad JSON, a bad body and a payload it cannot decrypt', async () => {
+    const badJson = await post(`${server.url}/decode`, '{"payloads": [');
+    expect(badJson).toMatchObject({ status: 400, text: 'The body is not valid JSON.' });
+    const badShape = await post(`${server.url}/decode`, JSON.stringify({ payloads: [{ data: 42 }] }));
+    expect(badShape).toMatchObject({ status: 400, text: 'payloads[0].data must be a base64 string.' });
+    const otherKey = EncryptionCodec.fromEnv({ BATON_ENCRYPTION_KEY: generateEncryptionKey() })!;
+    const foreign = await otherKey.encode([defaultPayloadConverter.toPayload('secret')]);
+    const wrongKey = await post(`${server.url}/decode`, JSON.stringify(payloadsToJson(foreign)));
+    expect(wrongKey.status).toBe(400);
+    expect(wrongKey.text).toContain(
+      `payload was encrypted with key ${otherKey.current.id}, which this process does not have`,
+    );
+    expect(logged.some((line) => line.includes('/decode failed (400)'))).toBe(true);
+  });
+
+  it('answers 405 for other methods and 404 for other paths', async () => {
+    expect((await fetch(`${server.url}/decode`)).status).toBe(405);
+    expect((await post(`${server.url}/transcode`, '{}')).status).toBe(404);
+  });
+
+  it('allows the origins it is configured with', async () => {
+    const custom = await startCodecServer({ codec, port: 0, origins: ['http://localhost:8080'] });
+    try {
+      const ok = await post(`${custom.url}/encode`, JSON.stringify(uiPayloads('x')), {
+        Origin: 'http://localhost:8080',
+      });
+      expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:8080');
+      expect((await post(`${custom.url}/encode`, '{"payloads":[]}', { Origin: UI })).status).toBe(403);
+    } finally {
+      await custom.close();
+    }
+  });
+});
+
+describe('baton codec-server', () => {
+  function program(env: NodeJS.ProcessEnv) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const controller = new AbortController();
+    const cmd = new Command('baton').exitOverride().configureOutput({
+      writeOut: (t) => out.push(t),
+      writeErr: (t) => err.push(t),
+    });
+    registerCodecServerCommand(
+      cmd,
+      { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env },
+      controller.signal,
+    );
+    return { cmd, out, err, controller };
+  }
+
+  it('serves until stopped, with the origins given, and prints how to point the UI at it', async () => {
+    const { cmd, out, controller } = program({ BATON_ENCRYPTION_KEY: key });
+    const running = cmd.parseAsync(['codec-server', '--port', '0', '--origin', 'http://localhost:8080'], {
+      from: 'user',
+    });
+    await expect
+      .poll(() => out.join(''), { timeout: 5_000 })
+      .toMatch(/Codec server at http:\/\/127\.0\.0\.1:\d+/);
+    const url = /Codec server at (\S+) /.exec(out.join(''))?.[1] ?? '';
+    expect(out.join('')).toContain(`key ${codec.current.id}`);
+    expect(out.join('')).toContain(`TEMPORAL_CODEC_ENDPOINT=${url}`);
+    expect(out.join('')).not.toContain(key);
+    const response = await post(`${url}/encode`, JSON.stringify(uiPayloads('cli')), {
+      Origin: 'http://localhost:8080',
+    });
+    expect(response.status).toBe(200);
+    const decoded = await post(`${url}/decode`, response.text);
+    expect(valuesOf(JSON.parse(decoded.text) as JsonPayloads)).toEqual(['cli']);
+    controller.abort();
+    await running;
+    await expect(fetch(`${url}/decode`, { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+
+  it('takes its origins from BATON_CODEC_CORS_ORIGINS when --origin is not given', async () => {
+    const { cmd, out, controller } = program({
+      BATON_ENCRYPTION_KEY: key,
+      BATON_CODEC_CORS_ORIGINS: 'http://ui.internal:8080, http://localhost:8080',
+    });
+    const running = cmd.parseAsync(['codec-server', '--port', '0'], { from: 'user' });
+    await expect
+      .poll(() => out.join(''), { timeout: 5_000 })
+      .toMatch(/CORS for http:\/\/ui\.internal:8080, http:\/\/localhost:8080/);
+    controller.abort();
+    await running;
+  });
+
+  it('refuses to start without a key, saying which variable to set', async () => {
+    const { cmd } = program({});
+    await expect(cmd.parseAsync(['codec-server', '--port', '0'], { from: 'user' })).rejects.toThrow(
+      /needs the encryption key: set BATON_ENCRYPTION_KEY/,
+    );
+  });
+
+  it('rejects an origin that is not an origin', async () => {
+    const { cmd, err } = program({ BATON_ENCRYPTION_KEY: key });
+    await expect(
+      cmd.parseAsync(['codec-server', '--origin', 'http://localhost:8080/path'], { from: 'user' }),
+    ).rejects.toThrow();
+    expect(err.join('')).toMatch(/expected an origin/);
+  });
+});
