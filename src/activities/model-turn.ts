@@ -101,7 +101,9 @@ export function createModelTurn(deps: ActivityDeps) {
         stop_reason: message.stop_reason ?? null,
         usage: normalizeUsage(message.usage),
         request_tokens: requestTokens,
-        tool_calls: content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : [])),
+        tool_calls: content.flatMap((b) =>
+          b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : [],
+        ),
       };
     } catch (err) {
       throw toModelCallFailure(err);
@@ -129,7 +131,7 @@ async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<
   for (const server of servers) {
     try {
       const listed = await deps.mcp!.listTools(server);
-      tools.push(...(toAnthropicTools(server, listed).tools as Anthropic.Tool[]));
+      tools.push(...(toAnthropicTools(server, listed).tools));
     } catch {
       // Listed at the session's start; if the server is down now its calls fail individually.
     }

@@ -189,6 +189,7 @@ export function formatHandoffResult(r: HandoffRunResult): string {
   ].join('\n');
 }
 
+/** A handoff's state, the agent at work or the failure, the agents so far, and the UI link. */
 export function formatHandoffStatus(s: HandoffStatusWithLink): string {
   const lines = [
     `Handoff ${s.handoff_id} · ${s.state} (${s.execution_status.toLowerCase()}) · ${s.chain.join(' → ')}`,

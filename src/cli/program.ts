@@ -91,11 +91,13 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .option('--summarize-at <percent>', 'context fill that triggers summarization (default 75)', percentage)
     .option('--rollover-at <percent>', 'context fill that triggers a rollover (default 85)', percentage)
     .option('--max-output <tokens>', 'max_tokens of each model call (default 4096)', wholeNumber(1))
+    .option('--mcp <servers>', "MCP servers (comma-separated names from the worker's .mcp.json)")
     .option('--json', 'machine-readable output')
     .action(
       async (
         task: string | undefined,
         o: {
+          mcp?: string;
           model?: string;
           id?: string;
           system?: string;
@@ -111,6 +113,14 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
             ...(o.model ? { model: o.model } : {}),
             ...(o.id ? { id: o.id } : {}),
             ...(o.system ? { system: o.system } : {}),
+            ...(o.mcp
+              ? {
+                  mcp_servers: o.mcp
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                }
+              : {}),
             settings: {
               ...(o.summarizeAt !== undefined ? { summarize_at_percent: o.summarizeAt } : {}),
               ...(o.rolloverAt !== undefined ? { rollover_at_percent: o.rolloverAt } : {}),
@@ -347,7 +357,30 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
 
   registerSpecCommands(program, io, withClient);
   registerHandoffCommands(program, io, withClient);
-  registerMcpCommands(program, io);
+  registerMcpCommands(program, io)
+    .command('optimize')
+    .description(
+      "keep a session's MCP servers to what a task needs: enable the profile's servers, disable the rest",
+    )
+    .argument('<session>', 'session id')
+    .requiredOption(
+      '--task <profile>',
+      'task profile: code-analysis, browser-testing, docs, or one from .mcp.json',
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { task: string; json?: boolean }) => {
+      const result = await withClient((b) => b.sessions.optimizeMcp(id, { task: o.task, env: io.env }));
+      print(
+        o.json,
+        result,
+        [
+          `Optimized ${id} for ${result.profile}: enabled ${result.enable.join(', ') || 'nothing'}, ` +
+            `disabled ${result.disable.join(', ') || 'nothing'}.`,
+          `  tool tokens per request: ${result.tokens_before.toLocaleString('en-US')} → ` +
+            `${result.tokens_after.toLocaleString('en-US')} (${result.tokens_freed.toLocaleString('en-US')} freed)`,
+        ].join('\n'),
+      );
+    });
   registerCodecServerCommand(program, io, signal);
 
   return program;

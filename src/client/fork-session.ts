@@ -59,6 +59,7 @@ export async function forkSession(
       head,
       lineage,
       ...(definition.system ? { system: definition.system } : {}),
+      ...(definition.mcp_servers ? { mcp_servers: definition.mcp_servers } : {}),
     },
     {
       summary: `session ${forkId} · fork of ${parentId}`,

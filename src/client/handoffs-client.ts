@@ -46,6 +46,7 @@ export interface HandoffContext {
   workers: WorkerProbe;
 }
 
+/** What `baton.handoffs.run` takes: the SPEC, and optionally the agents, models and floor. */
 export interface RunHandoffOptions {
   spec: SpecDefinition;
   /** Agent names, in order; default: every agent of the catalog, in its order. */

@@ -74,6 +74,7 @@ export async function resumeSession(
       last_compaction: prior.last_compaction,
       merges: prior.merges,
       resumed_from: resumedFrom,
+      ...(prior.mcp ? { mcp: prior.mcp.servers, mcp_tokens_freed: prior.mcp.tokens_freed_by_idle } : {}),
     };
     const head = from ? from.head : prior.head;
     const started = await startSessionRun(
@@ -86,6 +87,7 @@ export async function resumeSession(
         ...(head ? { head } : {}),
         ...(definition.system ? { system: definition.system } : {}),
         ...(definition.lineage ? { lineage: definition.lineage } : {}),
+        ...(definition.mcp_servers ? { mcp_servers: definition.mcp_servers } : {}),
       },
       {
         summary: `session ${sessionId} · ${definition.model.id} (resumed)`,

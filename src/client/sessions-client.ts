@@ -14,6 +14,7 @@ import {
   checkpointUpdate,
   closeUpdate,
   compactUpdate,
+  optimizeMcpUpdate,
   restoreUpdate,
   sendUpdate,
   type CheckpointRecord,
@@ -25,7 +26,13 @@ import {
   type SendResult,
   type SessionStatus,
 } from '../domain/session-contract';
+import { EMPTY_MCP_CONFIG } from '../domain/mcp-config-schema';
+import { mcpServerNameProblem } from '../domain/mcp-names';
+import { resolveMcpProfile } from '../domain/mcp-profiles';
+import { UnknownMcpProfileError } from '../domain/mcp-unknown-profile-error';
+import type { McpOptimizeResult } from '../domain/session-mcp';
 import { newSessionId } from '../domain/session-ids';
+import { loadMcpConfig } from '../mcp';
 import type { SessionSettings } from '../domain/session-settings';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError } from './errors';
@@ -52,6 +59,8 @@ export interface StartSessionOptions {
   /** Session id; `sess_` + random hex when omitted. */
   id?: string;
   settings?: Partial<SessionSettings>;
+  /** MCP servers (names in the worker's .mcp.json) whose tools the model gets. */
+  mcp_servers?: string[];
 }
 
 /** One row of `list`. */
@@ -95,6 +104,10 @@ export class SessionsClient {
     if (options.task !== undefined && options.task.trim() === '') {
       throw new InvalidInputError('The task is empty: describe what the session is for, or leave it out.');
     }
+    for (const name of options.mcp_servers ?? []) {
+      const problem = mcpServerNameProblem(name);
+      if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
+    }
     return startSessionRun(
       this.ctx,
       {
@@ -103,6 +116,7 @@ export class SessionsClient {
         settings,
         ...(options.task ? { task: options.task } : {}),
         ...(options.system ? { system: options.system } : {}),
+        ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
       },
       {
         summary: `session ${sessionId} · ${model.id}`,
@@ -235,6 +249,36 @@ export class SessionsClient {
   /** Starts a session from a bundle after checking it completely; creates nothing if it is invalid. */
   async import(bundle: unknown, options: { id?: string } = {}): Promise<StartSessionResult> {
     return importSession(this.ctx, bundle, options);
+  }
+
+  /**
+   * Keeps only the MCP servers a task needs: enables the servers the profile recommends (from the
+   * built-in profiles and the `profiles` of the .mcp.json), disables the rest, and reports the
+   * tool-definition tokens per request before and after.
+   * @throws InvalidInputError for an unknown profile (listing the known ones).
+   */
+  async optimizeMcp(
+    sessionId: string,
+    options: { task: string; env?: NodeJS.ProcessEnv },
+  ): Promise<McpOptimizeResult> {
+    assertSessionId(sessionId);
+    const state = await readSessionState(this.ctx, sessionId);
+    const servers = state.status.mcp?.servers.map((s) => s.name) ?? [];
+    if (servers.length === 0)
+      throw new InvalidInputError(`Session ${sessionId} has no MCP servers to optimize.`);
+    const { config } = await loadMcpConfig({ env: options.env ?? process.env }).catch(() => ({
+      config: EMPTY_MCP_CONFIG,
+    }));
+    let profile;
+    try {
+      profile = resolveMcpProfile(options.task, config.profiles, servers);
+    } catch (err) {
+      if (err instanceof UnknownMcpProfileError) throw new InvalidInputError(err.message);
+      throw err;
+    }
+    return executeSessionUpdate(this.ctx, sessionId, optimizeMcpUpdate, [
+      { profile: profile.name, recommended: profile.recommended },
+    ]);
   }
 
   /** Closes the session; its run completes with the final status. */

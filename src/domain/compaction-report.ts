@@ -30,4 +30,8 @@ export interface CompactionReport {
   head_after: string | null;
   /** Why it failed; the session kept `head_before`. */
   error?: string;
+  /** With MCP servers: tool-definition tokens each request carries now. */
+  mcp_tool_tokens_per_request?: number;
+  /** With MCP servers: tokens per request freed by disabling idle servers, over the session's life. */
+  mcp_tokens_freed_by_idle?: number;
 }

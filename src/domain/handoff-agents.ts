@@ -22,8 +22,8 @@ export interface AgentDefinition {
   /** This agent's floor (tokens available before it starts); defaults to the run's floor. */
   min_tokens_available?: number;
   /**
-   * MCP servers the agent may use. Validated and recorded in the result; sessions do not attach
-   * MCP tools yet, so the names are not acted on until they do.
+   * MCP servers (names from the worker's `.mcp.json`) whose tools the agent's session gets. A
+   * server the worker cannot start is shown as unavailable in the session's status.
    */
   mcp_servers?: string[];
 }

@@ -7,6 +7,7 @@ import type { HandoffPackage } from './handoff-package';
 import type { ModelSpec } from './models';
 import type { SpecDefinition } from './spec-definition';
 
+/** Workflow type name of a handoff (the exported function's name). */
 export const HANDOFF_WORKFLOW_TYPE = 'handoffWorkflow';
 
 /** Tokens a receiving agent must have available before it starts, unless configured otherwise. */
@@ -70,12 +71,14 @@ export interface AgentRun {
   mcp_servers: string[];
 }
 
+/** Sums over the agents that finished. */
 export interface HandoffTotals {
   tokens: number;
   cost_usd: number;
   floor_compactions: number;
 }
 
+/** Where a handoff stands: `failed` carries `error` in its status. */
 export type HandoffState = 'running' | 'completed' | 'failed';
 
 /** What `handoffStatus` answers, while the chain runs and after. */
@@ -105,6 +108,7 @@ export interface HandoffResult extends HandoffStatus {
   completed_at: string;
 }
 
+/** The handoff's status: answered while it runs, and by replay after it failed. */
 export const handoffStatusQuery = defineQuery<HandoffStatus>('handoffStatus');
 
 /** Failure types the handoff workflow fails with, for callers and retry policies to match on. */

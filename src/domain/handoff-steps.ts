@@ -95,7 +95,7 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
         field,
         message:
           `a floor of ${effective.toLocaleString('en-US')} tokens can never be met by ${model.id}, whose window is ` +
-          `${model.context_window.toLocaleString('en-US')} tokens: choose a smaller floor`,
+          `${model.context_window.toLocaleString('en-US')} tokens: choose a smaller floor (--floor, or min_tokens_available in code or the agents file)`,
       });
     }
   }
@@ -224,9 +224,9 @@ export function agentRequest(p: {
 /**
  * The session input of agent `index` (1-based). The first agent starts a new conversation whose
  * task is the SPEC; each next agent starts at the sender's final head (as a fork would: free, the
- * history is shared), so it sees the SPEC and all earlier work, and its own role prompt as the
- * system prompt. Its script runs its request once it has at least `floor` tokens available
- * (compacting first if not) and closes the session.
+ * history is shared), so it sees the SPEC and all earlier work. Each runs with its own role prompt
+ * as the system prompt and the tools of its MCP servers. Its script sends its request once it has
+ * at least `floor` tokens available (compacting first if not), then closes the session.
  */
 export function agentSessionInput(p: {
   spec: SpecDefinition;
@@ -243,6 +243,7 @@ export function agentSessionInput(p: {
     system: p.agent.role_prompt,
     ...(head ? { head } : { task: renderSpec(p.spec) }),
     settings: HANDOFF_AGENT_SETTINGS,
+    ...(p.agent.mcp_servers?.length ? { mcp_servers: [...new Set(p.agent.mcp_servers)] } : {}),
     script: {
       messages: [agentRequest(p)],
       min_tokens_available: p.floor,

@@ -187,6 +187,7 @@ export interface SessionDefinition {
   system?: string;
   settings: SessionSettings;
   lineage?: SessionLineage;
+  mcp_servers?: string[];
 }
 
 export interface RestoreRequest {

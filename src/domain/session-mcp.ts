@@ -48,19 +48,30 @@ export function serversGoneIdle(servers: readonly McpServerState[], nowMs: numbe
 }
 
 /** Milliseconds until the next server may go idle, or undefined when none is enabled. */
-export function msUntilNextIdle(servers: readonly McpServerState[], nowMs: number, idleMs: number): number | undefined {
+export function msUntilNextIdle(
+  servers: readonly McpServerState[],
+  nowMs: number,
+  idleMs: number,
+): number | undefined {
   const at = nextIdleAt({ servers: activity(servers), idle_ms: idleMs });
   return at === null ? undefined : Math.max(1, at - nowMs);
 }
 
 /** The plan `optimize` applies. */
-export function planMcpOptimization(servers: readonly McpServerState[], recommended: readonly string[]): OptimizationPlan {
+export function planMcpOptimization(
+  servers: readonly McpServerState[],
+  recommended: readonly string[],
+): OptimizationPlan {
   return planOptimization({
-    servers: servers.filter((s) => s.error === undefined).map((s) => ({ name: s.name, token_cost: s.token_cost, enabled: s.enabled })),
+    servers: servers
+      .filter((s) => s.error === undefined)
+      .map((s) => ({ name: s.name, token_cost: s.token_cost, enabled: s.enabled })),
     recommended,
   });
 }
 
 function activity(servers: readonly McpServerState[]) {
-  return servers.filter((s) => s.error === undefined).map((s) => ({ name: s.name, enabled: s.enabled, last_used_ms: s.last_active_ms }));
+  return servers
+    .filter((s) => s.error === undefined)
+    .map((s) => ({ name: s.name, enabled: s.enabled, last_used_ms: s.last_active_ms }));
 }

@@ -71,7 +71,9 @@ export function resolveSessionSettings(partial: Partial<SessionSettings> = {}): 
     }
   }
   if (!Number.isInteger(s.max_tool_rounds) || s.max_tool_rounds < 1 || s.max_tool_rounds > 100) {
-    throw new InvalidSessionSettingsError(`max_tool_rounds must be a whole number from 1 to 100, got ${s.max_tool_rounds}`);
+    throw new InvalidSessionSettingsError(
+      `max_tool_rounds must be a whole number from 1 to 100, got ${s.max_tool_rounds}`,
+    );
   }
   if (!Number.isInteger(s.max_tool_result_chars) || s.max_tool_result_chars < 1_000) {
     throw new InvalidSessionSettingsError(
@@ -79,7 +81,9 @@ export function resolveSessionSettings(partial: Partial<SessionSettings> = {}): 
     );
   }
   if (!Number.isInteger(s.mcp_idle_ms) || s.mcp_idle_ms < 1_000) {
-    throw new InvalidSessionSettingsError(`mcp_idle_ms must be a whole number of milliseconds, 1000 or more, got ${s.mcp_idle_ms}`);
+    throw new InvalidSessionSettingsError(
+      `mcp_idle_ms must be a whole number of milliseconds, 1000 or more, got ${s.mcp_idle_ms}`,
+    );
   }
   if (!Number.isInteger(s.max_output_tokens) || s.max_output_tokens < 1) {
     throw new InvalidSessionSettingsError(

@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type TokenCounter } from '../activities';
+import type { McpClientPool } from '../mcp';
 import type { ConversationStore } from '../store';
 
 export interface BatonWorkerOptions {
@@ -19,6 +20,8 @@ export interface BatonWorkerOptions {
    */
   dataConverter?: DataConverter;
   heartbeatIntervalMs?: number;
+  /** MCP servers whose tools sessions may use. */
+  mcp?: McpClientPool;
   /** Overrides for tuning (cache size, concurrency). */
   tuning?: Pick<
     WorkerOptions,
@@ -41,6 +44,7 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
       anthropic: options.anthropic,
       countTokens: options.countTokens,
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+      ...(options.mcp ? { mcp: options.mcp } : {}),
     }),
     ...options.tuning,
   });

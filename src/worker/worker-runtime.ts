@@ -5,6 +5,7 @@ import { resolveConnectionSettings } from '../client/connection-settings';
 import { createDataConverter } from '../codec/data-converter';
 import { EncryptionCodec } from '../codec/encryption-codec';
 import { createAnthropicClient, needsOfflineModel, OfflineModel, resolveModelEndpoint } from '../model';
+import { loadMcpConfig, McpClientPool } from '../mcp';
 import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { createBatonWorker } from './create-worker';
@@ -39,6 +40,7 @@ export async function startWorkerRuntime(
   let offline: OfflineModel | undefined;
   let store: ConversationStore | undefined;
   let connection: NativeConnection | undefined;
+  let mcp: McpClientPool | undefined;
   try {
     if (needsOfflineModel(env)) {
       offline = await OfflineModel.start({ port: Number(env.BATON_OFFLINE_MODEL_PORT ?? 0) });
@@ -53,6 +55,12 @@ export async function startWorkerRuntime(
       ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
       baseDir: path.join(batonHome(env), 'store'),
     });
+    const mcpConfig = await loadMcpConfig({ env });
+    const mcpServers = Object.keys(mcpConfig.config.servers);
+    if (mcpServers.length > 0) {
+      mcp = new McpClientPool({ servers: mcpConfig.config.servers, env });
+      log(`MCP servers from ${mcpConfig.path ?? 'configuration'}: ${mcpServers.join(', ')}`);
+    }
     connection = await NativeConnection.connect({
       address: settings.address,
       ...(settings.tls ? { tls: settings.tls } : {}),
@@ -65,6 +73,7 @@ export async function startWorkerRuntime(
       store,
       anthropic,
       countTokens: createTokenCounter(endpoint.mode, anthropic),
+      ...(mcp ? { mcp } : {}),
       ...(dataConverter ? { dataConverter } : {}),
       ...(workflowBundle ? { workflowBundle } : {}),
     });
@@ -74,6 +83,7 @@ export async function startWorkerRuntime(
     log(`Worker polling task queue '${settings.taskQueue}' on ${settings.address} (model: ${endpoint.mode})`);
     const openedStore = store;
     const openedConnection = connection;
+    const openedMcp = mcp;
     return {
       worker,
       mode: endpoint.mode,
@@ -82,12 +92,14 @@ export async function startWorkerRuntime(
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await openedConnection.close().catch(() => undefined);
         await openedStore.close();
+        await openedMcp?.close();
         await offline?.stop();
       },
     };
   } catch (err) {
     await connection?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
+    await mcp?.close().catch(() => undefined);
     await offline?.stop().catch(() => undefined);
     throw err;
   }

@@ -167,7 +167,7 @@ export class HandoffChain {
       });
     } catch (err) {
       const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : err;
-      const why = cause instanceof Error ? cause.message : String(cause);
+      const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
       this.fail(
         HandoffFailureType.AgentFailed,
         `Agent ${agent.name} (session ${sessionId}) failed: ${why}. ` +

@@ -48,10 +48,14 @@ import type {
 } from '../domain/session-contract';
 import { SessionFailureType } from '../domain/session-contract';
 import { renderSessionDetails } from '../domain/session-details';
+import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/session-mcp';
+import type { Usage } from '../domain/usage';
 import { CheckpointLog } from './checkpoint-log';
+import { McpServers } from './mcp-servers';
+import { runTurnWithTools } from './tool-loop';
 import { compactContext } from './compaction-step';
 import { mergeLineOfWork } from './merge-step';
-import { modelActivities, storeActivities } from './session-activities';
+import { storeActivities } from './session-activities';
 import { toUpdateFailure } from './turn-failure';
 
 /**
@@ -73,6 +77,7 @@ export class SessionEntity {
   private lastCompaction: CompactionReport | null;
   private readonly merges: MergeRecord[];
   private readonly resumedFrom: ResumeRecord | undefined;
+  private mcp: McpServers;
   private readonly scriptOutputs: ScriptOutput[] = [];
   private floorCompactions = 0;
   private turnsThisRun = 0;
@@ -104,6 +109,7 @@ export class SessionEntity {
     this.lastCompaction = carried?.last_compaction ?? null;
     this.merges = carried?.merges ?? [];
     this.resumedFrom = carried?.resumed_from;
+    this.mcp = new McpServers(carried?.mcp ?? [], carried?.mcp_tokens_freed ?? 0);
   }
 
   get isClosed(): boolean {
@@ -149,6 +155,7 @@ export class SessionEntity {
       );
       this.head = prepared.head;
       this.contextTokens = prepared.context_tokens;
+      this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
     }
     this.initialized = true;
     this.publish();
@@ -210,6 +217,7 @@ export class SessionEntity {
       settings: this.input.settings,
       ...(this.input.system ? { system: this.input.system } : {}),
       ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
+      ...(this.input.mcp_servers ? { mcp_servers: this.input.mcp_servers } : {}),
     };
   }
 
@@ -294,6 +302,31 @@ export class SessionEntity {
       });
     }
     if (script.close_when_done) this.close();
+  }
+
+  validateOptimize(request: McpOptimizeRequest): void {
+    this.validateOpen();
+    if (!this.mcp.any) throw new Error(`Session ${this.input.session_id} has no MCP servers to optimize.`);
+    if (!Array.isArray(request?.recommended) || typeof request.profile !== 'string') {
+      throw new Error('An optimize request needs a profile name and its recommended servers.');
+    }
+  }
+
+  /** Enables the servers a task profile recommends and disables the others. */
+  optimizeMcp(request: McpOptimizeRequest): Promise<McpOptimizeResult> {
+    return this.exclusive(() => Promise.resolve(this.mcp.optimize(request)));
+  }
+
+  /** Milliseconds until an MCP server may go idle (undefined: nothing to watch). */
+  msUntilMcpIdle(): number | undefined {
+    return this.closed ? undefined : this.mcp.msUntilIdle(this.input.settings.mcp_idle_ms);
+  }
+
+  /** Disables MCP servers unused for the idle time (a durable timer in the workflow calls this). */
+  disableIdleMcpServers(): string[] {
+    const idle = this.mcp.disableIdle(this.input.settings.mcp_idle_ms);
+    if (idle.length > 0) this.publish();
+    return idle;
   }
 
   /** Compacts on request; throws when summarization fails (the session keeps its head). */
@@ -405,6 +438,7 @@ export class SessionEntity {
       last_compaction: this.lastCompaction,
       merges: this.merges,
       ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
+      ...(this.mcp.any ? { mcp: this.mcp.states, mcp_tokens_freed: this.mcp.tokensFreed } : {}),
     };
     // A rollover carries the conversation, not the work still to start: the script ran already.
     const { task: _task, head: _head, script: _script, ...rest } = this.input;
@@ -462,35 +496,32 @@ export class SessionEntity {
         ...(request.pin ? { pinned: true } : {}),
       },
     };
-    let result;
+    let loop;
     try {
-      result = await modelActivities.runModelTurn.executeWithOptions({ summary: `model: turn ${turn}` }, [
-        {
-          session_id: this.input.session_id,
-          model: { id: model.id, context_window: model.context_window },
-          head: this.head,
-          messages: [message],
-          max_tokens: Math.min(settings.max_output_tokens, model.max_output_tokens),
-          ...(this.input.system ? { system: this.input.system } : {}),
-        },
-      ]);
+      loop = await runTurnWithTools(this.input, this.mcp, turn, this.head, message);
     } catch (err) {
       throw toUpdateFailure(err, `Turn ${turn}`);
+    }
+    const result = loop.last;
+    let costUsd = 0;
+    for (const usage of loop.usages) {
+      this.cumulative = addUsage(this.cumulative, usage, model);
+      costUsd += costOf(usage, model);
     }
     this.head = result.head;
     this.turns = turn;
     this.turnsThisRun++;
     this.contextTokens = contextFill(result.usage);
-    this.cumulative = addUsage(this.cumulative, result.usage, model);
     this.lastActivity = new Date().toISOString();
     return {
       turn,
       reply: result.reply,
       stop_reason: result.stop_reason,
-      usage: result.usage,
-      cost_usd: costOf(result.usage, model),
+      usage: sumUsage(loop.usages),
+      cost_usd: Math.round(costUsd * 1e9) / 1e9,
       token_budget: this.budget(),
       head: result.head,
+      ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),
     };
   }
 
@@ -508,6 +539,10 @@ export class SessionEntity {
       this.head = report.head_after;
       this.contextTokens = report.tokens_after;
       this.compactions = report.number;
+    }
+    if (this.mcp.any) {
+      report.mcp_tool_tokens_per_request = this.mcp.status().tokens_per_request;
+      report.mcp_tokens_freed_by_idle = this.mcp.tokensFreed;
     }
     this.lastCompaction = report;
     return report;
@@ -546,4 +581,16 @@ export class SessionEntity {
         }),
     );
   }
+}
+
+function sumUsage(usages: readonly Usage[]): Usage {
+  return usages.reduce(
+    (t, u) => ({
+      input_tokens: t.input_tokens + u.input_tokens,
+      output_tokens: t.output_tokens + u.output_tokens,
+      cache_creation_input_tokens: t.cache_creation_input_tokens + u.cache_creation_input_tokens,
+      cache_read_input_tokens: t.cache_read_input_tokens + u.cache_read_input_tokens,
+    }),
+    { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  );
 }

@@ -6,6 +6,7 @@ import {
   compactUpdate,
   definitionQuery,
   mergeUpdate,
+  optimizeMcpUpdate,
   readyUpdate,
   restoreUpdate,
   sendUpdate,
@@ -19,6 +20,7 @@ import {
   type SessionStatus,
 } from '../domain/session-contract';
 import { checkpointNameProblem } from '../domain/checkpoint-names';
+import type { McpOptimizeRequest } from '../domain/session-mcp';
 import { SessionEntity } from './session-entity';
 
 /**
@@ -56,11 +58,25 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   setHandler(mergeUpdate, (request) => session.merge(request), {
     validator: (request: MergeRequest) => session.validateMerge(request),
   });
+  setHandler(optimizeMcpUpdate, (request) => session.optimizeMcp(request), {
+    validator: (request: McpOptimizeRequest) => session.validateOptimize(request),
+  });
   setHandler(closeUpdate, () => session.close(), { validator: () => session.validateOpen() });
 
   await session.initialize();
   await session.runScript();
-  await condition(() => session.isClosed || session.rolloverDue !== undefined);
+  const done = () => session.isClosed || session.rolloverDue !== undefined;
+  // A durable timer watches MCP servers: one unused for the idle time is disabled, so its tool
+  // definitions stop costing tokens on every request.
+  for (;;) {
+    const idleIn = session.msUntilMcpIdle();
+    if (idleIn === undefined) {
+      await condition(done);
+      break;
+    }
+    if (await condition(done, idleIn)) break;
+    session.disableIdleMcpServers();
+  }
   if (!session.isClosed) {
     await session.prepareRollover();
     // Sends that arrived meanwhile run to completion here (on the compacted context) first.

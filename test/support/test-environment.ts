@@ -11,6 +11,8 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import { BatonClient } from '../../src/client';
 import { createAnthropicClient, OfflineModel } from '../../src/model';
+import type { McpServerConfig } from '../../src/domain/mcp-config-schema';
+import { McpClientPool } from '../../src/mcp';
 import { FileConversationStore } from '../../src/store';
 import { createBatonWorker } from '../../src/worker/create-worker';
 import { createTokenCounter } from '../../src/worker/token-counter';
@@ -42,6 +44,8 @@ export async function startTestEnvironment(
     heartbeatIntervalMs?: number;
     /** Used by the worker and the client (e.g. the encryption codec); default: Temporal's. */
     dataConverter?: DataConverter;
+    /** MCP servers the worker offers sessions (real servers, started on first use). */
+    mcpServers?: Record<string, McpServerConfig>;
   } = {},
 ): Promise<TestEnvironment> {
   quietRuntime();
@@ -51,6 +55,7 @@ export async function startTestEnvironment(
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-store-'));
   const store = new FileConversationStore({ root: storeDir });
   const connection = await NativeConnection.connect({ address });
+  const mcp = options.mcpServers ? new McpClientPool({ servers: options.mcpServers }) : undefined;
   const anthropic = createAnthropicClient({ apiKey: 'offline-test-key', baseURL: model.baseURL });
   const worker = await createBatonWorker({
     connection,
@@ -61,6 +66,7 @@ export async function startTestEnvironment(
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(mcp ? { mcp } : {}),
   });
   const running = worker.run();
   const baton = await BatonClient.connect({
@@ -71,6 +77,8 @@ export async function startTestEnvironment(
     store,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
+  // A worker that has just started takes a moment to show as a poller; tests start right away.
+  await baton.waitForWorker();
   return {
     baton,
     model,
@@ -86,6 +94,7 @@ export async function startTestEnvironment(
       await running;
       await connection.close();
       await store.close();
+      await mcp?.close();
       await model.stop();
       fs.rmSync(storeDir, { recursive: true, force: true });
     },

@@ -1,0 +1,160 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { BatonActivities, ModelTurnResult } from '../activities';
+import type { NewMessage, ToolResultBlock } from '../domain/conversation';
+import { splitToolName } from '../domain/mcp-names';
+import type { SessionInput, ToolCallRecord } from '../domain/session-contract';
+import { ENABLE_SERVER_TOOL } from '../domain/session-mcp';
+import type { Usage } from '../domain/usage';
+import type { McpServers } from './mcp-servers';
+import { modelActivities } from './session-activities';
+import { causeMessage } from './turn-failure';
+
+/** Tool calls: a crashed server is retried twice; what still fails goes back to the model as an error. */
+const tools = proxyActivities<BatonActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+
+export interface ToolLoopResult {
+  /** The last model call (its reply ends the turn). */
+  last: ModelTurnResult;
+  /** Usage of every model call of the turn, for the cumulative totals. */
+  usages: Usage[];
+  tool_calls: ToolCallRecord[];
+}
+
+/**
+ * One turn with tools: call the model; while it asks for tools, run each call as an activity and
+ * give the results back (stored as temporary context), until it answers or the round limit is
+ * reached (then it must answer without tools). Tool errors go back to the model as error results.
+ */
+export async function runTurnWithTools(
+  input: SessionInput,
+  mcp: McpServers,
+  turn: number,
+  head: string | null,
+  first: NewMessage,
+): Promise<ToolLoopResult> {
+  const settings = input.settings;
+  const usages: Usage[] = [];
+  const records: ToolCallRecord[] = [];
+  let messages = [first];
+  let current = head;
+  for (let round = 0; ; round++) {
+    const limitReached = round >= settings.max_tool_rounds;
+    const last = await modelActivities.runModelTurn.executeWithOptions(
+      { summary: round === 0 ? `model: turn ${turn}` : `model: turn ${turn}, after tool round ${round}` },
+      [
+        {
+          session_id: input.session_id,
+          model: { id: input.model.id, context_window: input.model.context_window },
+          head: current,
+          messages,
+          max_tokens: Math.min(settings.max_output_tokens, input.model.max_output_tokens),
+          ...(input.system ? { system: input.system } : {}),
+          ...(mcp.any ? { mcp_servers: mcp.enabled(), disabled_servers: mcp.disabled() } : {}),
+          ...(limitReached ? { tool_choice: 'none' as const } : {}),
+        },
+      ],
+    );
+    usages.push(last.usage);
+    current = last.head;
+    if (last.stop_reason !== 'tool_use' || last.tool_calls.length === 0 || limitReached) {
+      return { last, usages, tool_calls: records };
+    }
+    const results: ToolResultBlock[] = [];
+    for (const call of last.tool_calls) {
+      const { block, record } = await runToolCall(input, mcp, call);
+      results.push(block);
+      if (record) records.push(record);
+    }
+    messages = [{ role: 'user', content: results, meta: { kind: 'message', class: 'temporary' } }];
+  }
+}
+
+async function runToolCall(
+  input: SessionInput,
+  mcp: McpServers,
+  call: ModelTurnResult['tool_calls'][number],
+): Promise<{ block: ToolResultBlock; record?: ToolCallRecord }> {
+  const answer = (content: string, is_error: boolean): ToolResultBlock => ({
+    type: 'tool_result',
+    tool_use_id: call.id,
+    content,
+    ...(is_error ? { is_error: true } : {}),
+  });
+  if (call.name === ENABLE_SERVER_TOOL) {
+    const server = typeof call.input.server === 'string' ? call.input.server : '';
+    const state = mcp.find(server);
+    if (mcp.enable(server)) {
+      return {
+        block: answer(
+          `Enabled ${server}: its ${state?.tool_count ?? 0} tools are offered from the next request.`,
+          false,
+        ),
+      };
+    }
+    return {
+      block: answer(
+        `Cannot enable '${server}': disabled servers are ${mcp.disabled().join(', ') || 'none'}.`,
+        true,
+      ),
+    };
+  }
+  const name = splitToolName(call.name);
+  const state = name ? mcp.find(name.server) : undefined;
+  if (!name || !state) {
+    return {
+      block: answer(
+        `Unknown tool '${call.name}'. This session offers tools from: ${mcp.enabled().join(', ') || 'no server'}.`,
+        true,
+      ),
+    };
+  }
+  if (!state.enabled) {
+    return {
+      block: answer(
+        `Server ${name.server} is disabled in this session; call ${ENABLE_SERVER_TOOL} to turn it on first.`,
+        true,
+      ),
+    };
+  }
+  try {
+    const result = await tools.callMcpTool.executeWithOptions(
+      { summary: `tool: ${name.server}.${name.tool}` },
+      [
+        {
+          server: name.server,
+          tool: name.tool,
+          input: call.input,
+          max_result_chars: input.settings.max_tool_result_chars,
+        },
+      ],
+    );
+    mcp.recordCall(name.server, result.is_error);
+    return {
+      block: answer(result.content, result.is_error),
+      record: {
+        server: name.server,
+        tool: name.tool,
+        is_error: result.is_error,
+        truncated: result.truncated,
+        result_chars: result.original_chars,
+      },
+    };
+  } catch (err) {
+    mcp.recordCall(name.server, true);
+    const message = `Tool ${name.server}.${name.tool} failed: ${causeMessage(err)}`;
+    return {
+      block: answer(message, true),
+      record: {
+        server: name.server,
+        tool: name.tool,
+        is_error: true,
+        truncated: false,
+        result_chars: message.length,
+      },
+    };
+  }
+}
