@@ -44,6 +44,8 @@ export interface ListMcpToolsInput {
   model?: string;
   /** A session's own server definitions (from its overrides), by name. */
   definitions?: Record<string, McpServerConfig>;
+  /** Leave the tool definitions out of the result (counts and token costs only). */
+  summary_only?: boolean;
 }
 
 /** Result of `listMcpTools`: per server its tools and token cost, or its error. */
@@ -139,7 +141,7 @@ export function createMcpActivities(deps: McpActivityDeps) {
       deps.heartbeatIntervalMs ?? 5_000,
     );
     try {
-      return await listServerTools({
+      const listing = await listServerTools({
         pool: deps.pool,
         servers,
         countTokens: deps.countTokens,
@@ -147,6 +149,12 @@ export function createMcpActivities(deps: McpActivityDeps) {
         signal: ctx.cancellationSignal,
         ...(input.definitions ? { definitions: input.definitions } : {}),
       });
+      if (!input.summary_only) return listing;
+      // A session needs counts and costs only; the definitions stay in the worker, out of history.
+      return {
+        ...listing,
+        servers: listing.servers.map((s) => ('tools' in s ? { ...s, tools: [], skipped_tools: [] } : s)),
+      };
     } catch (err) {
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
       // Server failures are already in the listing; what reaches here is the token counter's

@@ -131,7 +131,7 @@ async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<
   for (const server of servers) {
     try {
       const listed = await deps.mcp!.listTools(server);
-      tools.push(...(toAnthropicTools(server, listed).tools));
+      tools.push(...toAnthropicTools(server, listed).tools);
     } catch {
       // Listed at the session's start; if the server is down now its calls fail individually.
     }

@@ -9,6 +9,7 @@ import {
   type McpOptimizeResult,
   type McpServerState,
 } from '../domain/session-mcp';
+import { causeMessage } from './turn-failure';
 
 const listing = proxyActivities<BatonActivities>({
   startToCloseTimeout: '2 minutes',
@@ -33,10 +34,30 @@ export class McpServers {
   static async start(names: readonly string[], model: string): Promise<McpServers> {
     if (names.length === 0) return new McpServers([]);
     const now = Date.now();
-    const listed = await listing.listMcpTools.executeWithOptions(
-      { summary: `mcp: list ${names.join(', ')}` },
-      [{ servers: [...names], model }],
-    );
+    let listed;
+    try {
+      listed = await listing.listMcpTools.executeWithOptions({ summary: `mcp: list ${names.join(', ')}` }, [
+        { servers: [...names], model, summary_only: true },
+      ]);
+    } catch (err) {
+      // An unknown server name (or a worker without MCP) must not stop the session: it starts with
+      // those servers marked unavailable, and status says why.
+      const error = causeMessage(err);
+      return new McpServers(
+        names.map((name) => ({
+          name,
+          enabled: false,
+          tool_count: 0,
+          token_cost: 0,
+          calls: 0,
+          errors: 0,
+          last_used: null,
+          last_active_ms: now,
+          error,
+          disabled_reason: 'unavailable',
+        })),
+      );
+    }
     return new McpServers(
       listed.servers.map((s): McpServerState => {
         const base = { name: s.server, calls: 0, errors: 0, last_used: null, last_active_ms: now };

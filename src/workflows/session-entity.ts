@@ -418,6 +418,7 @@ export class SessionEntity {
       merges: this.merges,
       ...(this.resumedFrom ? { resumed_from: this.resumedFrom } : {}),
       ...(this.input.lineage ? { lineage: this.input.lineage } : {}),
+      ...(this.mcp.any ? { mcp: this.mcp.status() } : {}),
       ...(this.input.script
         ? { script_outputs: this.scriptOutputs, floor_compactions: this.floorCompactions }
         : {}),

@@ -189,6 +189,15 @@ describe('agent session input', () => {
       script: { min_tokens_available: 5_000, close_when_done: true },
     });
     expect(first.head).toBeUndefined();
+    expect(first.mcp_servers).toBeUndefined();
+    const withTools = agentSessionInput({
+      spec,
+      chain: ['planner'],
+      index: 1,
+      agent: { ...agentA, mcp_servers: ['filesystem', 'memory', 'filesystem'] },
+      floor: 0,
+    });
+    expect(withTools.mcp_servers).toEqual(['filesystem', 'memory']);
     expect(first.settings.keep_recent_turns).toBe(0);
 
     const pkg = buildHandoffPackage({
