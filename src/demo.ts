@@ -6,6 +6,7 @@
  */
 import { BatonClient } from './client/baton-client';
 import { formatSend, formatStatus } from './cli/format';
+import { formatSpecStatus } from './cli/spec-commands';
 import { startDevEnvironment } from './dev/dev-environment';
 
 const MESSAGES = [
@@ -37,6 +38,18 @@ async function main(): Promise<void> {
     }
     console.log(formatStatus(await baton.sessions.status(started.session_id)));
     console.log(`\nOpen it in the Temporal UI: ${started.ui_url}`);
+
+    // A short SPEC: analysis → RED → GREEN → refactor, a checkpoint at the start and end of each.
+    const specId = `DEMO-${started.session_id.slice(5, 13)}`;
+    log(`Running SPEC ${specId} (four phases)…`);
+    const spec = await baton.specs.start({
+      spec_id: specId,
+      title: 'Rate limiter',
+      requirements: ['token bucket per API key', 'HTTP 429 with Retry-After when empty'],
+      acceptance_criteria: ['a burst of 100 requests from one key gets 429 after the bucket size'],
+    });
+    const result = await baton.specs.result(specId);
+    console.log(formatSpecStatus({ ...result, ui_url: spec.ui_url }));
     if (dev.runtime?.mode === 'offline') {
       log(
         'Replies came from the offline model, a local stand-in for the Anthropic API. Set ANTHROPIC_API_KEY for real ones.',
