@@ -2,6 +2,7 @@ import type { ExploreResult } from '../client/fork-session';
 import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
 import type { TokenBudget } from '../domain/budget';
 import type { CompactionReport } from '../domain/compaction-report';
+import { tableLines } from './text-table';
 import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session-contract';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -68,15 +69,7 @@ export function formatList(rows: SessionListEntry[]): string {
     r.tokens_used === undefined ? '-' : n(r.tokens_used),
     r.start_time.replace('T', ' ').slice(0, 19),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  return [header, ...body]
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return tableLines([header, ...body]).join('\n');
 }
 
 function oneLineCompaction(r: CompactionReport): string {
@@ -108,15 +101,7 @@ export function formatCheckpoints(records: CheckpointRecord[]): string {
     c.run_id.slice(0, 8),
     c.time.replace('T', ' ').slice(0, 19),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  return [header, ...body]
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return tableLines([header, ...body]).join('\n');
 }
 
 /** Variants side by side: fork, fill, tokens, cost and the start of each reply. */
@@ -130,12 +115,6 @@ export function formatExplore(r: ExploreResult): string {
     usd(v.cost_usd),
     v.error ? `ERROR: ${v.error}` : v.reply.replace(/\s+/g, ' ').slice(0, 60),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  const table = [header, ...body].map((row) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
+  const table = tableLines([header, ...body]);
   return [`Explored ${r.variants.length} variant(s) of ${r.parent_session_id}:`, ...table].join('\n');
 }

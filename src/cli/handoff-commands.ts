@@ -3,6 +3,7 @@ import type { BatonClient } from '../client/baton-client';
 import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '../client/handoffs-client';
 import type { HandoffStatus } from '../domain/handoff-contract';
 import type { CliIO } from './cli-io';
+import { tableLines } from './text-table';
 import { wholeNumber } from './option-parsers';
 import { collect, specFromFlags, type SpecFlags } from './spec-input';
 
@@ -157,13 +158,7 @@ function agentTable(s: HandoffStatus): string[] {
     '',
     `${s.totals.floor_compactions} compaction(s)`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  return [header, ...body].map((row) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
+  return tableLines([header, ...body]);
 }
 
 function outputLines(s: HandoffStatus): string[] {

@@ -15,6 +15,7 @@ import {
 } from '../mcp';
 import { countMessagesTokens, createAnthropicClient, resolveModelEndpoint } from '../model';
 import type { CliIO } from './cli-io';
+import { tableLines } from './text-table';
 
 /** How tokens were counted, so the output says which number it is. */
 export type TokenCountSource = 'anthropic-api' | 'local-tokenizer';
@@ -70,14 +71,9 @@ export function formatMcpList(out: McpListOutput): string {
     n(ok.reduce((t, s) => t + s.tool_count, 0)),
     n(out.total_token_cost),
   ];
-  const table = [header, ...rows, footer];
-  const widths = header.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) => (i >= 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  const lines = [...[header, ...rows].map(line), '-'.repeat(line(header).length), line(footer), ''];
+  const table = tableLines([header, ...rows, footer], { rightAlignFrom: 2 });
+  const footerLine = table.pop() ?? '';
+  const lines = [...table, '-'.repeat(table[0]?.length ?? 0), footerLine, ''];
   lines.push(
     `Tokens: tool definitions added to every request, ${
       out.counted_with === 'anthropic-api'
