@@ -14,7 +14,7 @@ import {
   formatStart,
   formatStatus,
 } from './format';
-import { readJsonFile } from './json-file';
+import { readJsonFile } from '../client/json-file';
 import { registerCodecServerCommand } from './codec-server-command';
 import { registerMcpCommands } from './mcp-commands';
 import { registerHandoffCommands } from './handoff-commands';

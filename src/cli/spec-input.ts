@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../client/errors';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
-import { readJsonFile } from './json-file';
+import { readJsonFile } from '../client/json-file';
 
 export interface SpecFlags {
   title?: string;

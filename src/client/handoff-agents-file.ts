@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { agentCatalogProblems, type AgentDefinition } from '../domain/handoff-agents';
 import { formatProblems } from '../domain/handoff-problems';
 import { InvalidInputError } from './errors';
+import { readJsonFile } from './json-file';
 
 /**
  * Reads an agents file: a JSON array of agent definitions (`{name, role_prompt, work_message?,
@@ -9,23 +9,7 @@ import { InvalidInputError } from './errors';
  * @throws InvalidInputError when the file is missing or not JSON, or naming every field that is wrong.
  */
 export async function loadAgentsFile(file: string): Promise<AgentDefinition[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(
-      code === 'ENOENT'
-        ? `No agents file ${file}.`
-        : `Cannot read agents file ${file}: ${(err as Error).message}`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(`Agents file ${file} is not valid JSON (${(err as Error).message}).`);
-  }
+  const raw = await readJsonFile(file, 'agents file');
   const problems = agentCatalogProblems(raw, 'agents');
   if (problems.length > 0) {
     throw new InvalidInputError(
