@@ -90,6 +90,8 @@ export async function startWorkerRuntime(
       ...(offline ? { offlineModelUrl: offline.baseURL } : {}),
       async shutdown() {
         if (worker.getState() === 'RUNNING') worker.shutdown();
+        // The connection must outlive the worker's drain (in-flight tasks finish and report).
+        await untilStopped(worker);
         await openedConnection.close().catch(() => undefined);
         await openedStore.close();
         await openedMcp?.close();
@@ -133,4 +135,12 @@ function installRuntimeLogger(env: NodeJS.ProcessEnv): void {
   const level = (env.BATON_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
   Runtime.install({ logger: new DefaultLogger(level) });
   runtimeInstalled = true;
+}
+
+async function untilStopped(worker: Worker, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const running = ['RUNNING', 'STOPPING', 'DRAINING', 'DRAINED'];
+  while (running.includes(worker.getState()) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -1,0 +1,177 @@
+/**
+ * The system under test, started from nothing: a Temporal dev server (in memory, random ports), the
+ * offline model with no added latency, a filesystem conversation store in a temp folder, a baton
+ * worker on its own task queue, and a BatonClient. The naive baseline's worker starts on first use.
+ * Everything registers its own shutdown with the {@link CleanupStack} the moment it exists.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Anthropic from '@anthropic-ai/sdk';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { BatonClient } from '../src/client';
+import { createAnthropicClient, OfflineModel } from '../src/model';
+import { FileConversationStore } from '../src/store';
+import { startDevServer } from '../src/temporal/dev-server';
+import { findOrBuildTemporalCli } from '../src/temporal/temporal-cli';
+import { createBatonWorker } from '../src/worker/create-worker';
+import { createTokenCounter } from '../src/worker/token-counter';
+import type { CleanupStack } from './cleanup';
+import { createNaiveWorker, NAIVE_WORKFLOWS_PATH } from './naive/naive-worker';
+import { startOrphanGuard } from './orphan-guard';
+import type { Progress } from './progress';
+import { writeWorkflowBundle } from './workflow-bundle';
+
+/** The worker settings the benchmark raises above the SDK defaults; recorded with the results. */
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  maxConcurrentActivityTaskExecutions: number;
+}
+
+export interface BenchStack {
+  address: string;
+  /** The dev server's process id, for CPU accounting. */
+  serverPid: number | undefined;
+  cliPath: string;
+  /** Private folder of this run (stores, bundles, server log), removed at cleanup. */
+  workDir: string;
+  model: OfflineModel;
+  /** An SDK client for direct calls, built like the worker's (same factory, same base URL). */
+  anthropic: Anthropic;
+  baton: BatonClient;
+  taskQueue: string;
+  tuning: WorkerTuning;
+  /** The baton workflow bundle, for workers in other processes. */
+  batonBundlePath: string;
+  /** The naive baseline worker's task queue; bundles and starts that worker on first call. */
+  naiveTaskQueue(): Promise<string>;
+}
+
+export interface StartBenchStackOptions {
+  tuning: WorkerTuning;
+  cleanup: CleanupStack;
+  progress: Progress;
+  /** Aborted on Ctrl-C: start-up stops between steps instead of starting more things. */
+  signal: AbortSignal;
+}
+
+/**
+ * Starts the stack. On failure, whatever did start is already registered with `cleanup`.
+ * @throws TemporalCliBuildError, DevServerStartError, or a worker creation error.
+ */
+export async function startBenchStack(options: StartBenchStackOptions): Promise<BenchStack> {
+  const { cleanup, progress, signal } = options;
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'));
+  cleanup.defer('temp folder', () => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  const cliPath = await findOrBuildTemporalCli({ onProgress: progress });
+  // The server starts alone, first: the event loop stays free while it does (so a Ctrl-C is
+  // handled), and once its pid is known the orphan guard can stop it whatever happens to us.
+  // Its cleanup is registered before it has started, so an interrupt during start-up stops it too.
+  progress('starting the Temporal dev server (in memory, random ports)…');
+  const serverStart = startDevServer({
+    cliPath,
+    headless: true,
+    logFile: path.join(workDir, 'temporal.log'),
+  });
+  cleanup.defer('Temporal dev server', async () => (await serverStart.catch(() => undefined))?.stop());
+  const server = await serverStart;
+  if (server.pid !== undefined) startOrphanGuard(server.pid, workDir);
+  signal.throwIfAborted();
+
+  progress('starting the offline model and bundling the workflows…');
+  const modelStart = OfflineModel.start();
+  cleanup.defer('offline model', async () => (await modelStart.catch(() => undefined))?.stop());
+  const [modelResult, bundleResult] = await Promise.allSettled([
+    modelStart,
+    writeWorkflowBundle(
+      path.join(__dirname, '..', 'src', 'workflows', 'index.ts'),
+      path.join(workDir, 'baton-workflows.js'),
+    ),
+  ]);
+  const model = settled(modelResult);
+  const batonBundlePath = settled(bundleResult);
+  signal.throwIfAborted();
+  progress(`dev server at ${server.address}; offline model at ${model.baseURL}`);
+
+  const storeDir = path.join(workDir, 'store');
+  const store = new FileConversationStore({ root: storeDir });
+  cleanup.defer('conversation store', () => store.close());
+  const connection = await NativeConnection.connect({ address: server.address });
+  cleanup.defer('worker connection', () => connection.close());
+  signal.throwIfAborted();
+
+  const workerAnthropic = createAnthropicClient({ baseURL: model.baseURL });
+  const taskQueue = `bench-${randomUUID()}`;
+  const worker = await createBatonWorker({
+    connection,
+    taskQueue,
+    store,
+    anthropic: workerAnthropic,
+    countTokens: createTokenCounter('offline', workerAnthropic),
+    workflowBundle: { codePath: batonBundlePath },
+    tuning: { ...options.tuning, shutdownGraceTime: '2 seconds' },
+  });
+  runWorker(worker, 'baton worker', cleanup);
+
+  const baton = await BatonClient.connect({ address: server.address, taskQueue, env: {} });
+  cleanup.defer('baton client', () => baton.close());
+  await baton.waitForWorker(30_000);
+  progress(`baton worker polling '${taskQueue}'`);
+
+  let naive: Promise<string> | undefined;
+  const startNaive = async (): Promise<string> => {
+    progress('bundling bench/naive/workflows.ts and starting the naive baseline worker…');
+    const bundlePath = await writeWorkflowBundle(
+      NAIVE_WORKFLOWS_PATH,
+      path.join(workDir, 'naive-workflows.js'),
+    );
+    const naiveQueue = `bench-naive-${randomUUID()}`;
+    const naiveWorker = await createNaiveWorker({
+      connection,
+      taskQueue: naiveQueue,
+      anthropic: createAnthropicClient({ baseURL: model.baseURL }),
+      workflowBundle: { codePath: bundlePath },
+    });
+    runWorker(naiveWorker, 'naive baseline worker', cleanup);
+    return naiveQueue;
+  };
+
+  return {
+    address: server.address,
+    serverPid: server.pid,
+    cliPath,
+    workDir,
+    model,
+    anthropic: createAnthropicClient({ baseURL: model.baseURL }),
+    baton,
+    taskQueue,
+    tuning: options.tuning,
+    batonBundlePath,
+    naiveTaskQueue: () => (naive ??= startNaive()),
+  };
+}
+
+/**
+ * Runs a worker in the background and registers its shutdown. A worker that fails on its own
+ * (it should not) is reported when the run is cleaned up, not left as an unhandled rejection.
+ */
+function runWorker(worker: Worker, label: string, cleanup: CleanupStack): void {
+  let failure: Error | undefined;
+  const running = worker.run().catch((err: unknown) => {
+    failure = err instanceof Error ? err : new Error(String(err));
+  });
+  cleanup.defer(label, async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    if (failure !== undefined) throw failure;
+  });
+}
+
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') {
+    throw result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+  }
+  return result.value;
+}

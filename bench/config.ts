@@ -1,0 +1,66 @@
+/**
+ * What a benchmark run measures and how much: three presets (`--size`), each value of which a flag
+ * can override.
+ */
+
+export const SIZE_NAMES = ['tiny', 'small', 'full'] as const;
+
+/** `tiny` proves the script works (the smoke test), `small` is a quick look, `full` gives the README figures. */
+export type SizeName = (typeof SIZE_NAMES)[number];
+
+export interface BenchConfig {
+  size: SizeName;
+  overhead: {
+    /** Sessions measured one after another; each starts from an empty conversation. */
+    sessions: number;
+    /** Turns per session; every turn is one baton sample and one direct sample. */
+    turnsPerSession: number;
+    /** Turns of a throwaway session first, so connection set-up and JIT warm-up are not measured. */
+    warmupTurns: number;
+  };
+  throughput: {
+    /** The concurrency levels: N sessions at once, one level after another. */
+    sessionCounts: number[];
+    /** Turns each session sends, one after another (a session runs its turns in order). */
+    turnsPerSession: number;
+  };
+  history: {
+    /** Turns at which the history added by one turn is measured; the session runs to the largest. */
+    sampleTurns: number[];
+  };
+  memory: {
+    /** Sessions cached in the separate worker process at the last measurement. */
+    sessions: number;
+  };
+}
+
+const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
+  tiny: {
+    overhead: { sessions: 2, turnsPerSession: 6, warmupTurns: 2 },
+    throughput: { sessionCounts: [2, 4], turnsPerSession: 2 },
+    history: { sampleTurns: [2, 6] },
+    memory: { sessions: 4 },
+  },
+  small: {
+    overhead: { sessions: 4, turnsPerSession: 25, warmupTurns: 5 },
+    throughput: { sessionCounts: [10, 50], turnsPerSession: 5 },
+    history: { sampleTurns: [10, 100] },
+    memory: { sessions: 50 },
+  },
+  full: {
+    overhead: { sessions: 10, turnsPerSession: 50, warmupTurns: 10 },
+    throughput: { sessionCounts: [10, 100, 500], turnsPerSession: 5 },
+    history: { sampleTurns: [10, 100, 1000] },
+    memory: { sessions: 200 },
+  },
+};
+
+/** The preset of `size` (a fresh copy, safe to modify). */
+export function presetConfig(size: SizeName): BenchConfig {
+  return { size, ...structuredClone(PRESETS[size]) };
+}
+
+/** Type guard for `--size`. */
+export function isSizeName(value: string): value is SizeName {
+  return (SIZE_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,112 @@
+/**
+ * The benchmark script runs end to end on its tiny size: it starts its own dev server, model and
+ * workers, runs every registered scenario, writes a results JSON with sane numbers, and exits 0.
+ * The benchmarks themselves never run in `npm test`; this only proves the script works.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/results';
+import { SCENARIOS } from '../../bench/scenarios';
+
+const root = path.join(__dirname, '..', '..');
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-smoke-'));
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+function runBench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsx = require.resolve('tsx/cli', { paths: [root] });
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [tsx, path.join(root, 'bench', 'run.ts'), ...args],
+      { cwd: root, env: process.env, timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Every latency distribution (an object with a count and p50/p95/p99) anywhere in `value`. */
+function distributions(value: unknown, found: Record<string, number>[] = []): Record<string, number>[] {
+  if (typeof value !== 'object' || value === null) return found;
+  const record = value as Record<string, unknown>;
+  if (['count', 'p50', 'p95', 'p99'].every((k) => typeof record[k] === 'number')) {
+    found.push(record as Record<string, number>);
+  }
+  for (const child of Object.values(record)) distributions(child, found);
+  return found;
+}
+
+/** Every number under a key whose name says it is a ratio, with its path. */
+function ratios(
+  value: unknown,
+  at = '',
+  inRatio = false,
+  found: [string, number][] = [],
+): [string, number][] {
+  if (typeof value === 'number' && inRatio) found.push([at, value]);
+  if (typeof value !== 'object' || value === null) return found;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    ratios(child, `${at}.${key}`, inRatio || /ratio/i.test(key), found);
+  }
+  return found;
+}
+
+it('runs every scenario at --size tiny and writes sane results', { timeout: 120_000 }, async () => {
+  const run = await runBench(['--size', 'tiny', '--out', outDir]);
+  expect(run.code, `bench exited ${run.code}; stderr:\n${run.stderr.slice(-4000)}`).toBe(0);
+
+  const results = JSON.parse(fs.readFileSync(path.join(outDir, 'latest.json'), 'utf8')) as BenchResults;
+  const timestamped = fs.readdirSync(outDir).filter((f) => /^\d{4}-\d\d-\d\dT[\d-]+Z\.json$/.test(f));
+  expect(timestamped).toHaveLength(1);
+  expect(results.config.size).toBe('tiny');
+  expect(results.machine.cores).toBeGreaterThan(0);
+  for (const scenario of SCENARIOS) {
+    const outcome = results.scenarios[scenario.name];
+    expect(outcome, `scenario ${scenario.name} is missing`).toBeDefined();
+    expect(outcome?.ok ? '' : (outcome as { error: string }).error).toBe('');
+  }
+
+  const found = distributions(results.scenarios);
+  expect(found.length).toBeGreaterThan(5);
+  for (const d of found) {
+    expect(d.count).toBeGreaterThan(0);
+    expect(d.p50).toBeGreaterThan(0);
+    expect(d.p50).toBeLessThanOrEqual(d.p95!);
+    expect(d.p95).toBeLessThanOrEqual(d.p99!);
+  }
+  const ratioValues = ratios(results.scenarios);
+  expect(ratioValues.length).toBeGreaterThan(5);
+  for (const [at, value] of ratioValues) {
+    expect(Number.isFinite(value) && value > 0, `${at} = ${value}`).toBe(true);
+  }
+
+  // A few figures that only make sense one way.
+  const scenario = <T>(name: string) => (results.scenarios[name] as { result: T }).result;
+  const overhead = scenario<{ baton_ms: { count: number }; identical_replies: number }>('overhead');
+  expect(overhead.identical_replies).toBe(overhead.baton_ms.count);
+  const throughput = scenario<{ levels: { failed_turns: number; turns_per_s: number }[] }>('throughput');
+  for (const level of throughput.levels) {
+    expect(level.failed_turns).toBe(0);
+    expect(level.turns_per_s).toBeGreaterThan(0);
+  }
+  const history = scenario<{
+    sample_turns: number[];
+    baton: { samples: { bytes: number; events: number }[] };
+    naive: { samples: unknown[] };
+  }>('history');
+  expect(history.baton.samples).toHaveLength(history.sample_turns.length);
+  expect(history.naive.samples).toHaveLength(history.sample_turns.length);
+  for (const s of history.baton.samples) expect(s.bytes).toBeGreaterThan(0);
+  const memory = scenario<{ points: { sessions: number; rss: number }[] }>('memory');
+  expect(memory.points[0]?.sessions).toBe(0);
+  for (const p of memory.points) expect(p.rss).toBeGreaterThan(0);
+
+  const markdown = fs.readFileSync(path.join(outDir, 'latest.md'), 'utf8');
+  for (const s of SCENARIOS) expect(markdown).toContain(s.title);
+  expect(run.stdout).toContain('| p50 |');
+});
