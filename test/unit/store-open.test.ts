@@ -3,11 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FileConversationStore,
-  openConversationStore,
-  StoreUrlError,
-} from '../../src/store';
+import { FileConversationStore, openConversationStore, StoreUrlError } from '../../src/store';
 import { rootNode } from '../support/store-contract';
 
 describe('openConversationStore', () => {
@@ -53,7 +49,10 @@ describe('openConversationStore', () => {
 
   it('says when PostgreSQL cannot be reached, without echoing the URL (it carries a password)', async () => {
     // Port 1 on loopback refuses at once: the PostgreSQL backend is tried and reports it clearly.
-    for (const url of ['postgres://baton:s3cret@127.0.0.1:1/baton', 'postgresql://baton:s3cret@127.0.0.1:1/baton']) {
+    for (const url of [
+      'postgres://baton:s3cret@127.0.0.1:1/baton',
+      'postgresql://baton:s3cret@127.0.0.1:1/baton',
+    ]) {
       const error: unknown = await openConversationStore({ url, baseDir }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toMatch(/PostgreSQL/);
