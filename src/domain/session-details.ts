@@ -1,8 +1,9 @@
 import type { CumulativeUsage, TokenBudget } from './budget';
 
 /**
- * The "current details" markdown the Temporal UI shows for a running session: a context bar,
- * tokens, cost and run count, so a glance at the UI tells how close the session is to rollover.
+ * The "current details" markdown the Temporal UI shows for a running session, in two short lines
+ * (the UI shows them in a frame about four lines tall): what the session is doing, and a context
+ * bar with tokens and cost, so a glance tells how close it is to rollover.
  */
 export function renderSessionDetails(d: {
   turns: number;
@@ -12,13 +13,29 @@ export function renderSessionDetails(d: {
   previous_runs: number;
   compactions?: number;
 }): string {
+  return [sessionStatusLine(d), contextLine(d)].join('\n\n');
+}
+
+/** `**available** · turn 12 · run 2 · 3 compactions` */
+export function sessionStatusLine(d: {
+  turns: number;
+  status: string;
+  previous_runs: number;
+  compactions?: number;
+}): string {
+  return (
+    `**${d.status}** · turn ${d.turns} · run ${d.previous_runs + 1}` +
+    (d.compactions ? ` · ${d.compactions} compaction${d.compactions === 1 ? '' : 's'}` : '')
+  );
+}
+
+/** `` `█████░░░░░░░░░░░░░░░` 25% · 50,000 / 200,000 tokens · $0.0105 `` */
+export function contextLine(d: { budget: TokenBudget; cumulative: CumulativeUsage }): string {
   const width = 20;
   const filled = Math.min(width, Math.round((d.budget.position_percent / 100) * width));
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-  return [
-    `**${d.status}** · turn ${d.turns} · run ${d.previous_runs + 1}` +
-      (d.compactions ? ` · ${d.compactions} compaction${d.compactions === 1 ? '' : 's'}` : ''),
-    `context \`${bar}\` ${d.budget.position_percent}% (${d.budget.used.toLocaleString('en-US')} / ${d.budget.total.toLocaleString('en-US')} tokens)`,
-    `cumulative ${(d.cumulative.input_tokens + d.cumulative.output_tokens).toLocaleString('en-US')} tokens · $${d.cumulative.cost_usd.toFixed(4)}`,
-  ].join('\n\n');
+  return (
+    `\`${bar}\` ${d.budget.position_percent}% · ${d.budget.used.toLocaleString('en-US')} / ` +
+    `${d.budget.total.toLocaleString('en-US')} tokens · $${d.cumulative.cost_usd.toFixed(4)}`
+  );
 }

@@ -4,6 +4,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
 import {
   addUsage,
@@ -47,7 +48,7 @@ import type {
   SessionStatus,
 } from '../domain/session-contract';
 import { SessionFailureType } from '../domain/session-contract';
-import { renderSessionDetails } from '../domain/session-details';
+import { contextLine, renderSessionDetails } from '../domain/session-details';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/session-mcp';
 import type { Usage } from '../domain/usage';
 import { CheckpointLog } from './checkpoint-log';
@@ -81,6 +82,7 @@ export class SessionEntity {
   private readonly scriptOutputs: ScriptOutput[] = [];
   private floorCompactions = 0;
   private turnsThisRun = 0;
+  private publishedAttributes = '';
   private initialized = false;
   private closed = false;
   private inFlight = 0;
@@ -93,7 +95,11 @@ export class SessionEntity {
    */
   constructor(
     private readonly input: SessionInput,
-    private readonly presentation: { kind: string; header?: () => string } = { kind: 'session' },
+    private readonly presentation: {
+      kind: string;
+      header?: () => string;
+      attributes?: () => SearchAttributeUpdatePair[];
+    } = { kind: 'session' },
   ) {
     const carried = input.carried;
     this.head = input.head ?? null;
@@ -559,27 +565,38 @@ export class SessionEntity {
     return this.inFlight > 0 ? 'busy' : 'available';
   }
 
-  /** Search attributes and current details: what the Temporal UI shows about this run. */
+  /**
+   * Search attributes and current details: what the Temporal UI shows about this run. Each
+   * upsert is a history event, so nothing is written when nothing changed.
+   */
   publish(): void {
     const budget = this.budget();
-    upsertSearchAttributes([
+    const attributes = [
       { key: BATON_KIND, value: this.presentation.kind },
       { key: BATON_MODEL, value: this.input.model.id },
       { key: BATON_CONTEXT_PERCENT, value: budget.position_percent },
       { key: BATON_TOKENS_USED, value: cumulativeTokens(this.cumulative) },
       ...(this.input.lineage ? [{ key: BATON_PARENT, value: this.input.lineage.parent_session_id }] : []),
-    ]);
+      ...(this.presentation.attributes?.() ?? []),
+    ];
+    const signature = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (signature !== this.publishedAttributes) {
+      upsertSearchAttributes(attributes);
+      this.publishedAttributes = signature;
+    }
     const header = this.presentation.header?.();
+    const context = contextLine({ budget, cumulative: this.cumulative });
     setCurrentDetails(
-      (header ? `${header}\n\n` : '') +
-        renderSessionDetails({
-          turns: this.turns,
-          budget,
-          cumulative: this.cumulative,
-          status: this.runStatus(),
-          previous_runs: this.previousRuns.length,
-          compactions: this.compactions,
-        }),
+      header
+        ? `${header}\n\n${context}`
+        : renderSessionDetails({
+            turns: this.turns,
+            budget,
+            cumulative: this.cumulative,
+            status: this.runStatus(),
+            previous_runs: this.previousRuns.length,
+            compactions: this.compactions,
+          }),
     );
   }
 }

@@ -1,6 +1,6 @@
-import { ApplicationFailure, condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { tokenBudget, cumulativeTokens } from '../domain/budget';
-import { BATON_KIND, BATON_MODEL, BATON_PHASE } from '../domain/search-attributes';
+import { BATON_PHASE } from '../domain/search-attributes';
 import { renderSpec } from '../domain/spec-definition';
 import {
   SPEC_PHASES,
@@ -48,7 +48,11 @@ export class SpecRun {
         system: SPEC_SYSTEM_PROMPT,
         task: renderSpec(input.spec),
       },
-      { kind: 'spec', header: () => this.header() },
+      {
+        kind: 'spec',
+        header: () => this.header(),
+        attributes: () => [{ key: BATON_PHASE, value: this.current ?? this.status }],
+      },
     );
     this.phases = SPEC_PHASES.map((name) => ({
       name,
@@ -201,16 +205,15 @@ export class SpecRun {
 
   private header(): string {
     const done = this.phases.filter((p) => p.status === 'completed' || p.status === 'skipped').length;
-    const where = this.current ? `phase ${phaseNumber(this.current)}/4 **${this.current}**` : this.status;
-    return `**SPEC ${this.input.spec.spec_id}** · ${this.status} · ${where} · ${done}/4 phases done`;
+    // "of", not "/": the UI's markdown turns 1/4 into a fraction glyph.
+    const where = this.current
+      ? `phase ${phaseNumber(this.current)} of 4 (**${this.current}**)`
+      : `**${this.status}**`;
+    const state = this.status === 'running' || !this.current ? '' : ` · ${this.status}`;
+    return `**SPEC ${this.input.spec.spec_id}** · ${where}${state} · ${done} of 4 phases done`;
   }
 
   private publish(): void {
-    upsertSearchAttributes([
-      { key: BATON_KIND, value: 'spec' },
-      { key: BATON_MODEL, value: this.input.model.id },
-      { key: BATON_PHASE, value: this.current ?? this.status },
-    ]);
     this.session.publish();
   }
 }

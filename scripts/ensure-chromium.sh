@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Makes sure Debian's `chromium` is installed, installing it with apt-get when it is not. The
+# browser test (test/e2e/temporal-ui.test.ts, through test/support/chromium.ts) calls it before
+# driving the Temporal UI with playwright-core; run it by hand to install ahead of time. baton
+# never downloads a browser of its own (no `npx playwright install`).
+#
+# Prints the path of the chromium executable on its last line of stdout; progress goes to stderr.
+# Exits non-zero with a message saying what to do when chromium is missing and cannot be
+# installed here.
+#
+# Environment: BATON_CHROMIUM — use this executable instead of searching (no install).
+set -euo pipefail
+
+log() { echo "[chromium] $*" >&2; }
+
+find_chromium() {
+  if [ -n "${BATON_CHROMIUM:-}" ]; then
+    if [ -x "$BATON_CHROMIUM" ]; then echo "$BATON_CHROMIUM"; return 0; fi
+    log "BATON_CHROMIUM=$BATON_CHROMIUM is not an executable file."
+    return 1
+  fi
+  local candidate
+  for candidate in /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  if candidate="$(command -v chromium 2>/dev/null)" && [ -x "$candidate" ]; then
+    echo "$candidate"
+    return 0
+  fi
+  return 1
+}
+
+if path="$(find_chromium)"; then
+  echo "$path"
+  exit 0
+fi
+if [ -n "${BATON_CHROMIUM:-}" ]; then exit 1; fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  log "chromium is not installed and this system has no apt-get."
+  log "Install chromium with your package manager, or set BATON_CHROMIUM to a Chromium or Chrome executable."
+  exit 1
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+  else
+    log "chromium is not installed, and installing it needs root."
+    log "Run: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium   (or set BATON_CHROMIUM)"
+    exit 1
+  fi
+fi
+
+started=$(date +%s)
+log "chromium not found; installing Debian's chromium package (apt-get update && apt-get install chromium)…"
+export DEBIAN_FRONTEND=noninteractive
+# Another apt-get (the PostgreSQL setup, a parallel test run) may hold dpkg's lock: wait for it
+# instead of failing. Progress goes to stderr so that stdout stays the one line callers parse.
+"${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update 1>&2
+"${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends chromium 1>&2
+
+if path="$(find_chromium)"; then
+  log "Installed chromium in $(($(date +%s) - started))s: $path ($("$path" --version 2>/dev/null || echo 'version unknown'))"
+  echo "$path"
+  exit 0
+fi
+log "apt-get installed chromium but no executable was found at /usr/bin/chromium."
+exit 1
