@@ -38,6 +38,7 @@ export function usage(scenarioNames: readonly string[]): string {
   --turns N                 throughput: turns per session
   --history-turns N[,N…]    history growth: turns at which one turn's history is measured
   --memory-sessions N       worker memory: cached sessions at the last measurement
+  --compaction-sessions N   compaction cost: sessions (each one compaction, summarization, rollover)
   --help                    this text
 `;
 }
@@ -69,6 +70,7 @@ export function parseBenchOptions(
         turns: { type: 'string' },
         'history-turns': { type: 'string' },
         'memory-sessions': { type: 'string' },
+        'compaction-sessions': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -93,6 +95,9 @@ export function parseBenchOptions(
   }
   const memorySessions = values['memory-sessions'];
   if (memorySessions !== undefined) config.memory.sessions = count('--memory-sessions', memorySessions);
+  const compactionSessions = values['compaction-sessions'];
+  if (compactionSessions !== undefined)
+    config.compaction.sessions = count('--compaction-sessions', compactionSessions);
   const only = values.only
     ? values.only
         .split(',')

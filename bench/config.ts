@@ -32,6 +32,15 @@ export interface BenchConfig {
     /** Sessions cached in the separate worker process at the last measurement. */
     sessions: number;
   };
+  compaction: {
+    /**
+     * Small-window sessions measured one after another; each gives one on-demand compaction, one
+     * summarization before a turn and one rollover.
+     */
+    sessions: number;
+    /** Ordinary turns measured per session, on a fork as full as the session about to be compacted. */
+    ordinaryTurns: number;
+  };
 }
 
 const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
@@ -40,18 +49,21 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     throughput: { sessionCounts: [2, 4], turnsPerSession: 2 },
     history: { sampleTurns: [2, 6] },
     memory: { sessions: 4 },
+    compaction: { sessions: 2, ordinaryTurns: 4 },
   },
   small: {
     overhead: { sessions: 4, turnsPerSession: 25, warmupTurns: 5 },
     throughput: { sessionCounts: [10, 50], turnsPerSession: 5 },
     history: { sampleTurns: [10, 100] },
     memory: { sessions: 50 },
+    compaction: { sessions: 10, ordinaryTurns: 4 },
   },
   full: {
     overhead: { sessions: 10, turnsPerSession: 50, warmupTurns: 10 },
     throughput: { sessionCounts: [10, 100, 500], turnsPerSession: 5 },
     history: { sampleTurns: [10, 100, 1000] },
     memory: { sessions: 200 },
+    compaction: { sessions: 30, ordinaryTurns: 4 },
   },
 };
 

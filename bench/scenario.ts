@@ -1,7 +1,7 @@
 /**
  * What a benchmark scenario is. A scenario is one module that exports one {@link Scenario}; adding a
- * measurement (compaction and rollover cost, once compaction lands) means writing that module and
- * adding it to the list in `scenarios/index.ts`. Nothing else changes.
+ * measurement means writing that module and adding it to the list in `scenarios/index.ts`. Nothing
+ * else changes.
  */
 import type { BenchStack } from './bench-stack';
 import type { CleanupStack } from './cleanup';

@@ -1,11 +1,18 @@
 /**
  * Every benchmark scenario, in the order they run. To add one, write a module that exports a
- * `defineScenario({...})` and list it here. (Compaction and rollover cost joins once compaction lands.)
+ * `defineScenario({...})` and list it here.
  */
 import type { Scenario } from '../scenario';
+import { compactionCost } from './compaction-cost';
 import { historyGrowth } from './history-growth';
 import { perTurnOverhead } from './per-turn-overhead';
 import { throughput } from './throughput';
 import { workerMemory } from './worker-memory';
 
-export const SCENARIOS: readonly Scenario[] = [perTurnOverhead, throughput, historyGrowth, workerMemory];
+export const SCENARIOS: readonly Scenario[] = [
+  perTurnOverhead,
+  throughput,
+  historyGrowth,
+  workerMemory,
+  compactionCost,
+];
