@@ -23,6 +23,8 @@ export interface ActivityDeps {
   countTokens: TokenCounter;
   /** How often a long model call heartbeats, in ms (default 5 s). */
   heartbeatIntervalMs?: number;
+  /** A model stream that sends nothing for this long is abandoned and retried (default 120 s). */
+  streamIdleTimeoutMs?: number;
   /** The worker's MCP servers (from its .mcp.json), when it has any. */
   mcp?: McpClientPool;
 }

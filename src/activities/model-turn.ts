@@ -75,14 +75,25 @@ export function createModelTurn(deps: ActivityDeps) {
       });
     }
 
+    // Heartbeats keep a live worker's call alive, so a connection that stops sending would hang
+    // until the 10-minute start-to-close timeout. A watchdog aborts a stream that goes quiet.
+    const idleMs = deps.streamIdleTimeoutMs ?? 120_000;
+    const stalled = new AbortController();
+    let lastEvent = Date.now();
     const heartbeat = setInterval(
-      () => ctx.heartbeat({ phase: 'waiting for model' }),
-      deps.heartbeatIntervalMs ?? 5_000,
+      () => {
+        if (Date.now() - lastEvent > idleMs) stalled.abort();
+        ctx.heartbeat({ phase: 'waiting for model' });
+      },
+      Math.min(deps.heartbeatIntervalMs ?? 5_000, idleMs),
     );
     try {
-      const stream = deps.anthropic.messages.stream(request, { signal: ctx.cancellationSignal });
+      const stream = deps.anthropic.messages.stream(request, {
+        signal: AbortSignal.any([ctx.cancellationSignal, stalled.signal]),
+      });
       let chunks = 0;
       stream.on('streamEvent', () => {
+        lastEvent = Date.now();
         // Each event proves progress; the SDK throttles heartbeats, so this is cheap.
         if (++chunks % 16 === 0) ctx.heartbeat({ phase: 'streaming', events: chunks });
       });
@@ -106,6 +117,12 @@ export function createModelTurn(deps: ActivityDeps) {
         ),
       };
     } catch (err) {
+      if (stalled.signal.aborted && !ctx.cancellationSignal.aborted) {
+        throw ApplicationFailure.create({
+          type: 'stream_stalled',
+          message: `The model sent nothing for ${Math.round(idleMs / 1000)} s; the call was abandoned and is retried.`,
+        });
+      }
       throw toModelCallFailure(err);
     } finally {
       clearInterval(heartbeat);

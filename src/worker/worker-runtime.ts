@@ -50,6 +50,8 @@ export async function startWorkerRuntime(
     const anthropic = createAnthropicClient({
       ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}),
       ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
+      // Time to the response's headers; a stream answers at once, so a long wait means a hang.
+      timeoutMs: positiveNumber(env.BATON_MODEL_TIMEOUT_MS, 'BATON_MODEL_TIMEOUT_MS') ?? 120_000,
     });
     store = await openConversationStore({
       ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
@@ -143,4 +145,13 @@ async function untilStopped(worker: Worker, timeoutMs = 30_000): Promise<void> {
   while (running.includes(worker.getState()) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A positive number from an environment variable, or undefined when it is unset. */
+function positiveNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${name} must be a positive number of milliseconds, got '${value}'.`);
+  return n;
 }

@@ -12,9 +12,14 @@ export function toUpdateFailure(
 ) {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
+    // A retryable cause reaching the caller means the retry policy gave up: say so, rather than
+    // repeating the last attempt's "will be retried".
+    const message = cause.nonRetryable
+      ? cause.message
+      : `${cause.message.replace(/[:;,]? *(the request|it) (will be|is) retried[^.]*\.?$/i, '.')} Temporal's retries ran out; try again later.`;
     return ApplicationFailure.create({
       type: cause.type ?? fallbackType,
-      message: `${doing} failed: ${cause.message}`,
+      message: `${doing} failed: ${message}`,
       nonRetryable: true,
       details: cause.details ?? [],
     });
