@@ -20,6 +20,8 @@ export interface BatonWorkerOptions {
    */
   dataConverter?: DataConverter;
   heartbeatIntervalMs?: number;
+  /** A model stream silent for this long is abandoned and retried (default 120 s). */
+  streamIdleTimeoutMs?: number;
   /** MCP servers whose tools sessions may use. */
   mcp?: McpClientPool;
   /** Overrides for tuning (cache size, concurrency). */
@@ -45,6 +47,7 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
       countTokens: options.countTokens,
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
       ...(options.mcp ? { mcp: options.mcp } : {}),
+      ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
     }),
     ...options.tuning,
   });

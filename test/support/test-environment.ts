@@ -42,6 +42,8 @@ function quietRuntime(): void {
 export async function startTestEnvironment(
   options: {
     heartbeatIntervalMs?: number;
+    /** How long a silent model stream may stay open before it is abandoned (default 120 s). */
+    streamIdleTimeoutMs?: number;
     /** Used by the worker and the client (e.g. the encryption codec); default: Temporal's. */
     dataConverter?: DataConverter;
     /** MCP servers the worker offers sessions (real servers, started on first use). */
@@ -65,6 +67,7 @@ export async function startTestEnvironment(
     countTokens: createTokenCounter('offline', anthropic),
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(mcp ? { mcp } : {}),
   });

@@ -26,6 +26,7 @@ async function writeStream(
   requestId: string,
   events: readonly SseEvent[],
   signal: AbortSignal,
+  options: { stall?: boolean } = {},
 ): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -42,6 +43,8 @@ async function writeStream(
       }
     }
   }
+  // A stalled stream keeps the connection open and silent until the client gives up.
+  if (options.stall) return untilAborted(signal);
   res.end();
 }
 
@@ -129,6 +132,9 @@ export async function handleMessages(
     case 'mid_stream_error':
       if (!request.stream) return fail(529);
       break;
+    case 'stall_stream':
+      if (!request.stream) return untilAborted(signal);
+      break;
     case undefined:
       break;
   }
@@ -149,6 +155,12 @@ export async function handleMessages(
         },
       },
     ];
+  }
+  if (fault?.kind === 'stall_stream') {
+    await writeStream(res, requestId, events.slice(0, EVENTS_BEFORE_MID_STREAM_ERROR), signal, {
+      stall: true,
+    });
+    return;
   }
   await writeStream(res, requestId, events, signal);
 }

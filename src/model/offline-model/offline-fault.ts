@@ -21,6 +21,8 @@ export interface FaultTargeting {
  *   (a non-streaming request gets a 529 instead);
  * - `malformed_body`: answer 200 with a body that is not valid JSON;
  * - `hang`: never answer; the request ends when the client gives up or the model stops.
+ * - `stall_stream`: start streaming (headers and a few events), then send nothing more until the
+ *   client gives up (a non-streaming request just hangs).
  */
 export type OfflineFault = FaultTargeting &
   (
@@ -29,12 +31,20 @@ export type OfflineFault = FaultTargeting &
     | { kind: 'mid_stream_error' }
     | { kind: 'malformed_body' }
     | { kind: 'hang' }
+    | { kind: 'stall_stream' }
   );
 
 /** The kinds of {@link OfflineFault}. */
 export type OfflineFaultKind = OfflineFault['kind'];
 
-const KINDS: readonly OfflineFaultKind[] = ['http', 'delay', 'mid_stream_error', 'malformed_body', 'hang'];
+const KINDS: readonly OfflineFaultKind[] = [
+  'http',
+  'delay',
+  'mid_stream_error',
+  'malformed_body',
+  'hang',
+  'stall_stream',
+];
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,5 +104,7 @@ export function validateFault(value: unknown, where = 'fault'): OfflineFault {
       return { kind: 'malformed_body', ...targeting };
     case 'hang':
       return { kind: 'hang', ...targeting };
+    case 'stall_stream':
+      return { kind: 'stall_stream', ...targeting };
   }
 }
