@@ -3,6 +3,7 @@ import type { CompactionMode } from '../domain/compaction-report';
 import { composeSummaryText, planCompaction } from '../domain/compaction-plan';
 import type { NewMessage, StoredNode } from '../domain/conversation';
 import { textOf } from '../domain/conversation';
+import { ZERO_USAGE, type Usage } from '../domain/usage';
 import type { ActivityDeps } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { summarizeHistory } from './summarizer';
@@ -29,6 +30,8 @@ export interface CompactContextResult {
   dropped: number;
   decisions_carried: number;
   summarizer_calls: number;
+  /** What the summarizer calls used (the session adds it to its cumulative usage and cost). */
+  usage: Usage;
 }
 
 /**
@@ -55,15 +58,17 @@ export function createCompactContext(deps: ActivityDeps) {
       dropped: 0,
       decisions_carried: 0,
       summarizer_calls: 0,
+      usage: ZERO_USAGE,
     };
     if (plan.empty) return unchanged;
 
     let summary = '';
     let calls = 0;
+    let usage: Usage = ZERO_USAGE;
     const toSummarize = plan.summarize;
     if (toSummarize.length > 0 || plan.previous_summaries.length > 1) {
       try {
-        ({ summary, calls } = await summarizeHistory({
+        ({ summary, calls, usage } = await summarizeHistory({
           anthropic: deps.anthropic,
           model: input.model,
           previous: plan.previous_summaries.map((n) => textOf(n.content)),
@@ -98,7 +103,7 @@ export function createCompactContext(deps: ActivityDeps) {
     const newPath = await deps.store.path(head);
     const tokensAfter = await countPath(deps, input, newPath);
     // A compaction that does not make the context smaller is not worth committing.
-    if (tokensAfter >= tokensBefore) return { ...unchanged, summarizer_calls: calls };
+    if (tokensAfter >= tokensBefore) return { ...unchanged, summarizer_calls: calls, usage };
     return {
       status: 'committed',
       head,
@@ -109,6 +114,7 @@ export function createCompactContext(deps: ActivityDeps) {
       dropped: plan.dropped.reduce((n, d) => n + d.node_ids.length, 0),
       decisions_carried: plan.decisions.length,
       summarizer_calls: calls,
+      usage,
     };
   };
 }

@@ -4,6 +4,7 @@ import { textOf, type NewMessage } from '../domain/conversation';
 import { extractDecisionLines } from '../domain/decisions';
 import { SessionFailureType } from '../domain/session-contract';
 import { commonAncestor } from '../store';
+import { ZERO_USAGE, type Usage } from '../domain/usage';
 import type { ActivityDeps } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { summarizeHistory } from './summarizer';
@@ -66,6 +67,8 @@ export interface MergeBySummaryResult {
   head: string;
   context_tokens: number;
   summarizer_calls: number;
+  /** What the summarizer calls used (the session adds it to its cumulative usage and cost). */
+  usage: Usage;
 }
 
 /**
@@ -79,9 +82,10 @@ export function createMergeBySummary(deps: ActivityDeps) {
     const divergent = forkPath.slice(forkPath.findIndex((n) => n.id === input.ancestor) + 1);
     let summary = '';
     let calls = 0;
+    let usage: Usage = ZERO_USAGE;
     if (divergent.length > 0) {
       try {
-        ({ summary, calls } = await summarizeHistory({
+        ({ summary, calls, usage } = await summarizeHistory({
           anthropic: deps.anthropic,
           model: input.model,
           previous: [],
@@ -113,6 +117,6 @@ export function createMergeBySummary(deps: ActivityDeps) {
       messages: toMessageParams(path),
       ...(input.system ? { system: input.system } : {}),
     });
-    return { head, context_tokens, summarizer_calls: calls };
+    return { head, context_tokens, summarizer_calls: calls, usage };
   };
 }

@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { chunkByTokens } from '../domain/compaction-plan';
 import type { StoredNode } from '../domain/conversation';
 import { textOf } from '../domain/conversation';
+import { normalizeUsage, sumUsage, type Usage } from '../domain/usage';
 import { countTextTokens, truncateToTokens } from '../model';
 
 /** The summarizer's own instructions: what a compacted context must preserve. */
@@ -44,7 +45,7 @@ export function transcriptLine(node: StoredNode): string {
  */
 export async function summarizeHistory(
   options: SummarizeOptions,
-): Promise<{ summary: string; calls: number }> {
+): Promise<{ summary: string; calls: number; usage: Usage }> {
   const maxTokens = summaryMaxTokens(options.model);
   // What one request may carry besides the summary so far: the window minus the reply, the
   // instructions, the running summary and a margin for the tokenizer's estimate of the real one.
@@ -55,6 +56,7 @@ export async function summarizeHistory(
   const chunks = chunkByTokens(lines, countTextTokens, Math.max(64, budget));
   let summary = options.previous.join('\n\n');
   let calls = 0;
+  const usages: Usage[] = [];
   for (const [i, chunk] of chunks.entries()) {
     const prompt = [
       summary ? `Summary so far:\n${summary}` : '',
@@ -78,9 +80,10 @@ export async function summarizeHistory(
       .join('\n')
       .trim();
     calls++;
+    usages.push(normalizeUsage(message.usage));
     options.onProgress(i + 1, chunks.length);
   }
-  return { summary, calls };
+  return { summary, calls, usage: sumUsage(usages) };
 }
 
 /** A summary is at most a tenth of the window (and never beyond the model's output limit). */

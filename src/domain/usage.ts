@@ -30,3 +30,16 @@ export function normalizeUsage(raw: {
     cache_read_input_tokens: raw.cache_read_input_tokens ?? 0,
   };
 }
+
+/** The sum of several calls' usage. */
+export function sumUsage(usages: readonly Usage[]): Usage {
+  return usages.reduce(
+    (t, u) => ({
+      input_tokens: t.input_tokens + u.input_tokens,
+      output_tokens: t.output_tokens + u.output_tokens,
+      cache_creation_input_tokens: t.cache_creation_input_tokens + u.cache_creation_input_tokens,
+      cache_read_input_tokens: t.cache_read_input_tokens + u.cache_read_input_tokens,
+    }),
+    ZERO_USAGE,
+  );
+}

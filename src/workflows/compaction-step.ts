@@ -1,11 +1,13 @@
 import type { CompactionMode, CompactionReport, CompactionTrigger } from '../domain/compaction-report';
 import type { SessionInput } from '../domain/session-contract';
+import { ZERO_USAGE, type Usage } from '../domain/usage';
 import { modelActivities } from './session-activities';
 import { causeMessage } from './turn-failure';
 
 /**
  * Runs one compaction of a session's context through the `compactContext` activity and reports
- * it. Never throws: a failure comes back as a `failed` report, so the caller keeps its head.
+ * it, with what the summarizer used. Never throws: a failure comes back as a `failed` report, so
+ * the caller keeps its head.
  */
 export async function compactContext(
   input: SessionInput,
@@ -16,7 +18,7 @@ export async function compactContext(
     mode: CompactionMode;
     trigger: CompactionTrigger;
   },
-): Promise<CompactionReport> {
+): Promise<{ report: CompactionReport; usage: Usage }> {
   const base = {
     number: at.number,
     mode: at.mode,
@@ -25,7 +27,10 @@ export async function compactContext(
     head_before: at.head,
   };
   if (at.head === null) {
-    return { ...base, ...unchanged(at.context_tokens), status: 'nothing_to_do', head_after: null };
+    return {
+      report: { ...base, ...unchanged(at.context_tokens), status: 'nothing_to_do', head_after: null },
+      usage: ZERO_USAGE,
+    };
   }
   try {
     const r = await modelActivities.compactContext.executeWithOptions(
@@ -46,7 +51,7 @@ export async function compactContext(
         },
       ],
     );
-    return {
+    const report: CompactionReport = {
       ...base,
       status: r.status,
       tokens_before: r.tokens_before,
@@ -60,13 +65,18 @@ export async function compactContext(
       summarizer_calls: r.summarizer_calls,
       head_after: r.status === 'committed' ? r.head : at.head,
     };
+    // Results recorded by workers from before summarizer usage was reported carry none.
+    return { report, usage: r.usage ?? ZERO_USAGE };
   } catch (err) {
     return {
-      ...base,
-      ...unchanged(at.context_tokens),
-      status: 'failed',
-      head_after: at.head,
-      error: causeMessage(err),
+      report: {
+        ...base,
+        ...unchanged(at.context_tokens),
+        status: 'failed',
+        head_after: at.head,
+        error: causeMessage(err),
+      },
+      usage: ZERO_USAGE,
     };
   }
 }

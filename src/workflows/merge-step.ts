@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { MergeRequest, MergeStrategy, SessionInput } from '../domain/session-contract';
 import { SessionFailureType } from '../domain/session-contract';
+import { ZERO_USAGE, type Usage } from '../domain/usage';
 import { modelActivities, storeActivities } from './session-activities';
 import { toUpdateFailure } from './turn-failure';
 
@@ -17,7 +18,7 @@ export async function mergeLineOfWork(
   head: string | null,
   request: MergeRequest,
   checkpoint: () => void,
-): Promise<{ head: string; context_tokens: number; strategy: MergeStrategy }> {
+): Promise<{ head: string; context_tokens: number; strategy: MergeStrategy; usage: Usage }> {
   const doing = `Merging ${request.fork_session_id} into ${input.session_id}`;
   let inspection;
   try {
@@ -59,7 +60,12 @@ export async function mergeLineOfWork(
           },
         ],
       );
-      return { head: request.fork_head, context_tokens: measured.context_tokens, strategy };
+      return {
+        head: request.fork_head,
+        context_tokens: measured.context_tokens,
+        strategy,
+        usage: ZERO_USAGE,
+      };
     }
     const merged = await modelActivities.mergeBySummary.executeWithOptions(
       { summary: `merge: summarize ${request.fork_session_id} (${inspection.fork_messages} messages)` },
@@ -79,7 +85,9 @@ export async function mergeLineOfWork(
         },
       ],
     );
-    return { head: merged.head, context_tokens: merged.context_tokens, strategy };
+    // Results recorded by workers from before summarizer usage was reported carry none.
+    const usage = merged.usage ?? ZERO_USAGE;
+    return { head: merged.head, context_tokens: merged.context_tokens, strategy, usage };
   } catch (err) {
     throw toUpdateFailure(err, doing);
   }

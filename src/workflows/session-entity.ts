@@ -50,7 +50,7 @@ import type {
 import { SessionFailureType } from '../domain/session-contract';
 import { contextLine, renderSessionDetails } from '../domain/session-details';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/session-mcp';
-import type { Usage } from '../domain/usage';
+import { sumUsage } from '../domain/usage';
 import { CheckpointLog } from './checkpoint-log';
 import { McpServers } from './mcp-servers';
 import { runTurnWithTools } from './tool-loop';
@@ -255,6 +255,7 @@ export class SessionEntity {
       );
       this.head = merged.head;
       this.contextTokens = merged.context_tokens;
+      this.cumulative = addUsage(this.cumulative, merged.usage, this.input.model);
       const record: MergeRecord = {
         fork_session_id: request.fork_session_id,
         fork_head: request.fork_head,
@@ -535,13 +536,15 @@ export class SessionEntity {
   /** Runs a compaction and commits its head only if it succeeded. Never throws. */
   private async compact(mode: CompactionMode, trigger: CompactionTrigger): Promise<CompactionReport> {
     if (this.head !== null && trigger !== 'rollover') this.checkpoint(undefined, 'before_compaction');
-    const report = await compactContext(this.input, {
+    const { report, usage } = await compactContext(this.input, {
       head: this.head,
       context_tokens: this.contextTokens,
       number: this.compactions + 1,
       mode,
       trigger,
     });
+    // Summarizing is model work the session pays for, committed or not.
+    this.cumulative = addUsage(this.cumulative, usage, this.input.model);
     if (report.status === 'committed') {
       this.head = report.head_after;
       this.contextTokens = report.tokens_after;
@@ -599,16 +602,4 @@ export class SessionEntity {
           }),
     );
   }
-}
-
-function sumUsage(usages: readonly Usage[]): Usage {
-  return usages.reduce(
-    (t, u) => ({
-      input_tokens: t.input_tokens + u.input_tokens,
-      output_tokens: t.output_tokens + u.output_tokens,
-      cache_creation_input_tokens: t.cache_creation_input_tokens + u.cache_creation_input_tokens,
-      cache_read_input_tokens: t.cache_read_input_tokens + u.cache_read_input_tokens,
-    }),
-    { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-  );
 }

@@ -171,6 +171,26 @@ describe('compaction on demand and its failure cases', () => {
     expect((await env.store.path(first.head_before!)).length).toBeGreaterThan(3);
   }, 120_000);
 
+  it('counts what the summarizer used in the session’s cumulative tokens and cost', async () => {
+    const { session_id } = await env.baton.sessions.start({
+      task: 'summarizer cost',
+      model: 'baton-small-8k',
+      settings: { keep_recent_turns: 1, summarize_at_percent: 90, rollover_at_percent: 95 },
+    });
+    for (let i = 0; i < 4; i++) await env.baton.sessions.send(session_id, `note ${i} [[reply_tokens=200]]`);
+    const before = await env.baton.sessions.status(session_id);
+    env.model.clearRequests();
+    const report = await env.baton.sessions.compact(session_id);
+    expect(report.status).toBe('committed');
+    const after = await env.baton.sessions.status(session_id);
+    const summarizerCalls = env.model.requests.filter((r) => r.path === '/v1/messages');
+    expect(summarizerCalls).toHaveLength(report.summarizer_calls);
+    expect(after.turns).toBe(before.turns);
+    expect(after.cumulative.input_tokens).toBeGreaterThan(before.cumulative.input_tokens);
+    expect(after.cumulative.output_tokens).toBeGreaterThan(before.cumulative.output_tokens);
+    expect(after.cumulative.cost_usd).toBeGreaterThan(before.cumulative.cost_usd);
+  }, 60_000);
+
   it('summarizes in chunks when the history does not fit the summarizer window', async () => {
     const { session_id } = await env.baton.sessions.start({
       task: 'chunked summary',
