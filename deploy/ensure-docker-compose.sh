@@ -27,29 +27,11 @@ if found="$(find_compose)"; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  log "Neither 'docker compose' nor 'docker-compose' is installed, and this system has no apt-get."
-  log "Install Docker Compose (https://docs.docker.com/compose/install/) and run the tests again."
-  exit 1
-fi
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-  else
-    log "docker-compose is not installed, and installing it needs root."
-    log "Run: sudo apt-get update && sudo apt-get install -y docker-compose"
-    exit 1
-  fi
-fi
-
+# shellcheck source=../scripts/lib/apt-install.sh
+source "$(dirname "$0")/../scripts/lib/apt-install.sh"
 started=$(date +%s)
 log "Installing Debian's docker-compose package (apt-get update && apt-get install docker-compose)…"
-export DEBIAN_FRONTEND=noninteractive
-# Progress goes to stderr so that stdout stays the one line callers parse.
-"${SUDO[@]}" apt-get update 1>&2
-"${SUDO[@]}" apt-get install -y --no-install-recommends docker-compose 1>&2
+apt_install docker-compose "install Docker Compose (https://docs.docker.com/compose/install/) and run the tests again" docker-compose
 
 if found="$(find_compose)"; then
   log "Installed docker-compose in $(( $(date +%s) - started ))s"

@@ -36,30 +36,11 @@ if path="$(find_chromium)"; then
 fi
 if [ -n "${BATON_CHROMIUM:-}" ]; then exit 1; fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  log "chromium is not installed and this system has no apt-get."
-  log "Install chromium with your package manager, or set BATON_CHROMIUM to a Chromium or Chrome executable."
-  exit 1
-fi
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-  else
-    log "chromium is not installed, and installing it needs root."
-    log "Run: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium   (or set BATON_CHROMIUM)"
-    exit 1
-  fi
-fi
-
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
 started=$(date +%s)
 log "chromium not found; installing Debian's chromium package (apt-get update && apt-get install chromium)…"
-export DEBIAN_FRONTEND=noninteractive
-# Another apt-get (the PostgreSQL setup, a parallel test run) may hold dpkg's lock: wait for it
-# instead of failing. Progress goes to stderr so that stdout stays the one line callers parse.
-"${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update 1>&2
-"${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends chromium 1>&2
+apt_install chromium "install chromium with your package manager, or set BATON_CHROMIUM to a Chromium or Chrome executable" chromium
 
 if path="$(find_chromium)"; then
   log "Installed chromium in $(($(date +%s) - started))s: $path ($("$path" --version 2>/dev/null || echo 'version unknown'))"

@@ -41,36 +41,18 @@ if dir="$(find_bindir)"; then
 fi
 if [ -n "${BATON_PG_BINDIR:-}" ]; then exit 1; fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  log "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed and this system has no apt-get."
-  log "Install the PostgreSQL server with your package manager, or set BATON_PG_BINDIR to the directory that holds initdb."
-  exit 1
-fi
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-  else
-    log "PostgreSQL server binaries are not installed, and installing them needs root."
-    log "Run: sudo apt-get update && sudo apt-get install -y postgresql   (or set BATON_PG_BINDIR)"
-    exit 1
-  fi
-fi
-
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
 started=$(date +%s)
 log "PostgreSQL server not found; installing Debian's postgresql package (apt-get update && apt-get install postgresql)…"
 # The tests start their own throwaway cluster; without this the package would also create (and,
 # outside containers, start) a system-wide cluster on port 5432 that nothing here uses.
-"${SUDO[@]}" mkdir -p /etc/postgresql-common/createcluster.d
-if [ ! -e /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf ]; then
-  echo "create_main_cluster = false" | "${SUDO[@]}" tee /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf >/dev/null
+if as_root mkdir -p /etc/postgresql-common/createcluster.d &&
+  [ ! -e /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf ]; then
+  echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf >/dev/null
   log "Wrote /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf so the package does not create a default cluster."
 fi
-export DEBIAN_FRONTEND=noninteractive
-# Progress goes to stderr so that stdout stays the one line callers parse.
-"${SUDO[@]}" apt-get update 1>&2
-"${SUDO[@]}" apt-get install -y --no-install-recommends postgresql 1>&2
+apt_install "The PostgreSQL server (initdb, pg_ctl, postgres)" "install the PostgreSQL server with your package manager, or set BATON_PG_BINDIR to the directory that holds initdb" postgresql
 
 if dir="$(find_bindir)"; then
   log "Installed PostgreSQL server in $(( $(date +%s) - started ))s: $dir"
