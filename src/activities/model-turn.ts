@@ -7,7 +7,8 @@ import { ENABLE_SERVER_TOOL } from '../domain/session-mcp';
 import { toAnthropicTools } from '../mcp';
 import { SessionFailureType } from '../domain/session-contract';
 import { normalizeUsage, type Usage } from '../domain/usage';
-import type { ActivityDeps } from './activity-deps';
+import { estimateTokens } from '../domain/send-validation';
+import type { ActivityDeps, CountableRequest } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { fromResponseContent, toMessageParams } from './to-message-params';
 
@@ -26,6 +27,8 @@ export interface ModelTurnInput {
   disabled_servers?: string[];
   /** `none` makes the model answer without calling tools (the tool-round limit was reached). */
   tool_choice?: 'auto' | 'none';
+  /** Context tokens after the previous call, as the API reported them (for the pre-send estimate). */
+  context_tokens_before?: number;
 }
 
 export interface ModelTurnResult {
@@ -36,7 +39,7 @@ export interface ModelTurnResult {
   reply: string;
   stop_reason: string | null;
   usage: Usage;
-  /** Input tokens measured before sending. */
+  /** Input tokens before sending: counted near the window's limit, estimated well below it. */
   request_tokens: number;
   /** Tool calls the model asked for (stop_reason `tool_use`). */
   tool_calls: { id: string; name: string; input: Record<string, unknown> }[];
@@ -63,7 +66,7 @@ export function createModelTurn(deps: ActivityDeps) {
       ...(tools.length > 0 && input.tool_choice === 'none' ? { tool_choice: { type: 'none' as const } } : {}),
     };
 
-    const requestTokens = await deps.countTokens(request);
+    const requestTokens = await measureRequest(deps, input, request);
     if (requestTokens + input.max_tokens > input.model.context_window) {
       throw ApplicationFailure.create({
         type: SessionFailureType.ContextOverflow,
@@ -167,4 +170,23 @@ async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<
     });
   }
   return tools;
+}
+
+/**
+ * The request's input tokens, as far as the overflow check needs them. Far from the window's limit
+ * a cheap estimate (the last call's context plus the new text) is enough; counting exactly costs a
+ * `countTokens` round trip with the API, or tokenizing the whole conversation offline, so it is
+ * done only when the estimate comes within 10 % of the limit.
+ */
+async function measureRequest(
+  deps: ActivityDeps,
+  input: ModelTurnInput,
+  request: CountableRequest,
+): Promise<number> {
+  if (input.context_tokens_before !== undefined && !(input.mcp_servers ?? []).length) {
+    const added = input.messages.reduce((sum, m) => sum + estimateTokens(JSON.stringify(m.content)), 0);
+    const estimate = input.context_tokens_before + added;
+    if (estimate + input.max_tokens < input.model.context_window * 0.9) return estimate;
+  }
+  return deps.countTokens(request);
 }

@@ -506,7 +506,7 @@ export class SessionEntity {
     };
     let loop;
     try {
-      loop = await runTurnWithTools(this.input, this.mcp, turn, this.head, message);
+      loop = await runTurnWithTools(this.input, this.mcp, turn, this.head, message, this.contextTokens);
     } catch (err) {
       throw toUpdateFailure(err, `Turn ${turn}`);
     }

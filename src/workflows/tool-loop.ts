@@ -4,6 +4,7 @@ import type { NewMessage, ToolResultBlock } from '../domain/conversation';
 import { splitToolName } from '../domain/mcp-names';
 import type { SessionInput, ToolCallRecord } from '../domain/session-contract';
 import { ENABLE_SERVER_TOOL } from '../domain/session-mcp';
+import { contextFill } from '../domain/budget';
 import type { Usage } from '../domain/usage';
 import type { McpServers } from './mcp-servers';
 import { modelActivities } from './session-activities';
@@ -35,12 +36,15 @@ export async function runTurnWithTools(
   turn: number,
   head: string | null,
   first: NewMessage,
+  /** Context tokens after the last call, for the activity's pre-send estimate. */
+  contextTokensBefore?: number,
 ): Promise<ToolLoopResult> {
   const settings = input.settings;
   const usages: Usage[] = [];
   const records: ToolCallRecord[] = [];
   let messages = [first];
   let current = head;
+  let contextTokens = contextTokensBefore;
   for (let round = 0; ; round++) {
     const limitReached = round >= settings.max_tool_rounds;
     const last = await modelActivities.runModelTurn.executeWithOptions(
@@ -55,11 +59,13 @@ export async function runTurnWithTools(
           ...(input.system ? { system: input.system } : {}),
           ...(mcp.any ? { mcp_servers: mcp.enabled(), disabled_servers: mcp.disabled() } : {}),
           ...(limitReached ? { tool_choice: 'none' as const } : {}),
+          ...(contextTokens !== undefined ? { context_tokens_before: contextTokens } : {}),
         },
       ],
     );
     usages.push(last.usage);
     current = last.head;
+    contextTokens = contextFill(last.usage);
     if (last.stop_reason !== 'tool_use' || last.tool_calls.length === 0 || limitReached) {
       return { last, usages, tool_calls: records };
     }

@@ -229,6 +229,32 @@ describe('compaction on demand and its failure cases', () => {
     expect((await env.baton.sessions.send(session_id, 'still here?')).turn).toBe(9);
   }, 60_000);
 
+  it('refuses a request that cannot fit the window, says what to do, and stays usable', async () => {
+    const { session_id } = await env.baton.sessions.start({
+      task: 'overflow',
+      model: 'baton-small-8k',
+      // Thresholds out of the way, so nothing compacts before the turn.
+      settings: { summarize_at_percent: 98, rollover_at_percent: 99 },
+    });
+    for (let i = 0; i < 6; i++) await env.baton.sessions.send(session_id, `part ${i} [[reply_tokens=900]]`);
+    const before = await env.baton.sessions.status(session_id);
+    env.model.clearRequests();
+    const failure = await env.baton.sessions
+      .send(session_id, 'word '.repeat(1_700))
+      .catch((e: unknown) => e as Error);
+    expect(failure).toBeInstanceOf(SessionRequestError);
+    expect((failure as SessionRequestError).type).toBe('ContextOverflow');
+    expect((failure as Error).message).toMatch(
+      /Turn 7 failed: The request is [\d]+ tokens and the reply may take 1024 more, beyond the 8000-token window of baton-small-8k\. Compact the session/,
+    );
+    // Refused before anything was sent to the model.
+    expect(env.model.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(0);
+    const after = await env.baton.sessions.status(session_id);
+    expect(after).toMatchObject({ turns: before.turns, head: before.head, tokens_used: before.tokens_used });
+    await env.baton.sessions.compact(session_id);
+    expect((await env.baton.sessions.send(session_id, 'short again')).turn).toBe(7);
+  }, 60_000);
+
   it('rejects an unknown compaction mode and a bad checkpoint name', async () => {
     const { session_id } = await env.baton.sessions.start({ task: 'bad compact input' });
     await expect(env.baton.sessions.compact(session_id, { mode: 'extreme' as never })).rejects.toThrow(
