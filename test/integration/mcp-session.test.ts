@@ -127,6 +127,26 @@ describe('tool use in a session, against real MCP servers', () => {
     expect(echo.reply).toContain('still alive');
   }, 60_000);
 
+  it('stops a model that keeps calling tools at the round limit, and makes it answer without tools', async () => {
+    const { session_id } = await env.baton.sessions.start({
+      task: 'tool loop',
+      mcp_servers: ['testkit'],
+      settings: { max_tool_rounds: 2 },
+    });
+    env.model.clearRequests();
+    const reply = await env.baton.sessions.send(
+      session_id,
+      `${useTool('testkit__echo', { text: 'again' })} [[repeat_tool]]`,
+    );
+    // Two rounds of tool calls, then a last model call with tool_choice none that answers.
+    expect(reply.tool_calls?.map((c) => c.tool)).toEqual(['echo', 'echo']);
+    expect(reply.stop_reason).toBe('end_turn');
+    expect(reply.reply).toMatch(/^Tool result received/);
+    expect(env.model.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(3);
+    // The conversation stays valid: every tool call is followed by its result.
+    expect((await env.baton.sessions.send(session_id, 'thanks')).turn).toBe(2);
+  });
+
   it('disables a server left idle, re-enables it when the model asks, and optimizes by task', async () => {
     const { session_id } = await env.baton.sessions.start({
       task: 'idle servers',

@@ -17,6 +17,8 @@ export type ToolDirective =
 export interface Directives {
   replyTokens?: number;
   useTool?: ToolDirective;
+  /** `[[repeat_tool]]`: after each tool result, call the `use_tool` tool again (to test round limits). */
+  repeatTool?: boolean;
 }
 
 /** Enough for any context window today; a bigger number is a typo, not a test. */
@@ -25,7 +27,8 @@ export const MAX_REPLY_TOKENS = 2_000_000;
 const REPLY_TOKENS = /\[\[reply_tokens=(\d+)\]\]/;
 // The JSON is matched lazily up to the first `}]]`, so nested arrays and objects inside it still work.
 const USE_TOOL = /\[\[use_tool=([A-Za-z0-9_-]+)(?:\s+(\{.*?\}))?\s*\]\]/s;
-const ANY_DIRECTIVE = /\[\[(?:reply_tokens|use_tool)=.*?\]\]/gs;
+const REPEAT_TOOL = /\[\[repeat_tool\]\]/;
+const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool)=.*?|repeat_tool)\]\]/gs;
 
 function parseToolInput(name: string, json: string | undefined): ToolDirective {
   if (json === undefined) return { name, input: {} };
@@ -50,6 +53,7 @@ export function parseDirectives(text: string): Directives {
   if (tokens !== undefined) directives.replyTokens = Math.min(Number(tokens), MAX_REPLY_TOKENS);
   const tool = USE_TOOL.exec(text);
   if (tool?.[1] !== undefined) directives.useTool = parseToolInput(tool[1], tool[2]);
+  if (REPEAT_TOOL.test(text)) directives.repeatTool = true;
   return directives;
 }
 

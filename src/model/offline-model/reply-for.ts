@@ -47,6 +47,21 @@ function excerpt(text: string): string {
 }
 
 /** A stable `toolu_…` id, so that a replayed request calls the tool with the same id. */
+/**
+ * The call to make again after a tool result, when the user's last text message asked for it with
+ * `[[repeat_tool]]` next to its `[[use_tool=…]]` (and the request still offers and allows tools).
+ */
+function repeatedToolCall(
+  request: MessagesRequest,
+): { name: string; input: Record<string, unknown> } | undefined {
+  if (request.tool_choice === 'none') return undefined;
+  const asked = request.messages.findLast((m) => m.role === 'user' && newestTextOf(m.content) !== '');
+  const directives = parseDirectives(asked ? newestTextOf(asked.content) : '');
+  const tool = directives.useTool;
+  if (!directives.repeatTool || tool === undefined || 'problem' in tool) return undefined;
+  return (request.tools ?? []).some((t) => t.name === tool.name) ? tool : undefined;
+}
+
 function toolUseId(digest: string, name: string): string {
   return `toolu_offline_${createHash('sha256').update(`${digest}:${name}`).digest('hex').slice(0, 20)}`;
 }
@@ -77,7 +92,16 @@ export function replyFor(request: MessagesRequest): OfflineReply {
 
   let text: string;
   let toolUse: ReplyBlock | undefined;
-  if (toolResult !== undefined) {
+  const repeat = toolResult !== undefined ? repeatedToolCall(request) : undefined;
+  if (repeat !== undefined) {
+    text = `Calling tool ${repeat.name} again (${tag}).`;
+    toolUse = {
+      type: 'tool_use',
+      id: toolUseId(digest, repeat.name),
+      name: repeat.name,
+      input: repeat.input,
+    };
+  } else if (toolResult !== undefined) {
     const kind = toolResult.is_error === true ? 'Tool error' : 'Tool result';
     text = `${kind} received (${tag}): "${excerpt(toolResultText(toolResult))}"`;
   } else if (directives.useTool !== undefined && request.tool_choice === 'none') {
