@@ -1,4 +1,5 @@
 import { mergeUpdate, type MergeResult, type MergeStrategy } from '../domain/session-contract';
+import { mergeStrategyProblem, selfMergeProblem } from '../domain/session-request-checks';
 import { InvalidInputError } from './errors';
 import { assertSessionId } from './input-checks';
 import type { SessionContext } from './session-context';
@@ -19,17 +20,8 @@ export async function mergeSession(
 ): Promise<MergeResult> {
   assertSessionId(mainId);
   assertSessionId(forkId);
-  if (mainId === forkId)
-    throw new InvalidInputError(`Cannot merge session ${mainId} with itself: name a fork of it.`);
-  if (
-    options.strategy !== undefined &&
-    options.strategy !== 'fast-forward' &&
-    options.strategy !== 'summary'
-  ) {
-    throw new InvalidInputError(
-      `Unknown merge strategy '${String(options.strategy)}': use fast-forward or summary.`,
-    );
-  }
+  const problem = selfMergeProblem(mainId, forkId) ?? mergeStrategyProblem(options.strategy);
+  if (problem) throw new InvalidInputError(problem);
   const fork = await readSessionState(ctx, forkId);
   if (fork.status.head === null)
     throw new InvalidInputError(`Session ${forkId} has no messages: nothing to merge.`);

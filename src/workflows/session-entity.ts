@@ -27,6 +27,14 @@ import {
   BATON_TOKENS_USED,
 } from '../domain/search-attributes';
 import { estimateTokens, sendRequestProblem } from '../domain/send-validation';
+import {
+  closedProblem,
+  compactRequestProblem,
+  mergeRequestProblem,
+  optimizeRequestProblem,
+  restoreRequestProblem,
+  type SessionFacts,
+} from '../domain/session-request-checks';
 import type {
   CarriedState,
   CheckpointReason,
@@ -168,51 +176,29 @@ export class SessionEntity {
   }
 
   validateSend(request: SendRequest): void {
-    const problem = sendRequestProblem(request, {
-      session_id: this.input.session_id,
-      closed: this.closed,
-      context_window: this.input.model.context_window,
-    });
-    if (problem) throw new Error(problem);
+    refuse(sendRequestProblem(request, { ...this.facts(), context_window: this.input.model.context_window }));
+  }
+
+  private facts(): SessionFacts {
+    return { session_id: this.input.session_id, closed: this.closed };
   }
 
   validateOpen(): void {
-    if (this.closed) throw new Error(`Session ${this.input.session_id} is closed.`);
+    refuse(closedProblem(this.facts()));
   }
 
   validateCompact(request: CompactRequest | undefined): void {
-    this.validateOpen();
-    const mode = request?.mode;
-    if (mode !== undefined && mode !== 'progressive' && mode !== 'aggressive') {
-      throw new Error(`Unknown compaction mode '${String(mode)}': use progressive or aggressive.`);
-    }
+    refuse(compactRequestProblem(request, this.facts()));
   }
 
   validateRestore(request: RestoreRequest): void {
-    this.validateOpen();
-    if (typeof request?.checkpoint !== 'string' || !this.checkpoints.find(request.checkpoint)) {
-      throw new Error(
-        `No checkpoint '${String(request?.checkpoint).slice(0, 80)}' in session ${this.input.session_id}. ` +
-          `List them with \`baton session checkpoints ${this.input.session_id}\`.`,
-      );
-    }
+    refuse(
+      restoreRequestProblem(request, { ...this.facts(), hasCheckpoint: (c) => !!this.checkpoints.find(c) }),
+    );
   }
 
   validateMerge(request: MergeRequest): void {
-    this.validateOpen();
-    if (request?.fork_session_id === this.input.session_id) {
-      throw new Error(`Cannot merge session ${this.input.session_id} with itself: name a fork of it.`);
-    }
-    if (typeof request?.fork_head !== 'string' || !/^[0-9a-f]{64}$/.test(request.fork_head)) {
-      throw new Error("A merge needs the fork's head (a 64-character node id).");
-    }
-    if (
-      request.strategy !== undefined &&
-      request.strategy !== 'fast-forward' &&
-      request.strategy !== 'summary'
-    ) {
-      throw new Error(`Unknown merge strategy '${String(request.strategy)}': use fast-forward or summary.`);
-    }
+    refuse(mergeRequestProblem(request, this.facts()));
   }
 
   /** What the session is made of (for forks and exports). */
@@ -312,11 +298,7 @@ export class SessionEntity {
   }
 
   validateOptimize(request: McpOptimizeRequest): void {
-    this.validateOpen();
-    if (!this.mcp.any) throw new Error(`Session ${this.input.session_id} has no MCP servers to optimize.`);
-    if (!Array.isArray(request?.recommended) || typeof request.profile !== 'string') {
-      throw new Error('An optimize request needs a profile name and its recommended servers.');
-    }
+    refuse(optimizeRequestProblem(request, { ...this.facts(), hasMcp: this.mcp.any }));
   }
 
   /** Enables the servers a task profile recommends and disables the others. */
@@ -602,4 +584,9 @@ export class SessionEntity {
           }),
     );
   }
+}
+
+/** An update validator's refusal: the caller gets the message, and nothing reaches history. */
+function refuse(problem: string | undefined): void {
+  if (problem) throw new Error(problem);
 }
