@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fsPromises from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { walkPath } from './path-walk';
 import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
 import type { AppendResult, ConversationStore } from './conversation-store';
 import { InvalidNodeIdError } from './invalid-node-id-error';
@@ -202,23 +203,11 @@ export class FileConversationStore implements ConversationStore {
     const cached = this.paths.get(head);
     if (cached !== undefined) return cached;
 
-    const newestFirst: StoredNode[] = [];
-    let prefix: readonly StoredNode[] = [];
-    // Terminates: every node read from disk is verified against its id and an id covers the
-    // parent's id, so a cycle would need a SHA-256 fixed point.
-    let id = head;
-    for (;;) {
-      const node = await this.load(id, { head });
-      newestFirst.push(node);
-      if (node.parent === null) break;
-      const ancestorPath = this.paths.get(node.parent);
-      if (ancestorPath !== undefined) {
-        prefix = ancestorPath;
-        break;
-      }
-      id = node.parent;
-    }
-    const result = Object.freeze([...prefix, ...newestFirst.reverse()]);
+    const result = await walkPath(
+      head,
+      (id) => this.load(id, { head }),
+      (id) => this.paths.get(id),
+    );
     this.paths.set(head, result);
     return result;
   }

@@ -3,6 +3,7 @@
  * the exact canonical bytes of each node, so reads are verified against the id just as the
  * filesystem store verifies files, and writes are idempotent inserts keyed by that id.
  */
+import { walkPath } from './path-walk';
 import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
 import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
@@ -256,38 +257,24 @@ export class PostgresConversationStore implements ConversationStore {
     const cached = this.paths.get(head);
     if (cached !== undefined) return cached;
 
-    const newestFirst: StoredNode[] = [];
-    let prefix: readonly StoredNode[] = [];
     // Rows fetched ahead by the recursive query, not yet verified. They only save round trips:
     // the walk follows each verified node's own `parent`, never the rows' `parent` column.
     const fetched = new Map<string, NodeRow>();
     let batch = FIRST_WALK_BATCH;
-    // Terminates: every node is verified against its id and an id covers its parent's id, so a
-    // cycle would need a SHA-256 fixed point.
-    let id = head;
-    for (;;) {
-      let node = this.nodes.get(id);
-      if (node === undefined) {
-        let row = fetched.get(id);
-        if (row === undefined) {
-          for (const r of await this.fetchAncestors(id, batch)) fetched.set(r.id, r);
-          batch = Math.min(batch * 4, MAX_WALK_BATCH);
-          row = fetched.get(id);
-          if (row === undefined) throw new NodeNotFoundError(id, { head });
-        }
-        fetched.delete(id);
-        node = this.decodeRow(row);
+    const loadNode = async (id: string): Promise<StoredNode> => {
+      const known = this.nodes.get(id);
+      if (known !== undefined) return known;
+      let row = fetched.get(id);
+      if (row === undefined) {
+        for (const r of await this.fetchAncestors(id, batch)) fetched.set(r.id, r);
+        batch = Math.min(batch * 4, MAX_WALK_BATCH);
+        row = fetched.get(id);
+        if (row === undefined) throw new NodeNotFoundError(id, { head });
       }
-      newestFirst.push(node);
-      if (node.parent === null) break;
-      const ancestorPath = this.paths.get(node.parent);
-      if (ancestorPath !== undefined) {
-        prefix = ancestorPath;
-        break;
-      }
-      id = node.parent;
-    }
-    const result = Object.freeze([...prefix, ...newestFirst.reverse()]);
+      fetched.delete(id);
+      return this.decodeRow(row);
+    };
+    const result = await walkPath(head, loadNode, (id) => this.paths.get(id));
     this.paths.set(head, result);
     return result;
   }
