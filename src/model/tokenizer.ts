@@ -91,7 +91,7 @@ export interface CountableRequest {
 }
 
 /** Text of a `tool_result`'s content, which the API accepts as a string or as a list of blocks. */
-function toolResultText(content: unknown): string {
+export function toolResultContentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
@@ -119,7 +119,7 @@ export function countBlockTokens(block: CountableBlock): number {
         countTextTokens(JSON.stringify(block.input ?? {}))
       );
     case 'tool_result':
-      return countTextTokens(toolResultText(block.content));
+      return countTextTokens(toolResultContentText(block.content));
     case 'thinking':
       return countTextTokens(typeof block.thinking === 'string' ? block.thinking : '');
     default:

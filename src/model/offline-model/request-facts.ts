@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { toolResultContentText } from '../tokenizer';
 import type { MessagesRequest, RequestBlock, RequestMessage } from './messages-request';
 
 /** The last message sent by the user, which in a valid request is normally the final one. */
@@ -21,16 +22,7 @@ export function textOfContent(content: RequestMessage['content']): string {
 
 /** The text of a `tool_result` block, whose content may be a string or a list of text blocks. */
 export function toolResultText(block: RequestBlock): string {
-  const { content } = block;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((b: unknown) =>
-      typeof b === 'object' && b !== null && typeof (b as { text?: unknown }).text === 'string'
-        ? (b as { text: string }).text
-        : '',
-    )
-    .join('\n');
+  return toolResultContentText(block.content);
 }
 
 /**
