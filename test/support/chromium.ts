@@ -3,10 +3,7 @@
  * (scripts/ensure-chromium.sh). baton never downloads a browser of its own: playwright-core
  * drives this executable.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-
-const INSTALL_SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'ensure-chromium.sh');
+import { runInstallScript } from './install-script';
 
 /** Where chromium came from, and how long installing it took (undefined when it was there). */
 export interface ChromiumExecutable {
@@ -28,15 +25,8 @@ export async function ensureChromium(
   onProgress: (line: string) => void = () => undefined,
 ): Promise<ChromiumExecutable> {
   const started = Date.now();
-  // stderr is inherited so apt-get's progress reaches the terminal; stdout is the answer.
-  const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-    const child = spawn('bash', [INSTALL_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
-  const executablePath = result.stdout.trim().split('\n').at(-1) ?? '';
+  const result = await runInstallScript('ensure-chromium.sh');
+  const executablePath = result.answer;
   if (result.code !== 0 || executablePath === '') {
     throw new Error(
       `Debian's chromium is missing and could not be installed (scripts/ensure-chromium.sh exited with ${result.code}; its messages are above). ` +

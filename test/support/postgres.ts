@@ -3,18 +3,17 @@
  * server binaries are missing (scripts/ensure-postgres.sh), initialized in a temp directory,
  * listening on a free loopback port, and removed afterwards. Nothing is mocked.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { runInstallScript } from './install-script';
+import { freePort } from '../../src/temporal/dev-server';
 
 const run = promisify(execFile);
-
-const INSTALL_SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'ensure-postgres.sh');
 
 /** The superuser of the throwaway cluster; the tests connect as it, with a password. */
 const SUPERUSER = 'baton';
@@ -45,15 +44,8 @@ export async function ensurePostgresBinaries(
   onProgress: (line: string) => void = () => undefined,
 ): Promise<{ binDir: string; installMs: number | undefined }> {
   const started = Date.now();
-  // stderr is inherited so apt-get's progress reaches the terminal; stdout is the answer.
-  const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-    const child = spawn('bash', [INSTALL_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
-  const binDir = result.stdout.trim().split('\n').at(-1) ?? '';
+  const result = await runInstallScript('ensure-postgres.sh');
+  const binDir = result.answer;
   if (result.code !== 0 || binDir === '') {
     throw new Error(
       `PostgreSQL server binaries are missing and could not be installed (scripts/ensure-postgres.sh exited with ${result.code}; its messages are above). ` +
@@ -65,22 +57,6 @@ export async function ensurePostgresBinaries(
   const installMs = elapsed > 2_000 ? elapsed : undefined;
   if (installMs !== undefined) onProgress(`Installed PostgreSQL in ${(installMs / 1000).toFixed(1)}s`);
   return { binDir, installMs };
-}
-
-/** A free TCP port on loopback (there is a small window before the server takes it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
 }
 
 interface ServerUser {
