@@ -5,7 +5,7 @@ import type { HandoffStatus } from '../domain/handoff-contract';
 import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
 import { wholeNumber } from './option-parsers';
-import { collect, specFromFlags, type SpecFlags } from './spec-input';
+import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const usd = (x: number) => `$${x.toFixed(4)}`;
@@ -33,14 +33,9 @@ export function registerHandoffCommands(
     .command('handoff')
     .description('hand a SPEC along a chain of agents (spec-builder → tdd-implementer → doc-syncer)');
 
-  handoff
-    .command('run')
+  addSpecOptions(handoff.command('run'))
     .description('run a SPEC through the agents, each in its own child session, and print what each did')
     .argument('<spec-id>', 'SPEC id, like SPEC-001 (the handoff is handoff-<spec-id>)')
-    .option('--title <title>', 'SPEC title')
-    .option('--req <requirement>', 'a requirement (repeat for more)', collect)
-    .option('--accept <criterion>', 'an acceptance criterion (repeat for more)', collect)
-    .option('--file <spec.json>', 'the SPEC as JSON: {title, requirements, acceptance_criteria}')
     .option('--agents <names>', 'agent names in order, comma-separated (default: every agent)', agentList)
     .option('--agents-file <file>', 'JSON array of agent definitions that replaces the default agents')
     .option('--model <id>', 'model of the agents that do not name one (default claude-sonnet-4-6)')

@@ -4,7 +4,7 @@ import type { SpecStatus } from '../domain/spec-contract';
 import { CliExit } from './cli-exit';
 import type { CliIO } from './cli-io';
 import { wholeNumber } from './option-parsers';
-import { collect, specFromFlags, type SpecFlags } from './spec-input';
+import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
 
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
 
@@ -60,14 +60,9 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
     }
   };
 
-  spec
-    .command('run')
+  addSpecOptions(spec.command('run'))
     .description('run a SPEC implementation and follow it')
     .argument('<spec-id>', 'SPEC id, e.g. SPEC-001')
-    .option('--title <title>', 'SPEC title')
-    .option('--req <requirement>', 'a requirement (repeat for more)', collect)
-    .option('--accept <criterion>', 'an acceptance criterion (repeat for more)', collect)
-    .option('--file <spec.json>', 'read {title, requirements, acceptance_criteria} from a file')
     .option('--model <id>', 'model id (default claude-sonnet-4-6)')
     .option(
       '--min-tokens <n>',

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { InvalidInputError } from '../client/errors';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
 import { readJsonFile } from '../client/json-file';
@@ -38,4 +39,13 @@ export async function specFromFlags(specId: string, flags: SpecFlags): Promise<S
 /** Commander collector for repeatable flags (`--req a --req b`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** Adds the flags that describe a SPEC (see {@link specFromFlags}) to a command. */
+export function addSpecOptions(command: Command): Command {
+  return command
+    .option('--title <title>', 'SPEC title')
+    .option('--req <requirement>', 'a requirement (repeat for more)', collect)
+    .option('--accept <criterion>', 'an acceptance criterion (repeat for more)', collect)
+    .option('--file <spec.json>', 'the SPEC as JSON: {title, requirements, acceptance_criteria}');
 }
