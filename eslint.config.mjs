@@ -36,11 +36,22 @@ const workflowSandboxRestrictions = {
         '**/mcp/*',
         '**/temporal',
         '**/temporal/*',
+        // The pure domain folders share names with worker folders (domain/mcp beside src/mcp).
+        '!**/domain/mcp',
       ],
       allowTypeImports: true,
       message: 'Worker-only code: import it as a type (import type) or move the logic to src/domain/.',
     },
   ],
+};
+
+/**
+ * Each domain folder's index is its only way in: a deep import would couple callers to how the
+ * folder is split into files.
+ */
+const domainDeepImports = {
+  group: ['**/domain/*/*', '!**/domain/*/index'],
+  message: "Import the domain folder's index (for example '../domain/session'), not a file inside it.",
 };
 
 export default tseslint.config(
@@ -63,8 +74,37 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', workflowSandboxRestrictions] },
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [domainDeepImports] }] },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...workflowSandboxRestrictions,
+          patterns: [...workflowSandboxRestrictions.patterns, domainDeepImports],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...workflowSandboxRestrictions,
+          patterns: [
+            // '../mcp' inside src/domain/ is the pure domain/mcp folder, not the worker's src/mcp.
+            ...workflowSandboxRestrictions.patterns.map((p) => ({ ...p, group: [...p.group, '!../mcp'] })),
+            // Inside src/domain/, a sibling folder is reached through its index.
+            { group: ['../*/*', '!../*/index'], message: domainDeepImports.message },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.mts'],

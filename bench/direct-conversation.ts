@@ -6,7 +6,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_MODEL_ID, BUILTIN_MODELS } from '../src/domain/models';
-import { DEFAULT_SESSION_SETTINGS } from '../src/domain/session-settings';
+import { DEFAULT_SESSION_SETTINGS } from '../src/domain/session';
 
 /** `max_tokens` of a default baton session on the default model. */
 export const DEFAULT_MAX_TOKENS = Math.min(

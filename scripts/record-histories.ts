@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { BatonClient, SessionRequestError } from '../src/client';
-import type { SpecDefinition } from '../src/domain/spec-definition';
+import type { SpecDefinition } from '../src/domain/spec';
 import { loadMcpConfig, McpClientPool } from '../src/mcp';
 import { createAnthropicClient, OfflineModel } from '../src/model';
 import { FileConversationStore } from '../src/store';

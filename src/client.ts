@@ -37,9 +37,9 @@ export type {
   SendRequest,
   SendResult,
   SessionStatus,
-} from './domain/session-contract';
-export type { CompactionReport } from './domain/compaction-report';
-export type { TokenBudget, CumulativeUsage } from './domain/budget';
+} from './domain/session';
+export type { CompactionReport } from './domain/session';
+export type { TokenBudget, CumulativeUsage } from './domain/session';
 export {
   HandoffsClient,
   toHandoffId,
@@ -51,8 +51,8 @@ export {
 export { HandoffExistsError, isHandoffExistsError } from './client/handoff-exists-error';
 export { HandoffFailedError, isHandoffFailedError } from './client/handoff-failed-error';
 export { HandoffNotFoundError, isHandoffNotFoundError } from './client/handoff-not-found-error';
-export type { AgentDefinition } from './domain/handoff-agents';
-export { DEFAULT_AGENTS } from './domain/handoff-default-agents';
+export type { AgentDefinition } from './domain/handoff';
+export { DEFAULT_AGENTS } from './domain/handoff';
 export {
   DEFAULT_HANDOFF_FLOOR,
   HandoffFailureType,
@@ -62,6 +62,6 @@ export {
   type HandoffStatus,
   type HandoffTotals,
   type ResolvedAgent,
-} from './domain/handoff-contract';
-export { handoffPackageProblems, type HandoffPackage } from './domain/handoff-package';
-export type { FieldProblem } from './domain/handoff-problems';
+} from './domain/handoff';
+export { handoffPackageProblems, type HandoffPackage } from './domain/handoff';
+export type { FieldProblem } from './domain/handoff';

@@ -17,9 +17,9 @@
 import { temporal as proto } from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
 import type { BatonClient } from '../../src/client';
-import type { CompactionReport } from '../../src/domain/compaction-report';
-import { estimateTokens } from '../../src/domain/send-validation';
-import { statusQuery, type RolloverRecord, type SessionStatus } from '../../src/domain/session-contract';
+import type { CompactionReport } from '../../src/domain/session';
+import { estimateTokens } from '../../src/domain/session';
+import { statusQuery, type RolloverRecord, type SessionStatus } from '../../src/domain/session';
 import { formatInt, formatMs, formatRatio, table } from '../markdown';
 import { BENCH_TASK, userMessage } from '../messages';
 import { defineScenario } from '../scenario';

@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import type { CompactionMode } from '../domain/compaction-report';
-import { composeSummaryText, planCompaction } from '../domain/compaction-plan';
-import type { NewMessage, StoredNode } from '../domain/conversation';
-import { textOf } from '../domain/conversation';
-import { ZERO_USAGE, type Usage } from '../domain/usage';
+import type { CompactionMode } from '../domain/session';
+import { composeSummaryText, planCompaction } from '../domain/session';
+import type { NewMessage, StoredNode } from '../domain/session';
+import { textOf } from '../domain/session';
+import { ZERO_USAGE, type Usage } from '../domain/session';
 import type { ActivityDeps } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { summarizeHistory } from './summarizer';

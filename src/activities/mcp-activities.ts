@@ -9,8 +9,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_MODEL_ID } from '../domain/models';
-import type { McpServerConfig } from '../domain/mcp-config-schema';
-import { McpFailureType } from '../domain/mcp-failure-types';
+import type { McpServerConfig } from '../domain/mcp';
+import { McpFailureType } from '../domain/mcp';
 import {
   DEFAULT_MAX_RESULT_CHARS,
   isMcpServerCrashError,

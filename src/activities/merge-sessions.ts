@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { textOf, type NewMessage } from '../domain/conversation';
-import { extractDecisionLines } from '../domain/decisions';
-import { SessionFailureType } from '../domain/session-contract';
+import { textOf, type NewMessage } from '../domain/session';
+import { extractDecisionLines } from '../domain/session';
+import { SessionFailureType } from '../domain/session';
 import { commonAncestor } from '../store';
-import { ZERO_USAGE, type Usage } from '../domain/usage';
+import { ZERO_USAGE, type Usage } from '../domain/session';
 import type { ActivityDeps } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { summarizeHistory } from './summarizer';

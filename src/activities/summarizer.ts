@@ -1,8 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { chunkByTokens } from '../domain/compaction-plan';
-import type { StoredNode } from '../domain/conversation';
-import { textOf } from '../domain/conversation';
-import { normalizeUsage, sumUsage, type Usage } from '../domain/usage';
+import { chunkByTokens } from '../domain/session';
+import type { StoredNode } from '../domain/session';
+import { textOf } from '../domain/session';
+import { normalizeUsage, sumUsage, type Usage } from '../domain/session';
 import { countTextTokens, truncateToTokens } from '../model';
 
 /** The summarizer's own instructions: what a compacted context must preserve. */

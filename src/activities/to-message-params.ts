@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ContentBlock, StoredNode } from '../domain/conversation';
+import type { ContentBlock, StoredNode } from '../domain/session';
 
 /**
  * Turns a stored conversation path into Messages API `messages`. Consecutive nodes of the same

@@ -1,9 +1,9 @@
 import type { ExploreResult } from '../client/fork-session';
 import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
-import type { TokenBudget } from '../domain/budget';
-import type { CompactionReport } from '../domain/compaction-report';
+import type { TokenBudget } from '../domain/session';
+import type { CompactionReport } from '../domain/session';
 import { tableLines } from './text-table';
-import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session-contract';
+import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const usd = (x: number) => `$${x.toFixed(4)}`;

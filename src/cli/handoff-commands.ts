@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
 import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '../client/handoffs-client';
-import type { HandoffStatus } from '../domain/handoff-contract';
+import type { HandoffStatus } from '../domain/handoff';
 import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
 import { wholeNumber } from './option-parsers';

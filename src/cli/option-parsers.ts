@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { CONTEXT_CLASSES, type ContextClass } from '../domain/conversation';
+import { CONTEXT_CLASSES, type ContextClass } from '../domain/session';
 
 /** A commander parser for a whole number within bounds; the error names the expected range. */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {

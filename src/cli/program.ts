@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { BatonClient } from '../client/baton-client';
-import type { ContextClass } from '../domain/conversation';
+import type { ContextClass } from '../domain/session';
 import { startDevEnvironment } from '../dev/dev-environment';
 import type { CliIO } from './cli-io';
 import {

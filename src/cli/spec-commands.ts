@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
-import type { SpecStatus } from '../domain/spec-contract';
+import type { SpecStatus } from '../domain/spec';
 import { CliExit } from './cli-exit';
 import type { CliIO } from './cli-io';
 import { wholeNumber } from './option-parsers';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../client/errors';
-import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
+import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import { readJsonFile } from '../client/json-file';
 
 export interface SpecFlags {

@@ -1,5 +1,5 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { DEFAULT_TASK_QUEUE } from '../domain/session-contract';
+import { DEFAULT_TASK_QUEUE } from '../domain/session';
 
 /** Where baton's client and worker connect, resolved the Temporal way plus baton's own variables. */
 export interface ConnectionSettings {

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import type { TokenBudget } from '../domain/budget';
-import type { SendResult, SessionLineage } from '../domain/session-contract';
-import { sendUpdate } from '../domain/session-contract';
-import { newSessionId } from '../domain/session-ids';
+import type { TokenBudget } from '../domain/session';
+import type { SendResult, SessionLineage } from '../domain/session';
+import { sendUpdate } from '../domain/session';
+import { newSessionId } from '../domain/session';
 import { InvalidInputError } from './errors';
 import { assertSessionId } from './input-checks';
 import type { SessionContext } from './session-context';

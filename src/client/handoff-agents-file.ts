@@ -1,5 +1,5 @@
-import { agentCatalogProblems, type AgentDefinition } from '../domain/handoff-agents';
-import { formatProblems } from '../domain/handoff-problems';
+import { agentCatalogProblems, type AgentDefinition } from '../domain/handoff';
+import { formatProblems } from '../domain/handoff';
 import { InvalidInputError } from './errors';
 import { readJsonFile } from './json-file';
 

@@ -10,7 +10,7 @@ import {
   selectAgents,
   defaultWorkMessage,
   type AgentDefinition,
-} from '../domain/handoff-agents';
+} from '../domain/handoff';
 import {
   DEFAULT_HANDOFF_FLOOR,
   handoffStatusQuery,
@@ -20,14 +20,14 @@ import {
   type HandoffResult,
   type HandoffStatus,
   type ResolvedAgent,
-} from '../domain/handoff-contract';
-import { DEFAULT_AGENTS } from '../domain/handoff-default-agents';
-import { formatProblems } from '../domain/handoff-problems';
-import { formatPackageProblems, handoffInputProblems, plannedPackageProblems } from '../domain/handoff-steps';
+} from '../domain/handoff';
+import { DEFAULT_AGENTS } from '../domain/handoff';
+import { formatProblems } from '../domain/handoff';
+import { formatPackageProblems, handoffInputProblems, plannedPackageProblems } from '../domain/handoff';
 import { DEFAULT_MODEL_ID, type ModelRegistry } from '../domain/models';
-import { BATON_KIND, BATON_PHASE } from '../domain/search-attributes';
-import { sessionIdProblem } from '../domain/session-ids';
-import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
+import { BATON_KIND, BATON_PHASE } from '../domain/visibility';
+import { sessionIdProblem } from '../domain/session';
+import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import { InvalidInputError } from './errors';

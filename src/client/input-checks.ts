@@ -1,10 +1,6 @@
 import { UnknownModelError, type ModelRegistry, type ModelSpec } from '../domain/models';
-import { sessionIdProblem } from '../domain/session-ids';
-import {
-  InvalidSessionSettingsError,
-  resolveSessionSettings,
-  type SessionSettings,
-} from '../domain/session-settings';
+import { sessionIdProblem } from '../domain/session';
+import { InvalidSessionSettingsError, resolveSessionSettings, type SessionSettings } from '../domain/session';
 import { InvalidInputError } from './errors';
 
 /** @throws InvalidInputError for an id with path or shell characters, or an empty one. */

@@ -1,5 +1,5 @@
-import { mergeUpdate, type MergeResult, type MergeStrategy } from '../domain/session-contract';
-import { mergeStrategyProblem, selfMergeProblem } from '../domain/session-request-checks';
+import { mergeUpdate, type MergeResult, type MergeStrategy } from '../domain/session';
+import { mergeStrategyProblem, selfMergeProblem } from '../domain/session';
 import { InvalidInputError } from './errors';
 import { assertSessionId } from './input-checks';
 import type { SessionContext } from './session-context';

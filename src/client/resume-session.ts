@@ -1,11 +1,5 @@
-import type {
-  CarriedState,
-  ResumeRecord,
-  SendRequest,
-  SendResult,
-  SessionStatus,
-} from '../domain/session-contract';
-import { restoreUpdate, sendUpdate } from '../domain/session-contract';
+import type { CarriedState, ResumeRecord, SendRequest, SendResult, SessionStatus } from '../domain/session';
+import { restoreUpdate, sendUpdate } from '../domain/session';
 import { workflowUiUrl } from './connection-settings';
 import type { SessionContext } from './session-context';
 import { findCheckpoint, readCheckpoints, readDefinition, readSessionState } from './session-state';

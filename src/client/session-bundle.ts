@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { validateModelSpec, InvalidModelSpecError } from '../domain/models';
-import type { StoredNode } from '../domain/conversation';
-import type { CarriedState, CheckpointRecord } from '../domain/session-contract';
-import { checkpointNameProblem } from '../domain/checkpoint-names';
+import type { StoredNode } from '../domain/session';
+import type { CarriedState, CheckpointRecord } from '../domain/session';
+import { checkpointNameProblem } from '../domain/session';
 import { isNodeId, nodeId } from '../store';
 import { InvalidInputError, SessionExistsError } from './errors';
 import { assertSessionId, resolveSettings } from './input-checks';

@@ -5,7 +5,7 @@ import {
   type CheckpointRecord,
   type SessionDefinition,
   type SessionStatus,
-} from '../domain/session-contract';
+} from '../domain/session';
 import { InvalidInputError } from './errors';
 import { sessionHandle, type SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';

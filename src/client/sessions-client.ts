@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { checkpointNameProblem } from '../domain/checkpoint-names';
-import type { CompactionReport } from '../domain/compaction-report';
+import { checkpointNameProblem } from '../domain/session';
+import type { CompactionReport } from '../domain/session';
 import { DEFAULT_MODEL_ID } from '../domain/models';
 import {
   BATON_CONTEXT_PERCENT,
@@ -8,8 +8,8 @@ import {
   BATON_MODEL,
   BATON_PARENT,
   BATON_TOKENS_USED,
-} from '../domain/search-attributes';
-import { sendRequestProblem } from '../domain/send-validation';
+} from '../domain/visibility';
+import { sendRequestProblem } from '../domain/session';
 import {
   checkpointUpdate,
   closeUpdate,
@@ -25,15 +25,15 @@ import {
   type SendRequest,
   type SendResult,
   type SessionStatus,
-} from '../domain/session-contract';
-import { EMPTY_MCP_CONFIG } from '../domain/mcp-config-schema';
-import { mcpServerNameProblem } from '../domain/mcp-names';
-import { resolveMcpProfile } from '../domain/mcp-profiles';
-import { UnknownMcpProfileError } from '../domain/mcp-unknown-profile-error';
-import type { McpOptimizeResult } from '../domain/session-mcp';
-import { newSessionId } from '../domain/session-ids';
+} from '../domain/session';
+import { EMPTY_MCP_CONFIG } from '../domain/mcp';
+import { mcpServerNameProblem } from '../domain/mcp';
+import { resolveMcpProfile } from '../domain/mcp';
+import { UnknownMcpProfileError } from '../domain/mcp';
+import type { McpOptimizeResult } from '../domain/mcp';
+import { newSessionId } from '../domain/session';
 import { loadMcpConfig } from '../mcp';
-import type { SessionSettings } from '../domain/session-settings';
+import type { SessionSettings } from '../domain/session';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError } from './errors';
 import {

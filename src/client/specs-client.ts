@@ -5,8 +5,8 @@ import type { Duration } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { DEFAULT_MODEL_ID } from '../domain/models';
-import { BATON_KIND, BATON_MODEL, BATON_PHASE } from '../domain/search-attributes';
-import type { SessionSettings } from '../domain/session-settings';
+import { BATON_KIND, BATON_MODEL, BATON_PHASE } from '../domain/visibility';
+import type { SessionSettings } from '../domain/session';
 import {
   DEFAULT_DECISION_TIMEOUT_MS,
   DEFAULT_SPEC_MIN_TOKENS,
@@ -18,9 +18,9 @@ import {
   type SpecInput,
   type SpecResult,
   type SpecStatus,
-} from '../domain/spec-contract';
-import { specDefinitionProblem, type SpecDefinition } from '../domain/spec-definition';
-import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec-phases';
+} from '../domain/spec';
+import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
+import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec';
 import type { specWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError, SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';

@@ -1,6 +1,6 @@
-import { tokenBudget, type TokenBudget } from '../domain/budget';
-import { BATON_KIND, BATON_MODEL, BATON_PARENT } from '../domain/search-attributes';
-import { readyUpdate, type SessionInput, type SessionStatus } from '../domain/session-contract';
+import { tokenBudget, type TokenBudget } from '../domain/session';
+import { BATON_KIND, BATON_MODEL, BATON_PARENT } from '../domain/visibility';
+import { readyUpdate, type SessionInput, type SessionStatus } from '../domain/session';
 import type { sessionWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
 import type { SessionContext } from './session-context';

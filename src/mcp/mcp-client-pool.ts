@@ -13,8 +13,8 @@ import {
   type Progress,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { McpServerConfig } from '../domain/mcp-config-schema';
-import { describeMcpCommand, resolveMcpLaunch } from '../domain/mcp-launch';
+import type { McpServerConfig } from '../domain/mcp';
+import { describeMcpCommand, resolveMcpLaunch } from '../domain/mcp';
 import { McpPoolClosedError } from './mcp-pool-closed-error';
 import { McpServerCrashError } from './mcp-server-crash-error';
 import { McpServerStartError } from './mcp-server-start-error';

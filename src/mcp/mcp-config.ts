@@ -5,13 +5,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { McpConfigError } from '../domain/mcp-config-error';
-import {
-  EMPTY_MCP_CONFIG,
-  parseMcpConfig,
-  type McpConfig,
-  type McpServerConfig,
-} from '../domain/mcp-config-schema';
+import { McpConfigError } from '../domain/mcp';
+import { EMPTY_MCP_CONFIG, parseMcpConfig, type McpConfig, type McpServerConfig } from '../domain/mcp';
 
 /** Environment variable that names the MCP configuration file. */
 export const MCP_CONFIG_ENV = 'BATON_MCP_CONFIG';

@@ -3,7 +3,7 @@
  * `baton mcp list`. Servers are started in parallel, and one that fails is reported next to the
  * others instead of failing the listing.
  */
-import type { McpServerConfig } from '../domain/mcp-config-schema';
+import type { McpServerConfig } from '../domain/mcp';
 import type { McpClientPool } from './mcp-client-pool';
 import {
   measureToolCosts,

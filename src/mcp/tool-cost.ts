@@ -5,7 +5,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { namespaceToolName } from '../domain/mcp-names';
+import { namespaceToolName } from '../domain/mcp';
 
 /** A tool definition in Messages API form (`{ name, description, input_schema }`). */
 export type AnthropicTool = Anthropic.Tool;

@@ -3,7 +3,7 @@
  * content, so every backend (filesystem, PostgreSQL) returns the same ids for the same content
  * and any cache keyed by id or head never goes stale.
  */
-import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
+import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 
 /** The result of {@link ConversationStore.append}. */
 export interface AppendResult {

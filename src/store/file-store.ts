@@ -9,7 +9,7 @@ import * as fsPromises from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { walkPath } from './path-walk';
-import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
+import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 import type { AppendResult, ConversationStore } from './conversation-store';
 import { InvalidNodeIdError } from './invalid-node-id-error';
 import { decodeNode, encodeChain, encodeNode } from './node-encoding';

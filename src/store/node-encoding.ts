@@ -2,7 +2,7 @@
  * Turning nodes into stored bytes and back. Every backend persists the canonical JSON whose hash
  * is the id, so reading a node can always be checked against its id.
  */
-import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
+import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 import { CorruptNodeError } from './corrupt-node-error';
 import { InvalidNodeError } from './invalid-node-error';
 import { canonicalNodeJson, sha256Hex } from './node-id';

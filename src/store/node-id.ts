@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { MessageNode } from '../domain/conversation';
+import type { MessageNode } from '../domain/session';
 import { InvalidNodeError } from './invalid-node-error';
 import { messageNodeProblem } from './node-shape';
 

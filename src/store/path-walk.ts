@@ -1,4 +1,4 @@
-import type { StoredNode } from '../domain/conversation';
+import type { StoredNode } from '../domain/session';
 
 /**
  * Walks from `head` to the root, newest first, and returns the path root first. It stops at the

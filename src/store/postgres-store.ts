@@ -6,7 +6,7 @@
 import { walkPath } from './path-walk';
 import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
-import type { MessageNode, NewMessage, StoredNode } from '../domain/conversation';
+import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 import type { AppendResult, ConversationStore } from './conversation-store';
 import { CorruptNodeError } from './corrupt-node-error';
 import { InvalidNodeIdError } from './invalid-node-id-error';

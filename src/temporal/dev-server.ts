@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { BATON_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { BATON_SEARCH_ATTRIBUTES } from '../domain/visibility';
 import { DevServerStartError } from './dev-server-start-error';
 
 export interface DevServerOptions {

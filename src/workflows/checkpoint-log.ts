@@ -1,5 +1,5 @@
 import { uuid4, workflowInfo } from '@temporalio/workflow';
-import type { CheckpointReason, CheckpointRecord } from '../domain/session-contract';
+import type { CheckpointReason, CheckpointRecord } from '../domain/session';
 
 /** Automatic checkpoints kept per session; named (manual, phase, handoff) ones are all kept. */
 export const MAX_AUTOMATIC_CHECKPOINTS = 50;

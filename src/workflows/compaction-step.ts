@@ -1,6 +1,6 @@
-import type { CompactionMode, CompactionReport, CompactionTrigger } from '../domain/compaction-report';
-import type { SessionInput } from '../domain/session-contract';
-import { ZERO_USAGE, type Usage } from '../domain/usage';
+import type { CompactionMode, CompactionReport, CompactionTrigger } from '../domain/session';
+import type { SessionInput } from '../domain/session';
+import { ZERO_USAGE, type Usage } from '../domain/session';
 import { modelActivities } from './session-activities';
 import { causeMessage } from './turn-failure';
 

@@ -17,10 +17,10 @@ import {
   type HandoffState,
   type HandoffStatus,
   type ResolvedAgent,
-} from '../domain/handoff-contract';
-import { renderHandoffDetails } from '../domain/handoff-details';
-import { handoffPackageProblems, type HandoffPackage } from '../domain/handoff-package';
-import { formatProblems } from '../domain/handoff-problems';
+} from '../domain/handoff';
+import { renderHandoffDetails } from '../domain/handoff';
+import { handoffPackageProblems, type HandoffPackage } from '../domain/handoff';
+import { formatProblems } from '../domain/handoff';
 import {
   agentFloor,
   agentRunFrom,
@@ -30,9 +30,9 @@ import {
   handoffInputProblems,
   handoffTotals,
   plannedPackageProblems,
-} from '../domain/handoff-steps';
-import { BATON_KIND, BATON_MODEL, BATON_PARENT, BATON_PHASE } from '../domain/search-attributes';
-import type { SessionStatus } from '../domain/session-contract';
+} from '../domain/handoff';
+import { BATON_KIND, BATON_MODEL, BATON_PARENT, BATON_PHASE } from '../domain/visibility';
+import type { SessionStatus } from '../domain/session';
 import { sessionWorkflow } from './session-workflow';
 
 type FailureType = (typeof HandoffFailureType)[keyof typeof HandoffFailureType];

@@ -1,5 +1,5 @@
 import { setHandler } from '@temporalio/workflow';
-import { handoffStatusQuery, type HandoffInput, type HandoffResult } from '../domain/handoff-contract';
+import { handoffStatusQuery, type HandoffInput, type HandoffResult } from '../domain/handoff';
 import { HandoffChain } from './handoff-chain';
 
 /**

@@ -8,7 +8,7 @@ import {
   type McpOptimizeRequest,
   type McpOptimizeResult,
   type McpServerState,
-} from '../domain/session-mcp';
+} from '../domain/mcp';
 import { causeMessage } from './turn-failure';
 
 const listing = proxyActivities<BatonActivities>({

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { MergeRequest, MergeStrategy, SessionInput } from '../domain/session-contract';
-import { SessionFailureType } from '../domain/session-contract';
-import { ZERO_USAGE, type Usage } from '../domain/usage';
+import type { MergeRequest, MergeStrategy, SessionInput } from '../domain/session';
+import { SessionFailureType } from '../domain/session';
+import { ZERO_USAGE, type Usage } from '../domain/session';
 import { modelActivities, storeActivities } from './session-activities';
 import { toUpdateFailure } from './turn-failure';
 

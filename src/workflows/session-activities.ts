@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { BatonActivities } from '../activities';
-import { SessionFailureType } from '../domain/session-contract';
+import { SessionFailureType } from '../domain/session';
 
 /**
  * Model calls: Temporal is the only retry layer (the Anthropic client has `maxRetries: 0`).

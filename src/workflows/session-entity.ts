@@ -14,19 +14,19 @@ import {
   tokenBudget,
   ZERO_CUMULATIVE,
   type CumulativeUsage,
-} from '../domain/budget';
-import { classifyMessage } from '../domain/classification';
-import type { CompactionMode, CompactionReport, CompactionTrigger } from '../domain/compaction-report';
-import { rolloverReason, shouldSummarizeBeforeTurn, type RolloverReason } from '../domain/context-pressure';
-import type { NewMessage } from '../domain/conversation';
+} from '../domain/session';
+import { classifyMessage } from '../domain/session';
+import type { CompactionMode, CompactionReport, CompactionTrigger } from '../domain/session';
+import { rolloverReason, shouldSummarizeBeforeTurn, type RolloverReason } from '../domain/session';
+import type { NewMessage } from '../domain/session';
 import {
   BATON_CONTEXT_PERCENT,
   BATON_KIND,
   BATON_MODEL,
   BATON_PARENT,
   BATON_TOKENS_USED,
-} from '../domain/search-attributes';
-import { estimateTokens, sendRequestProblem } from '../domain/send-validation';
+} from '../domain/visibility';
+import { estimateTokens, sendRequestProblem } from '../domain/session';
 import {
   closedProblem,
   compactRequestProblem,
@@ -34,7 +34,7 @@ import {
   optimizeRequestProblem,
   restoreRequestProblem,
   type SessionFacts,
-} from '../domain/session-request-checks';
+} from '../domain/session';
 import type {
   CarriedState,
   CheckpointReason,
@@ -54,11 +54,11 @@ import type {
   SessionInput,
   SessionRunStatus,
   SessionStatus,
-} from '../domain/session-contract';
-import { SessionFailureType } from '../domain/session-contract';
-import { contextLine, renderSessionDetails } from '../domain/session-details';
-import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/session-mcp';
-import { sumUsage } from '../domain/usage';
+} from '../domain/session';
+import { SessionFailureType } from '../domain/session';
+import { contextLine, renderSessionDetails } from '../domain/session';
+import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/mcp';
+import { sumUsage } from '../domain/session';
 import { CheckpointLog } from './checkpoint-log';
 import { McpServers } from './mcp-servers';
 import { runTurnWithTools } from './tool-loop';

@@ -18,9 +18,9 @@ import {
   type SendRequest,
   type SessionInput,
   type SessionStatus,
-} from '../domain/session-contract';
-import { checkpointNameProblem } from '../domain/checkpoint-names';
-import type { McpOptimizeRequest } from '../domain/session-mcp';
+} from '../domain/session';
+import { checkpointNameProblem } from '../domain/session';
+import type { McpOptimizeRequest } from '../domain/mcp';
 import { SessionEntity } from './session-entity';
 
 /**

@@ -1,7 +1,7 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { tokenBudget, cumulativeTokens } from '../domain/budget';
-import { BATON_PHASE } from '../domain/search-attributes';
-import { renderSpec } from '../domain/spec-definition';
+import { tokenBudget, cumulativeTokens } from '../domain/session';
+import { BATON_PHASE } from '../domain/visibility';
+import { renderSpec } from '../domain/spec';
 import {
   SPEC_PHASES,
   SPEC_SYSTEM_PROMPT,
@@ -9,7 +9,7 @@ import {
   phaseMessage,
   phaseNumber,
   type SpecPhaseName,
-} from '../domain/spec-phases';
+} from '../domain/spec';
 import {
   SpecFailureType,
   specWorkflowId,
@@ -19,7 +19,7 @@ import {
   type SpecInput,
   type SpecRunStatus,
   type SpecStatus,
-} from '../domain/spec-contract';
+} from '../domain/spec';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
 

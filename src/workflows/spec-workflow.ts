@@ -7,7 +7,7 @@ import {
   type RetryPhaseRequest,
   type SpecInput,
   type SpecResult,
-} from '../domain/spec-contract';
+} from '../domain/spec';
 import { SpecRun } from './spec-run';
 
 /**

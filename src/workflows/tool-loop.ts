@@ -1,11 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { BatonActivities, ModelTurnResult } from '../activities';
-import type { NewMessage, ToolResultBlock } from '../domain/conversation';
-import { splitToolName } from '../domain/mcp-names';
-import type { SessionInput, ToolCallRecord } from '../domain/session-contract';
-import { ENABLE_SERVER_TOOL } from '../domain/session-mcp';
-import { contextFill } from '../domain/budget';
-import type { Usage } from '../domain/usage';
+import type { NewMessage, ToolResultBlock } from '../domain/session';
+import { splitToolName } from '../domain/mcp';
+import type { SessionInput, ToolCallRecord } from '../domain/session';
+import { ENABLE_SERVER_TOOL } from '../domain/mcp';
+import { contextFill } from '../domain/session';
+import type { Usage } from '../domain/session';
 import type { McpServers } from './mcp-servers';
 import { modelActivities } from './session-activities';
 import { causeMessage } from './turn-failure';

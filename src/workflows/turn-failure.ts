@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { SessionFailureType } from '../domain/session-contract';
+import { SessionFailureType } from '../domain/session';
 
 /**
  * An activity's failure as the caller of an update should see it: the cause's own message and

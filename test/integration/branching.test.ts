@@ -8,7 +8,7 @@ import {
   SessionNotFoundError,
   SessionRequestError,
 } from '../../src/client';
-import { textOf } from '../../src/domain/conversation';
+import { textOf } from '../../src/domain/session';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { SessionRequestError } from '../../src/client';
-import { textOf } from '../../src/domain/conversation';
+import { textOf } from '../../src/domain/session';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 let env: TestEnvironment;

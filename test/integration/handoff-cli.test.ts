@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandoffRunResult, HandoffStatusWithLink } from '../../src/client';
-import { handoffPackageProblems } from '../../src/domain/handoff-package';
+import { handoffPackageProblems } from '../../src/domain/handoff';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 

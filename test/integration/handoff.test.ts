@@ -9,9 +9,9 @@ import {
   type HandoffInput,
   type HandoffStatus,
 } from '../../src/client';
-import { cumulativeTokens } from '../../src/domain/budget';
-import { HandoffFailureType, handoffStatusQuery } from '../../src/domain/handoff-contract';
-import { handoffPackageProblems } from '../../src/domain/handoff-package';
+import { cumulativeTokens } from '../../src/domain/session';
+import { HandoffFailureType, handoffStatusQuery } from '../../src/domain/handoff';
+import { handoffPackageProblems } from '../../src/domain/handoff';
 import { BUILTIN_MODELS } from '../../src/domain/models';
 import type { handoffWorkflow } from '../../src/workflows';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';

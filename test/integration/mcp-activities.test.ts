@@ -17,8 +17,8 @@ import {
   type ListMcpToolsResult,
   type McpActivities,
 } from '../../src/activities/mcp-activities';
-import { splitToolName } from '../../src/domain/mcp-names';
-import { McpFailureType } from '../../src/domain/mcp-failure-types';
+import { splitToolName } from '../../src/domain/mcp';
+import { McpFailureType } from '../../src/domain/mcp';
 import {
   isMcpServerTools,
   loadMcpConfig,

@@ -6,9 +6,9 @@ import {
   SessionNotFoundError,
   SessionRequestError,
 } from '../../src/client';
-import { costOf } from '../../src/domain/budget';
+import { costOf } from '../../src/domain/session';
 import { BUILTIN_MODELS } from '../../src/domain/models';
-import { sendUpdate } from '../../src/domain/session-contract';
+import { sendUpdate } from '../../src/domain/session';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 let env: TestEnvironment;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BatonClient } from '../../src/client';
-import type { SpecDefinition } from '../../src/domain/spec-definition';
+import type { SpecDefinition } from '../../src/domain/spec';
 import {
   listFiles,
   sleep,

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { SessionRequestError } from '../../src/client';
-import type { StoredNode } from '../../src/domain/conversation';
+import type { StoredNode } from '../../src/domain/session';
 import {
   modelCalls,
   readStore,

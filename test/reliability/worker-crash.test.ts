@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { describe, inject, it } from 'vitest';
 import { BatonClient } from '../../src/client';
-import type { SpecDefinition } from '../../src/domain/spec-definition';
+import type { SpecDefinition } from '../../src/domain/spec';
 import { OfflineModel } from '../../src/model';
 import {
   modelCalls,

@@ -19,9 +19,9 @@ import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import * as sessionContract from '../../src/domain/session-contract';
-import * as specContract from '../../src/domain/spec-contract';
-import * as handoffContract from '../../src/domain/handoff-contract';
+import * as sessionContract from '../../src/domain/session';
+import * as specContract from '../../src/domain/spec';
+import * as handoffContract from '../../src/domain/handoff';
 import { installQuietRuntime } from '../support/reliability-harness';
 
 const { History } = temporal.api.history.v1;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { BatonClient } from '../../src/client';
-import { textOf } from '../../src/domain/conversation';
+import { textOf } from '../../src/domain/session';
 import { createAnthropicClient, OfflineModel, type RequestLogEntry } from '../../src/model';
 import { FileConversationStore, type FileConversationStoreOptions } from '../../src/store';
 import { createBatonWorker } from '../../src/worker/create-worker';

@@ -4,7 +4,7 @@
  * SQL rows) live next to it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageNode, NewMessage, StoredNode } from '../../src/domain/conversation';
+import type { MessageNode, NewMessage, StoredNode } from '../../src/domain/session';
 import {
   commonAncestor,
   InvalidNodeError,

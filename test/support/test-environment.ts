@@ -11,7 +11,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import { BatonClient } from '../../src/client';
 import { createAnthropicClient, OfflineModel } from '../../src/model';
-import type { McpServerConfig } from '../../src/domain/mcp-config-schema';
+import type { McpServerConfig } from '../../src/domain/mcp';
 import { McpClientPool } from '../../src/mcp';
 import { FileConversationStore } from '../../src/store';
 import { createBatonWorker } from '../../src/worker/create-worker';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/codec';
-import { BATON_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
+import { BATON_SEARCH_ATTRIBUTES } from '../../src/domain/visibility';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');

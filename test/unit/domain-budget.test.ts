@@ -6,10 +6,10 @@ import {
   cumulativeTokens,
   tokenBudget,
   ZERO_CUMULATIVE,
-} from '../../src/domain/budget';
+} from '../../src/domain/session';
 import { BUILTIN_MODELS, createModelRegistry, DEFAULT_MODEL_ID } from '../../src/domain/models';
-import type { Usage } from '../../src/domain/usage';
-import { normalizeUsage } from '../../src/domain/usage';
+import type { Usage } from '../../src/domain/session';
+import { normalizeUsage } from '../../src/domain/session';
 
 const registry = createModelRegistry();
 const sonnet = registry.get('claude-sonnet-4-6');

@@ -6,12 +6,12 @@ import {
   recentTurnsStart,
   stubLine,
   toUnits,
-} from '../../src/domain/compaction-plan';
-import { rolloverReason, shouldSummarizeBeforeTurn } from '../../src/domain/context-pressure';
-import type { ContentBlock, ContextClass, NodeKind, Role, StoredNode } from '../../src/domain/conversation';
-import { extractDecisionLines, hasDecisionLine } from '../../src/domain/decisions';
-import { classifyMessage } from '../../src/domain/classification';
-import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/session-settings';
+} from '../../src/domain/session';
+import { rolloverReason, shouldSummarizeBeforeTurn } from '../../src/domain/session';
+import type { ContentBlock, ContextClass, NodeKind, Role, StoredNode } from '../../src/domain/session';
+import { extractDecisionLines, hasDecisionLine } from '../../src/domain/session';
+import { classifyMessage } from '../../src/domain/session';
+import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/session';
 
 let counter = 0;
 function node(

@@ -5,7 +5,7 @@ import {
   mergeRequestProblem,
   optimizeRequestProblem,
   restoreRequestProblem,
-} from '../../src/domain/session-request-checks';
+} from '../../src/domain/session';
 
 const open = { session_id: 'sess_a', closed: false };
 const closed = { session_id: 'sess_a', closed: true };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMessage } from '../../src/domain/classification';
-import { estimateTokens, sendRequestProblem } from '../../src/domain/send-validation';
-import { newSessionId, sessionIdProblem } from '../../src/domain/session-ids';
-import { DEFAULT_SESSION_SETTINGS, resolveSessionSettings } from '../../src/domain/session-settings';
-import { renderSessionDetails } from '../../src/domain/session-details';
-import { tokenBudget, ZERO_CUMULATIVE } from '../../src/domain/budget';
+import { classifyMessage } from '../../src/domain/session';
+import { estimateTokens, sendRequestProblem } from '../../src/domain/session';
+import { newSessionId, sessionIdProblem } from '../../src/domain/session';
+import { DEFAULT_SESSION_SETTINGS, resolveSessionSettings } from '../../src/domain/session';
+import { renderSessionDetails } from '../../src/domain/session';
+import { tokenBudget, ZERO_CUMULATIVE } from '../../src/domain/session';
 
 describe('session ids', () => {
   it('accepts business keys and generated ids', () => {

@@ -5,8 +5,8 @@ import {
   agentNameProblem,
   defaultWorkMessage,
   selectAgents,
-} from '../../src/domain/handoff-agents';
-import { DEFAULT_AGENTS } from '../../src/domain/handoff-default-agents';
+} from '../../src/domain/handoff';
+import { DEFAULT_AGENTS } from '../../src/domain/handoff';
 
 const agent = { name: 'reviewer', role_prompt: 'You review code.' };
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  handoffPackageProblems,
-  renderHandoffPackage,
-  type HandoffPackage,
-} from '../../src/domain/handoff-package';
-import { formatProblems } from '../../src/domain/handoff-problems';
+import { handoffPackageProblems, renderHandoffPackage, type HandoffPackage } from '../../src/domain/handoff';
+import { formatProblems } from '../../src/domain/handoff';
 
 const valid: HandoffPackage = {
   package_id: 'pkg_0123456789abcdef',

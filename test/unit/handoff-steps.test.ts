@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ZERO_CUMULATIVE } from '../../src/domain/budget';
+import { ZERO_CUMULATIVE } from '../../src/domain/session';
 import {
   agentSessionId,
   handoffWorkflowId,
   type HandoffInput,
   type ResolvedAgent,
-} from '../../src/domain/handoff-contract';
-import { renderHandoffDetails } from '../../src/domain/handoff-details';
-import { handoffPackageProblems } from '../../src/domain/handoff-package';
+} from '../../src/domain/handoff';
+import { renderHandoffDetails } from '../../src/domain/handoff';
+import { handoffPackageProblems } from '../../src/domain/handoff';
 import {
   agentFloor,
   agentRequest,
@@ -18,12 +18,12 @@ import {
   handoffInputProblems,
   handoffTotals,
   plannedPackageProblems,
-} from '../../src/domain/handoff-steps';
-import { hasDecisionLine } from '../../src/domain/decisions';
+} from '../../src/domain/handoff';
+import { hasDecisionLine } from '../../src/domain/session';
 import { BUILTIN_MODELS } from '../../src/domain/models';
-import type { SessionStatus } from '../../src/domain/session-contract';
-import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/session-settings';
-import { sessionIdProblem } from '../../src/domain/session-ids';
+import type { SessionStatus } from '../../src/domain/session';
+import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/session';
+import { sessionIdProblem } from '../../src/domain/session';
 
 const small = BUILTIN_MODELS.find((m) => m.id === 'baton-small-8k')!;
 const sonnet = BUILTIN_MODELS.find((m) => m.id === 'claude-sonnet-4-6')!;

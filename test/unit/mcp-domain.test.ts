@@ -1,20 +1,15 @@
 /** The pure MCP rules in src/domain: names, configuration, variables, overrides, profiles, optimization. */
 import { describe, expect, it } from 'vitest';
-import { isMcpConfigError, McpConfigError } from '../../src/domain/mcp-config-error';
-import {
-  enabledMcpServers,
-  parseMcpConfig,
-  parseMcpServers,
-  type McpConfig,
-} from '../../src/domain/mcp-config-schema';
-import { describeMcpCommand, resolveMcpLaunch } from '../../src/domain/mcp-launch';
+import { isMcpConfigError, McpConfigError } from '../../src/domain/mcp';
+import { enabledMcpServers, parseMcpConfig, parseMcpServers, type McpConfig } from '../../src/domain/mcp';
+import { describeMcpCommand, resolveMcpLaunch } from '../../src/domain/mcp';
 import {
   isValidMcpServerName,
   mcpServerNameProblem,
   namespaceToolName,
   splitToolName,
-} from '../../src/domain/mcp-names';
-import { applyMcpOverrides } from '../../src/domain/mcp-overrides';
+} from '../../src/domain/mcp';
+import { applyMcpOverrides } from '../../src/domain/mcp';
 import {
   BUILTIN_MCP_PROFILES,
   DEFAULT_MCP_IDLE_MS,
@@ -22,9 +17,9 @@ import {
   nextIdleAt,
   planOptimization,
   resolveMcpProfile,
-} from '../../src/domain/mcp-profiles';
-import { isUnknownMcpProfileError } from '../../src/domain/mcp-unknown-profile-error';
-import { expandVariables, variableSyntaxProblem } from '../../src/domain/mcp-variables';
+} from '../../src/domain/mcp';
+import { isUnknownMcpProfileError } from '../../src/domain/mcp';
+import { expandVariables, variableSyntaxProblem } from '../../src/domain/mcp';
 
 /** The problems a config error lists, or a failure when it does not throw one. */
 function problemsOf(fn: () => unknown): readonly string[] {

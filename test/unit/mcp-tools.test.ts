@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isMcpConfigError } from '../../src/domain/mcp-config-error';
+import { isMcpConfigError } from '../../src/domain/mcp';
 import {
   DEFAULT_MAX_RESULT_CHARS,
   loadMcpConfig,

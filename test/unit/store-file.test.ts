@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageNode } from '../../src/domain/conversation';
+import type { MessageNode } from '../../src/domain/session';
 import {
   CorruptNodeError,
   FileConversationStore,

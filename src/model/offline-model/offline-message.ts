@@ -2,7 +2,7 @@
  * The response body of `POST /v1/messages`: the reply cut to `max_tokens`, with usage counted by
  * the same tokenizer the worker uses.
  */
-import type { Usage } from '../../domain/usage';
+import type { Usage } from '../../domain/session';
 import { countBlockTokens, countMessagesTokens, truncateToTokens } from '../tokenizer';
 import type { MessagesRequest } from './messages-request';
 import type { OfflineReply, ReplyBlock } from './reply-for';

@@ -1,4 +1,4 @@
-import type { AgentDefinition } from './handoff-agents';
+import type { AgentDefinition } from './agents';
 
 /**
  * The default handoff chain: spec-builder → tdd-implementer → doc-syncer. Each has a role prompt

@@ -3,7 +3,7 @@
  * now, from the last response's usage) and *cumulative* consumption (what the session has used
  * and paid for over its whole life, across rollovers).
  */
-import type { ModelSpec } from './models';
+import type { ModelSpec } from '../models';
 import type { Usage } from './usage';
 
 /** Tokens and cost a session has consumed over its whole life. */

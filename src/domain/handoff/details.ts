@@ -1,4 +1,4 @@
-import type { HandoffStatus } from './handoff-contract';
+import type { HandoffStatus } from './contract';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

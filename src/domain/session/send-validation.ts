@@ -1,5 +1,5 @@
 import { CONTEXT_CLASSES } from './conversation';
-import type { SendRequest } from './session-contract';
+import type { SendRequest } from './contract';
 
 /**
  * A quick, deterministic estimate of a text's tokens (about four characters a token for English

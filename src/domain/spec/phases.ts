@@ -2,7 +2,7 @@
  * The four phases of a SPEC implementation and what the model is asked in each. Pure: the
  * workflow builds each phase's message from these.
  */
-import type { SpecDefinition } from './spec-definition';
+import type { SpecDefinition } from './definition';
 
 export const SPEC_PHASES = ['analysis', 'red', 'green', 'refactor'] as const;
 export type SpecPhaseName = (typeof SPEC_PHASES)[number];

@@ -3,8 +3,8 @@
  * off, or define servers for this session only. Pure and workflow-safe, so a session can validate
  * its overrides when it starts and reject a typo before anything runs.
  */
-import { McpConfigError } from './mcp-config-error';
-import { listOrNone, parseMcpServers, type McpConfig, type McpServerConfig } from './mcp-config-schema';
+import { McpConfigError } from './config-error';
+import { listOrNone, parseMcpServers, type McpConfig, type McpServerConfig } from './config-schema';
 
 /** What a session may change about the MCP configuration it inherits. */
 export interface McpOverrides {

@@ -2,7 +2,7 @@
  * When a session must act on context pressure. Pure: the workflow calls these with numbers from
  * the API's usage and Temporal's history info.
  */
-import type { SessionSettings } from './session-settings';
+import type { SessionSettings } from './settings';
 
 export type RolloverReason =
   'context_fill' | 'continue_as_new_suggested' | 'history_events' | 'history_bytes';

@@ -2,7 +2,7 @@
  * A session's MCP servers: which are enabled, what their tool definitions cost per request, and
  * how much they are used. Pure; the session workflow keeps one record per server.
  */
-import { idleServers, nextIdleAt, planOptimization, type OptimizationPlan } from './mcp-profiles';
+import { idleServers, nextIdleAt, planOptimization, type OptimizationPlan } from './profiles';
 
 export interface McpServerState {
   name: string;

@@ -3,8 +3,8 @@
  * the worker's environment. Pure (the environment is passed in), so it is unit-tested without
  * starting anything.
  */
-import type { McpServerConfig } from './mcp-config-schema';
-import { expandVariables } from './mcp-variables';
+import type { McpServerConfig } from './config-schema';
+import { expandVariables } from './variables';
 
 /** A server's command with every reference expanded. Holds secrets: never log `env`. */
 export interface McpLaunch {

@@ -3,11 +3,11 @@
  * a SPEC whose phase failed. Workflow-safe; client and worker both import it.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TokenBudget } from './budget';
-import type { ModelSpec } from './models';
-import type { SessionSettings } from './session-settings';
-import type { SpecDefinition } from './spec-definition';
-import type { SpecPhaseName } from './spec-phases';
+import type { TokenBudget } from '../session';
+import type { ModelSpec } from '../models';
+import type { SessionSettings } from '../session';
+import type { SpecDefinition } from './definition';
+import type { SpecPhaseName } from './phases';
 
 export const SPEC_WORKFLOW_TYPE = 'specWorkflow';
 

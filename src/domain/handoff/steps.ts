@@ -3,8 +3,8 @@
  * input and request, building the package between agents, and reading an agent's result from its
  * session's final status. The workflow only sequences them. Workflow-safe.
  */
-import { cumulativeTokens } from './budget';
-import { agentDefinitionProblems, MAX_CHAIN_LENGTH } from './handoff-agents';
+import { cumulativeTokens } from '../session';
+import { agentDefinitionProblems, MAX_CHAIN_LENGTH } from './agents';
 import {
   agentSessionId,
   DEFAULT_HANDOFF_FLOOR,
@@ -12,12 +12,12 @@ import {
   type HandoffInput,
   type HandoffTotals,
   type ResolvedAgent,
-} from './handoff-contract';
-import { handoffPackageProblems, renderHandoffPackage, type HandoffPackage } from './handoff-package';
-import { isRecord, shown, type FieldProblem } from './handoff-problems';
-import type { SessionInput, SessionStatus } from './session-contract';
-import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './session-settings';
-import { renderSpec, specDefinitionProblem, type SpecDefinition } from './spec-definition';
+} from './contract';
+import { handoffPackageProblems, renderHandoffPackage, type HandoffPackage } from './package';
+import { isRecord, shown, type FieldProblem } from './problems';
+import type { SessionInput, SessionStatus } from '../session';
+import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../session';
+import { renderSpec, specDefinitionProblem, type SpecDefinition } from '../spec';
 
 /**
  * Session settings of every agent. `keep_recent_turns: 0` because an agent's inherited context is

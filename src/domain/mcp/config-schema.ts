@@ -12,9 +12,9 @@
  * enables it) and `profiles` (task profiles that recommend servers). Pure and workflow-safe, so
  * the workflow can validate per-session overrides with the same rules.
  */
-import { McpConfigError } from './mcp-config-error';
-import { mcpServerNameProblem } from './mcp-names';
-import { variableSyntaxProblem } from './mcp-variables';
+import { McpConfigError } from './config-error';
+import { mcpServerNameProblem } from './names';
+import { variableSyntaxProblem } from './variables';
 
 /** How to start one MCP server over stdio. Strings may hold `${VAR}` references (unexpanded). */
 export interface McpServerConfig {

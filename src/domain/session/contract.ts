@@ -8,9 +8,9 @@ import type { CumulativeUsage, TokenBudget } from './budget';
 import type { CompactionReport } from './compaction-report';
 import type { RolloverReason } from './context-pressure';
 import type { ContextClass } from './conversation';
-import type { ModelSpec } from './models';
-import type { McpOptimizeRequest, McpOptimizeResult, McpServerState } from './session-mcp';
-import type { SessionSettings } from './session-settings';
+import type { ModelSpec } from '../models';
+import type { McpOptimizeRequest, McpOptimizeResult, McpServerState } from '../mcp';
+import type { SessionSettings } from './settings';
 import type { Usage } from './usage';
 
 /** The task queue baton workers poll unless `BATON_TASK_QUEUE` says otherwise. */

@@ -3,8 +3,8 @@
  * message), and which model and floor they run with. An agents file is a JSON array of these
  * definitions; it replaces the default chain. Workflow-safe.
  */
-import { mcpServerNameProblem } from './mcp-names';
-import { isNonEmptyString, isRecord, shown, type FieldProblem } from './handoff-problems';
+import { mcpServerNameProblem } from '../mcp';
+import { isNonEmptyString, isRecord, shown, type FieldProblem } from './problems';
 
 /** One agent as a user defines it (in an agents file, or in code). */
 export interface AgentDefinition {

@@ -3,9 +3,9 @@
  * failure types. Workflow-safe; the client and the worker both import it.
  */
 import { defineQuery } from '@temporalio/workflow';
-import type { HandoffPackage } from './handoff-package';
-import type { ModelSpec } from './models';
-import type { SpecDefinition } from './spec-definition';
+import type { HandoffPackage } from './package';
+import type { ModelSpec } from '../models';
+import type { SpecDefinition } from '../spec';
 
 /** Workflow type name of a handoff (the exported function's name). */
 export const HANDOFF_WORKFLOW_TYPE = 'handoffWorkflow';

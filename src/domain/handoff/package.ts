@@ -4,11 +4,11 @@
  * phase it is entering) and the last checkpoint (where the work can be picked up again). The
  * handoff workflow validates every package before the next agent starts. Workflow-safe.
  */
-import { checkpointNameProblem } from './checkpoint-names';
-import { agentNameProblem } from './handoff-agents';
-import { isNonEmptyString, isRecord, shown, type FieldProblem } from './handoff-problems';
-import { sessionIdProblem } from './session-ids';
-import { specDefinitionProblem, type SpecDefinition } from './spec-definition';
+import { checkpointNameProblem } from '../session';
+import { agentNameProblem } from './agents';
+import { isNonEmptyString, isRecord, shown, type FieldProblem } from './problems';
+import { sessionIdProblem } from '../session';
+import { specDefinitionProblem, type SpecDefinition } from '../spec';
 
 /** The session the sending agent worked in, as it was when it finished. */
 export interface HandoffSessionContext {

@@ -1,0 +1,48 @@
+export {
+  MAX_AGENT_NAME_LENGTH,
+  MAX_AGENT_TEXT_LENGTH,
+  MAX_CHAIN_LENGTH,
+  agentNameProblem,
+  agentDefinitionProblems,
+  agentCatalogProblems,
+  selectAgents,
+  defaultWorkMessage,
+} from './agents';
+export type { AgentDefinition } from './agents';
+export {
+  HANDOFF_WORKFLOW_TYPE,
+  DEFAULT_HANDOFF_FLOOR,
+  handoffWorkflowId,
+  agentSessionId,
+  handoffStatusQuery,
+  HandoffFailureType,
+} from './contract';
+export type {
+  ResolvedAgent,
+  HandoffInput,
+  AgentRun,
+  HandoffTotals,
+  HandoffState,
+  HandoffStatus,
+  HandoffResult,
+} from './contract';
+export { DEFAULT_AGENTS } from './default-agents';
+export { renderHandoffDetails } from './details';
+export { handoffPackageProblems, renderHandoffPackage } from './package';
+export type { HandoffSessionContext, HandoffTaskContext, HandoffCheckpoint, HandoffPackage } from './package';
+export { formatProblems, shown, isNonEmptyString, isRecord } from './problems';
+export type { FieldProblem } from './problems';
+export {
+  HANDOFF_AGENT_SETTINGS,
+  agentFloor,
+  handoffInputProblems,
+  handoffCheckpointName,
+  buildHandoffPackage,
+  plannedPackageProblems,
+  formatPackageProblems,
+  agentRequest,
+  agentSessionInput,
+  agentRunFrom,
+  handoffTotals,
+} from './steps';
+export type { SenderStatus, PackageProblem } from './steps';

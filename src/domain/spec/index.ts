@@ -1,0 +1,32 @@
+export {
+  SPEC_WORKFLOW_TYPE,
+  specWorkflowId,
+  specStatusQuery,
+  retryPhaseUpdate,
+  skipPhaseUpdate,
+  abortSpecUpdate,
+  SpecFailureType,
+  DEFAULT_SPEC_MIN_TOKENS,
+  DEFAULT_DECISION_TIMEOUT_MS,
+} from './contract';
+export type {
+  SpecInput,
+  PhaseStatus,
+  PhaseRecord,
+  SpecRunStatus,
+  SpecFailure,
+  SpecStatus,
+  SpecResult,
+  RetryPhaseRequest,
+} from './contract';
+export { specDefinitionProblem, renderSpec } from './definition';
+export type { SpecDefinition } from './definition';
+export {
+  SPEC_PHASES,
+  SPEC_SYSTEM_PROMPT,
+  phaseNumber,
+  phaseCheckpointName,
+  phaseMessage,
+  parsePhaseName,
+} from './phases';
+export type { SpecPhaseName } from './phases';
