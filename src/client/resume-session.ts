@@ -1,4 +1,10 @@
-import type { CarriedState, ResumeRecord, SendRequest, SendResult, SessionStatus } from '../domain/session';
+import {
+  resumedCarry,
+  type ResumeRecord,
+  type SendRequest,
+  type SendResult,
+  type SessionStatus,
+} from '../domain/session';
 import { restoreUpdate, sendUpdate } from '../domain/session';
 import { workflowUiUrl } from './connection-settings';
 import type { SessionContext } from './session-context';
@@ -56,20 +62,7 @@ export async function resumeSession(
       ...(from ? { checkpoint_id: from.checkpoint_id } : {}),
     };
     const prior = state.status;
-    const carried: CarriedState = {
-      turns: prior.turns,
-      cumulative: prior.cumulative,
-      context_tokens: from ? from.context_tokens : prior.tokens_used,
-      created_at: prior.created_at,
-      previous_runs: [...prior.previous_runs, prior.run_id],
-      checkpoints,
-      rollovers: prior.rollovers,
-      compactions: prior.compactions,
-      last_compaction: prior.last_compaction,
-      merges: prior.merges,
-      resumed_from: resumedFrom,
-      ...(prior.mcp ? { mcp: prior.mcp.servers, mcp_tokens_freed: prior.mcp.tokens_freed_by_idle } : {}),
-    };
+    const carried = resumedCarry(prior, checkpoints, resumedFrom, from);
     const head = from ? from.head : prior.head;
     const started = await startSessionRun(
       ctx,

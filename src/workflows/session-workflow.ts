@@ -1,16 +1,22 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import {
-  checkpointsQuery,
+  checkpointNameProblem,
   checkpointUpdate,
+  closedProblem,
   closeUpdate,
+  compactRequestProblem,
   compactUpdate,
-  definitionQuery,
+  factsOf,
+  findCheckpoint,
+  mergeRequestProblem,
   mergeUpdate,
   optimizeMcpUpdate,
+  optimizeRequestProblem,
   readyUpdate,
+  restoreRequestProblem,
   restoreUpdate,
+  sendRequestProblem,
   sendUpdate,
-  statusQuery,
   type CheckpointRequest,
   type CompactRequest,
   type MergeRequest,
@@ -19,70 +25,67 @@ import {
   type SessionInput,
   type SessionStatus,
 } from '../domain/session';
-import { checkpointNameProblem } from '../domain/session';
 import type { McpOptimizeRequest } from '../domain/mcp';
+import { rollOver, serveUntilClosed } from './serve-loop';
+import { registerSessionQueries } from './session-queries';
 import { SessionEntity } from './session-entity';
+import { sessionPresentation, Visibility } from './visibility';
 
 /**
  * A session: an entity workflow whose id is the session id. It serves updates until it is closed.
  * When its context passes the rollover threshold, or its history grows past the configured size
  * (or Temporal suggests it), it checkpoints, compacts aggressively and continues-as-new under the
- * same id with its head and totals. Returns the final status when closed.
+ * same id with its state. Returns the final status when closed.
  */
 export async function sessionWorkflow(input: SessionInput): Promise<SessionStatus> {
-  const session = new SessionEntity(input);
+  const visibility = new Visibility(() => sessionPresentation(session.status()));
+  const session = new SessionEntity(input, () => visibility.publish());
+  const facts = () => factsOf(session.getState());
 
-  setHandler(statusQuery, () => session.status());
-  setHandler(checkpointsQuery, () => session.listCheckpoints());
+  registerSessionQueries(session);
   setHandler(readyUpdate, async () => {
     await condition(() => session.isInitialized);
     return session.status();
   });
   setHandler(sendUpdate, (request) => session.send(request), {
-    validator: (request: SendRequest) => session.validateSend(request),
+    validator: (request: SendRequest) =>
+      refuse(sendRequestProblem(request, { ...facts(), context_window: input.model.context_window })),
   });
-  setHandler(compactUpdate, (request) => session.compactNow(request), {
-    validator: (request: CompactRequest) => session.validateCompact(request),
+  setHandler(compactUpdate, (request) => session.compactNow(request?.mode), {
+    validator: (request: CompactRequest) => refuse(compactRequestProblem(request, facts())),
   });
   setHandler(checkpointUpdate, (request) => session.checkpoint(request?.name), {
-    validator: (request: CheckpointRequest) => {
-      session.validateOpen();
-      const problem = request?.name === undefined ? undefined : checkpointNameProblem(request.name);
-      if (problem) throw new Error(problem);
-    },
+    validator: (request: CheckpointRequest) =>
+      refuse(
+        closedProblem(facts()) ??
+          (request?.name === undefined ? undefined : checkpointNameProblem(request.name)),
+      ),
   });
-  setHandler(definitionQuery, () => session.definition());
   setHandler(restoreUpdate, (request) => session.restore(request), {
-    validator: (request: RestoreRequest) => session.validateRestore(request),
+    validator: (request: RestoreRequest) =>
+      refuse(
+        restoreRequestProblem(request, {
+          ...facts(),
+          hasCheckpoint: (c) => findCheckpoint(session.getState(), c) !== undefined,
+        }),
+      ),
   });
   setHandler(mergeUpdate, (request) => session.merge(request), {
-    validator: (request: MergeRequest) => session.validateMerge(request),
+    validator: (request: MergeRequest) => refuse(mergeRequestProblem(request, facts())),
   });
   setHandler(optimizeMcpUpdate, (request) => session.optimizeMcp(request), {
-    validator: (request: McpOptimizeRequest) => session.validateOptimize(request),
+    validator: (request: McpOptimizeRequest) =>
+      refuse(optimizeRequestProblem(request, { ...facts(), hasMcp: session.hasMcp })),
   });
-  setHandler(closeUpdate, () => session.close(), { validator: () => session.validateOpen() });
+  setHandler(closeUpdate, () => session.close(), { validator: () => refuse(closedProblem(facts())) });
 
   await session.initialize();
-  await session.runScript();
-  const done = () => session.isClosed || session.rolloverDue !== undefined;
-  // A durable timer watches MCP servers: one unused for the idle time is disabled, so its tool
-  // definitions stop costing tokens on every request.
-  for (;;) {
-    const idleIn = session.msUntilMcpIdle();
-    if (idleIn === undefined) {
-      await condition(done);
-      break;
-    }
-    if (await condition(done, idleIn)) break;
-    session.disableIdleMcpServers();
-  }
-  if (!session.isClosed) {
-    await session.prepareRollover();
-    // Sends that arrived meanwhile run to completion here (on the compacted context) first.
-    await condition(allHandlersFinished);
-    await continueAsNew<typeof sessionWorkflow>(session.carryOver());
-  }
-  await condition(allHandlersFinished);
+  if (!(await session.runScript())) await rollOver(session, (next) => next);
+  await serveUntilClosed(session, (next) => next);
   return session.status();
+}
+
+/** An update validator's refusal: the caller gets the message, and nothing reaches history. */
+function refuse(problem: string | undefined): void {
+  if (problem) throw new Error(problem);
 }

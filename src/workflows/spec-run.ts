@@ -1,195 +1,192 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { tokenBudget, cumulativeTokens } from '../domain/session';
-import { BATON_PHASE } from '../domain/visibility';
-import { renderSpec } from '../domain/spec';
+import { contextLine, cumulativeTokens, tokenBudget } from '../domain/session';
 import {
-  SPEC_PHASES,
-  SPEC_SYSTEM_PROMPT,
+  initialSpecProgress,
   phaseCheckpointName,
   phaseMessage,
-  phaseNumber,
-  type SpecPhaseName,
-} from '../domain/spec';
-import {
+  remainingPhases,
+  renderSpec,
+  SPEC_SYSTEM_PROMPT,
   SpecFailureType,
+  specHeader,
+  specPhaseAttribute,
   specWorkflowId,
+  type Decision,
   type PhaseRecord,
-  type RetryPhaseRequest,
-  type SpecFailure,
   type SpecInput,
-  type SpecRunStatus,
+  type SpecProgress,
   type SpecStatus,
 } from '../domain/spec';
+import { BATON_PHASE } from '../domain/visibility';
+import { rollOver } from './serve-loop';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
-
-type Decision = { kind: 'retry'; guidance?: string } | { kind: 'skip' } | { kind: 'abort' };
+import { sessionAttributes, Visibility, type Presentation } from './visibility';
 
 /**
  * A SPEC implementation's state machine: four phases driven by model turns in the SPEC's own
- * session (embedded here, so it has checkpoints, compaction and restore), a checkpoint at the
- * start and completion of each phase, and a pause for a decision when a phase fails.
+ * session (embedded here, so it has checkpoints, compaction, restore and rollover), a checkpoint
+ * at the start and completion of each phase, and a pause for a decision when a phase fails. At a
+ * phase boundary it rolls over (continue-as-new) like any session, carrying its progress.
  */
 export class SpecRun {
-  private readonly session: SessionEntity;
-  private readonly phases: PhaseRecord[];
-  private status: SpecRunStatus = 'running';
-  private current: SpecPhaseName | null = null;
-  private failure: SpecFailure | undefined;
+  readonly session: SessionEntity;
+  private progress: SpecProgress;
   private decision: Decision | undefined;
-  private readonly phaseCheckpoints: string[] = [];
+  private readonly visibility = new Visibility(() => this.presentation());
 
   constructor(private readonly input: SpecInput) {
+    this.progress = input.carried?.progress ?? initialSpecProgress();
     this.session = new SessionEntity(
-      {
+      input.carried?.session ?? {
         session_id: specWorkflowId(input.spec.spec_id),
         model: input.model,
         settings: input.settings,
         system: SPEC_SYSTEM_PROMPT,
         task: renderSpec(input.spec),
       },
-      {
-        kind: 'spec',
-        header: () => this.header(),
-        attributes: () => [{ key: BATON_PHASE, value: this.current ?? this.status }],
-      },
+      () => this.visibility.publish(),
     );
-    this.phases = SPEC_PHASES.map((name) => ({
-      name,
-      number: phaseNumber(name),
-      status: 'pending',
-      attempts: 0,
-      tokens: 0,
-      cost_usd: 0,
-      duration_ms: 0,
-      log: [],
-    }));
   }
 
-  /** Runs every phase; returns when done or aborted. Throws only when a decision times out. */
+  /** Runs the phases left; returns when done or aborted. Throws only when a decision times out. */
   async run(): Promise<SpecStatus> {
     await this.session.initialize();
-    for (const phase of this.phases) {
+    for (const phase of remainingPhases(this.progress)) {
       const outcome = await this.runPhase(phase);
-      if (outcome === 'abort') {
-        this.status = 'aborted';
-        this.current = null;
-        this.publish();
-        return this.statusView();
-      }
+      if (outcome === 'abort') return this.finish('aborted');
     }
-    this.status = 'completed';
-    this.current = null;
-    this.publish();
-    return this.statusView();
+    return this.finish('completed');
   }
 
   statusView(): SpecStatus {
     const session = this.session.status();
+    const p = this.progress;
     return {
       spec_id: this.input.spec.spec_id,
       title: this.input.spec.title,
-      status: this.status,
-      current_phase: this.current,
-      phases: this.phases.map((p) => ({ ...p, log: [...p.log] })),
-      ...(this.failure ? { failure: this.failure } : {}),
-      checkpoints: [...this.phaseCheckpoints],
+      status: p.status,
+      current_phase: p.current,
+      phases: p.phases.map((x) => ({ ...x, log: [...x.log] })),
+      ...(p.failure ? { failure: p.failure } : {}),
+      checkpoints: [...p.checkpoints],
       tokens_used: cumulativeTokens(session.cumulative),
       cost_usd: session.cumulative.cost_usd,
       context: tokenBudget(session.tokens_used, session.context_window),
       model: session.model,
+      previous_runs: session.previous_runs,
     };
   }
 
-  validateDecision(kind: Decision['kind'], request?: RetryPhaseRequest): void {
-    if (this.status !== 'awaiting_decision') {
-      throw new Error(
-        `SPEC ${this.input.spec.spec_id} is not waiting for a decision (it is ${this.status}` +
-          `${this.current ? `, phase ${this.current}` : ''}); ${kind} applies only after a phase failed.`,
-      );
-    }
-    if (kind === 'retry' && request?.guidance !== undefined) {
-      if (typeof request.guidance !== 'string' || request.guidance.length > 4_000) {
-        throw new Error('Guidance must be text of at most 4,000 characters.');
-      }
-    }
+  /** Where a decision must be refused (not waiting, or bad guidance), for the update validators. */
+  get decisionState() {
+    return {
+      id: this.input.spec.spec_id,
+      label: 'SPEC',
+      status: this.progress.status,
+      current: this.progress.current,
+      what: 'phase',
+    };
   }
 
   /** Records the user's decision; the paused phase acts on it. */
   async decide(decision: Decision): Promise<SpecStatus> {
     this.decision = decision;
     // Answer once the workflow has acted on it, so the caller sees the new state.
-    await condition(() => this.status !== 'awaiting_decision');
+    await condition(() => this.progress.status !== 'awaiting_decision');
     return this.statusView();
   }
 
+  private finish(status: 'completed' | 'aborted'): SpecStatus {
+    this.progress = { ...this.progress, status, current: null };
+    this.visibility.publish();
+    return this.statusView();
+  }
+
+  /** Continues-as-new when the session asks for it, carrying the SPEC's progress. */
+  private async rollOverIfDue(): Promise<void> {
+    if (this.session.rolloverDue === undefined) return;
+    await rollOver(this.session, (session) => ({
+      ...this.input,
+      carried: { session, progress: this.progress },
+    }));
+  }
+
   private async runPhase(phase: PhaseRecord): Promise<'done' | 'abort'> {
-    this.current = phase.name;
+    this.progress.current = phase.name;
     const startName = phaseCheckpointName(phase.name, 'start');
-    const start = this.session.checkpoint(startName, 'phase');
-    this.phaseCheckpoints.push(startName);
-    let guidance: string | undefined;
+    // A carried run that stopped inside this phase already has its start checkpoint.
+    if (!this.progress.checkpoints.includes(startName)) {
+      this.session.checkpoint(startName, 'phase');
+      this.progress.checkpoints.push(startName);
+    }
     for (;;) {
+      if (this.progress.status === 'awaiting_decision') {
+        // Carried over while waiting: wait again in this run.
+        const outcome = await this.onFailure(phase, startName);
+        if (outcome !== 'retry') return outcome;
+      }
+      await this.rollOverIfDue();
       phase.status = 'running';
       phase.attempts++;
-      this.publish();
+      this.visibility.publish();
       const began = Date.now();
-      const reports = await this.session.ensureAvailable(this.input.min_tokens_available, 'phase');
-      for (const r of reports) {
+      const floor = this.input.min_tokens_available;
+      for (const r of await this.session.ensureAvailable(floor, 'phase')) {
         phase.log.push(
           r.status === 'committed'
-            ? `compacted before the phase (fewer than ${this.input.min_tokens_available.toLocaleString('en-US')} tokens available): ` +
+            ? `compacted before the phase (fewer than ${floor.toLocaleString('en-US')} tokens available): ` +
                 `${r.tokens_before.toLocaleString('en-US')} → ${r.tokens_after.toLocaleString('en-US')} tokens`
             : `compaction before the phase: ${r.status}${r.error ? ` (${r.error})` : ''}`,
         );
       }
       try {
         const reply = await this.session.send({
-          message: phaseMessage(this.input.spec, phase.name, guidance),
+          message: phaseMessage(this.input.spec, phase.name, this.progress.guidance),
         });
         phase.tokens += reply.usage.input_tokens + reply.usage.output_tokens;
         phase.cost_usd += reply.cost_usd;
         phase.output = reply.reply;
         phase.status = 'completed';
         delete phase.error;
+        delete this.progress.guidance;
         phase.duration_ms += Date.now() - began;
         const doneName = phaseCheckpointName(phase.name, 'complete');
         this.session.checkpoint(doneName, 'phase');
-        this.phaseCheckpoints.push(doneName);
+        this.progress.checkpoints.push(doneName);
+        await this.rollOverIfDue();
         return 'done';
       } catch (err) {
         phase.duration_ms += Date.now() - began;
         phase.status = 'failed';
         phase.error = causeMessage(err);
-        const decision = await this.awaitDecision(phase);
-        if (decision.kind === 'abort') return 'abort';
-        if (decision.kind === 'skip') {
-          phase.status = 'skipped';
-          phase.log.push('skipped after failing');
-          return 'done';
-        }
-        guidance = decision.guidance;
-        phase.log.push(`retry ${phase.attempts + 1}${guidance ? ` with guidance: ${guidance}` : ''}`);
-        // Back to the phase's start: whatever the failed attempt stored is no longer in context.
-        await this.session.restore({ checkpoint: start.checkpoint_id });
+        this.awaitingDecision(phase);
+        // A long wait may follow: a run that must roll over does so first, carrying the failure.
+        await this.rollOverIfDue();
+        const outcome = await this.onFailure(phase, startName);
+        if (outcome !== 'retry') return outcome;
       }
     }
   }
 
-  private async awaitDecision(phase: PhaseRecord): Promise<Decision> {
-    this.status = 'awaiting_decision';
-    this.decision = undefined;
-    this.failure = {
+  private awaitingDecision(phase: PhaseRecord): void {
+    this.progress.status = 'awaiting_decision';
+    this.progress.failure = {
       phase: phase.name,
       error: phase.error ?? 'unknown error',
       choices: ['retry', 'skip', 'abort'],
       decide_by: new Date(Date.now() + this.input.decision_timeout_ms).toISOString(),
     };
-    this.publish();
-    const decided = await condition(() => this.decision !== undefined, this.input.decision_timeout_ms);
-    if (!decided) {
-      this.status = 'failed';
-      this.publish();
+    this.visibility.publish();
+  }
+
+  /** Waits for a person's decision about a failed phase and acts on it. */
+  private async onFailure(phase: PhaseRecord, startName: string): Promise<'done' | 'abort' | 'retry'> {
+    this.decision = undefined;
+    const waitMs = Math.max(0, Date.parse(this.progress.failure!.decide_by) - Date.now());
+    if (!(await condition(() => this.decision !== undefined, waitMs))) {
+      this.progress.status = 'failed';
+      this.visibility.publish();
       throw ApplicationFailure.create({
         type: SpecFailureType.DecisionTimeout,
         nonRetryable: true,
@@ -198,22 +195,36 @@ export class SpecRun {
           `retry, skip or abort came within ${Math.round(this.input.decision_timeout_ms / 1000)} s.`,
       });
     }
-    this.status = 'running';
-    this.failure = undefined;
-    return this.decision!;
+    const decision = this.decision!;
+    this.progress.status = 'running';
+    delete this.progress.failure;
+    if (decision.kind === 'abort') return 'abort';
+    if (decision.kind === 'skip') {
+      phase.status = 'skipped';
+      phase.log.push('skipped after failing');
+      return 'done';
+    }
+    if (decision.guidance) this.progress.guidance = decision.guidance;
+    else delete this.progress.guidance;
+    phase.log.push(
+      `retry ${phase.attempts + 1}${decision.guidance ? ` with guidance: ${decision.guidance}` : ''}`,
+    );
+    // Back to the phase's start: whatever the failed attempt stored is no longer in context.
+    await this.session.restore({ checkpoint: startName });
+    return 'retry';
   }
 
-  private header(): string {
-    const done = this.phases.filter((p) => p.status === 'completed' || p.status === 'skipped').length;
-    // "of", not "/": the UI's markdown turns 1/4 into a fraction glyph.
-    const where = this.current
-      ? `phase ${phaseNumber(this.current)} of 4 (**${this.current}**)`
-      : `**${this.status}**`;
-    const state = this.status === 'running' || !this.current ? '' : ` · ${this.status}`;
-    return `**SPEC ${this.input.spec.spec_id}** · ${where}${state} · ${done} of 4 phases done`;
-  }
-
-  private publish(): void {
-    this.session.publish();
+  private presentation(): Presentation {
+    const status = this.session.status();
+    return {
+      attributes: [
+        ...sessionAttributes('spec', status),
+        { key: BATON_PHASE, value: specPhaseAttribute(this.progress) },
+      ],
+      details: `${specHeader(this.input.spec.spec_id, this.progress)}\n\n${contextLine({
+        budget: tokenBudget(status.tokens_used, status.context_window),
+        cumulative: status.cumulative,
+      })}`,
+    };
   }
 }

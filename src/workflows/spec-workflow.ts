@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import {
   abortSpecUpdate,
+  decisionProblem,
   retryPhaseUpdate,
   skipPhaseUpdate,
   specStatusQuery,
@@ -8,29 +9,36 @@ import {
   type SpecInput,
   type SpecResult,
 } from '../domain/spec';
+import { registerSessionQueries } from './session-queries';
 import { SpecRun } from './spec-run';
 
 /**
  * A SPEC implementation: requirements analysis, RED, GREEN and refactor, each driven by model
  * turns in the SPEC's own session, with checkpoints at the start and completion of each phase.
  * A phase that still fails after Temporal's retries waits for `retryPhase`, `skipPhase` or
- * `abortSpec`; without a decision in time the workflow fails cleanly.
+ * `abortSpec`; without a decision in time the workflow fails cleanly. Under context or history
+ * pressure it rolls over between phases, like a session.
  */
 export async function specWorkflow(input: SpecInput): Promise<SpecResult> {
   const run = new SpecRun(input);
   setHandler(specStatusQuery, () => run.statusView());
+  registerSessionQueries(run.session);
+  const refuse = (problem: string | undefined) => {
+    if (problem) throw new Error(problem);
+  };
   setHandler(
     retryPhaseUpdate,
     (request) => run.decide({ kind: 'retry', ...(request?.guidance ? { guidance: request.guidance } : {}) }),
     {
-      validator: (request: RetryPhaseRequest) => run.validateDecision('retry', request),
+      validator: (request: RetryPhaseRequest) =>
+        refuse(decisionProblem('retry', request?.guidance, run.decisionState)),
     },
   );
   setHandler(skipPhaseUpdate, () => run.decide({ kind: 'skip' }), {
-    validator: () => run.validateDecision('skip'),
+    validator: () => refuse(decisionProblem('skip', undefined, run.decisionState)),
   });
   setHandler(abortSpecUpdate, () => run.decide({ kind: 'abort' }), {
-    validator: () => run.validateDecision('abort'),
+    validator: () => refuse(decisionProblem('abort', undefined, run.decisionState)),
   });
   const result = await run.run();
   await condition(allHandlersFinished);

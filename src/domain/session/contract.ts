@@ -91,6 +91,8 @@ export interface CarriedState {
   context_tokens: number;
   /** ISO time the session was first created. */
   created_at: string;
+  /** ISO time of the last turn (older runs did not carry it: then the creation time). */
+  last_activity?: string;
   /** Run ids of earlier runs of this session, oldest first. */
   previous_runs: string[];
   checkpoints: CheckpointRecord[];
@@ -101,6 +103,10 @@ export interface CarriedState {
   resumed_from?: ResumeRecord;
   mcp?: McpServerState[];
   mcp_tokens_freed?: number;
+  /** A start-up script's progress: its replies so far and how many of its messages ran. */
+  script_outputs?: ScriptOutput[];
+  script_done?: number;
+  floor_compactions?: number;
 }
 
 /** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */

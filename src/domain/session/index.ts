@@ -88,3 +88,27 @@ export { DEFAULT_SESSION_SETTINGS, InvalidSessionSettingsError, resolveSessionSe
 export type { SessionSettings } from './settings';
 export { ZERO_USAGE, normalizeUsage, sumUsage } from './usage';
 export type { Usage } from './usage';
+export {
+  MAX_AUTOMATIC_CHECKPOINTS,
+  initialState,
+  definitionOf,
+  budgetOf,
+  factsOf,
+  applyTurn,
+  applyCompaction,
+  checkpointOf,
+  applyCheckpoint,
+  findCheckpoint,
+  applyRestore,
+  applyMerge,
+  applyRollover,
+  applyScriptOutput,
+  applyClose,
+  rolloverDue,
+  runStatusOf,
+  sessionStatus,
+  carriedOf,
+  nextRunInput,
+  resumedCarry,
+} from './state';
+export type { SessionState, CheckpointStamp } from './state';

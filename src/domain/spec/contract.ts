@@ -3,9 +3,8 @@
  * a SPEC whose phase failed. Workflow-safe; client and worker both import it.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TokenBudget } from '../session';
+import type { SessionInput, SessionSettings, TokenBudget } from '../session';
 import type { ModelSpec } from '../models';
-import type { SessionSettings } from '../session';
 import type { SpecDefinition } from './definition';
 import type { SpecPhaseName } from './phases';
 
@@ -24,6 +23,8 @@ export interface SpecInput {
   min_tokens_available: number;
   /** How long a failed phase waits for retry/skip/abort before the workflow fails (ms). */
   decision_timeout_ms: number;
+  /** Present only when this run continues an earlier one (a rollover): its session and progress. */
+  carried?: { session: SessionInput; progress: SpecProgress };
 }
 
 export type PhaseStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -68,7 +69,23 @@ export interface SpecStatus {
   cost_usd: number;
   context: TokenBudget;
   model: string;
+  /** Run ids of the SPEC's earlier runs (each rollover continues-as-new), oldest first. */
+  previous_runs: string[];
 }
+
+export interface SpecProgress {
+  status: SpecRunStatus;
+  current: SpecPhaseName | null;
+  phases: PhaseRecord[];
+  /** Names of the phase checkpoints taken so far, across runs. */
+  checkpoints: string[];
+  failure?: SpecFailure;
+  /** Guidance for the next attempt of the current phase (from a retry decision). */
+  guidance?: string;
+}
+
+/** What a person may decide about a failed phase or agent. */
+export type Decision = { kind: 'retry'; guidance?: string } | { kind: 'skip' } | { kind: 'abort' };
 
 export type SpecResult = SpecStatus;
 

@@ -18,6 +18,8 @@ export type {
   SpecStatus,
   SpecResult,
   RetryPhaseRequest,
+  SpecProgress,
+  Decision,
 } from './contract';
 export { specDefinitionProblem, renderSpec } from './definition';
 export type { SpecDefinition } from './definition';
@@ -30,3 +32,10 @@ export {
   parsePhaseName,
 } from './phases';
 export type { SpecPhaseName } from './phases';
+export {
+  initialSpecProgress,
+  remainingPhases,
+  specPhaseAttribute,
+  specHeader,
+  decisionProblem,
+} from './progress';
