@@ -64,6 +64,8 @@ export function registerHandoffCommands(
       io.stdout(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatHandoffResult(result)}\n`);
     });
 
+  registerDecisionCommands(handoff, io, withClient);
+
   handoff
     .command('status')
     .description("a handoff's chain, packages and per-agent tokens and cost (running or finished)")
@@ -73,6 +75,56 @@ export function registerHandoffCommands(
       const status = await withClient((baton) => baton.handoffs.status(id));
       io.stdout(o.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatHandoffStatus(status)}\n`);
     });
+}
+
+/** `baton handoff retry|skip|abort`: a person's decision about a failed agent. */
+function registerDecisionCommands(
+  handoff: Command,
+  io: CliIO,
+  withClient: <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>,
+): void {
+  handoff
+    .command('retry')
+    .description('run the failed agent again (a new run of its session)')
+    .argument('<id>', 'handoff id (handoff-SPEC-001) or SPEC id (SPEC-001)')
+    .option('--guidance <text>', 'extra guidance for the agent on this attempt')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { guidance?: string; json?: boolean }) => {
+      const status = await withClient((b) => b.handoffs.retry(id, o.guidance));
+      io.stdout(o.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatDecided(status)}\n`);
+    });
+  for (const [name, describe] of [
+    ['skip', 'skip the failed agent; the next one takes the last finished agent’s package'],
+    ['abort', 'stop the chain after a failed agent'],
+  ] as const) {
+    handoff
+      .command(name)
+      .description(describe)
+      .argument('<id>', 'handoff id (handoff-SPEC-001) or SPEC id (SPEC-001)')
+      .option('--json', 'machine-readable output')
+      .action(async (id: string, o: { json?: boolean }) => {
+        const status = await withClient((b) =>
+          name === 'skip' ? b.handoffs.skip(id) : b.handoffs.abort(id),
+        );
+        io.stdout(o.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatDecided(status)}\n`);
+      });
+  }
+}
+
+function formatDecided(s: HandoffStatus): string {
+  const at = s.current ? ` · at work: ${s.current.index}/${s.chain.length} ${s.current.agent}` : '';
+  return `Handoff ${s.handoff_id} · ${s.state}${at}`;
+}
+
+/** The line a waiting handoff prints: what failed and the three commands that decide. */
+export function failureLines(s: HandoffStatus): string[] {
+  const f = s.failure;
+  if (!f) return [];
+  return [
+    `✗ ${f.index}/${s.chain.length} ${f.agent} failed: ${f.error}`,
+    `  decide by ${f.decide_by}: baton handoff retry ${s.spec_id} [--guidance "…"] | ` +
+      `baton handoff skip ${s.spec_id} | baton handoff abort ${s.spec_id}`,
+  ];
 }
 
 function agentList(value: string): string[] {
@@ -90,10 +142,14 @@ export class HandoffProgress {
   private readonly announced = new Set<number>();
   private readonly finished = new Set<number>();
   private packagesShown = 0;
+  private failureShown = '';
 
   constructor(private readonly say: (line: string) => void) {}
 
   update(s: HandoffStatus): void {
+    const failure = s.failure ? `${s.failure.index}:${s.failure.decide_by}` : '';
+    if (failure && failure !== this.failureShown) failureLines(s).forEach((line) => this.say(line));
+    this.failureShown = failure;
     const total = s.chain.length;
     for (let index = 1; index <= total; index++) {
       const run = s.agents.find((a) => a.index === index);
@@ -170,7 +226,8 @@ function outputLines(s: HandoffStatus): string[] {
 /** The chain, the packages, per-agent tokens and cost, the start of each output, the UI link. */
 export function formatHandoffResult(r: HandoffRunResult): string {
   return [
-    `Handoff ${r.handoff_id} completed: ${r.chain.join(' → ')}`,
+    `Handoff ${r.handoff_id} ${r.state}: ${r.chain.join(' → ')}` +
+      (r.skipped.length > 0 ? ` (skipped: ${r.skipped.map((x) => x.agent).join(', ')})` : ''),
     ...agentTable(r),
     `Packages: ${r.packages.length}, each validated before the next agent started` +
       (r.packages.length > 0 ? ` (${r.packages.map((p) => p.package_id).join(', ')})` : ''),
@@ -189,6 +246,7 @@ export function formatHandoffStatus(s: HandoffStatusWithLink): string {
       `  at work: ${s.current.index}/${s.chain.length} ${s.current.agent} · session ${s.current.session_id}`,
     );
   if (s.error) lines.push(`  failed (${s.error.type}): ${s.error.message}`);
+  lines.push(...failureLines(s).map((line) => `  ${line}`));
   if (s.agents.length > 0) lines.push(...agentTable(s));
   lines.push(`Packages: ${s.packages.length}`, ...outputLines(s), `ui ${s.ui_url}`);
   return lines.join('\n');

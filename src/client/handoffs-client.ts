@@ -12,8 +12,11 @@ import {
   type AgentDefinition,
 } from '../domain/handoff';
 import {
+  abortHandoffUpdate,
   DEFAULT_HANDOFF_FLOOR,
   handoffStatusQuery,
+  retryAgentUpdate,
+  skipAgentUpdate,
   handoffWorkflowId,
   HANDOFF_WORKFLOW_TYPE,
   type HandoffInput,
@@ -30,7 +33,8 @@ import { sessionIdProblem } from '../domain/session';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
-import { InvalidInputError } from './errors';
+import { InvalidInputError, SessionNotFoundError, SessionRequestError } from './errors';
+import { toBatonError } from './temporal-errors';
 import { loadAgentsFile } from './handoff-agents-file';
 import { HandoffExistsError } from './handoff-exists-error';
 import { HandoffFailedError } from './handoff-failed-error';
@@ -177,6 +181,50 @@ export class HandoffsClient {
   }
 
   /**
+   * Runs the failed agent again (a new run of its session), with optional guidance for the model.
+   * @throws SessionRequestError when the handoff is not waiting for a decision.
+   */
+  async retry(id: string, guidance?: string): Promise<HandoffStatus> {
+    return this.decide(id, (h) =>
+      h.executeUpdate(retryAgentUpdate, { args: [guidance ? { guidance } : {}] }),
+    );
+  }
+
+  /** Skips the failed agent; the next one takes the package of the last agent that finished. */
+  async skip(id: string): Promise<HandoffStatus> {
+    return this.decide(id, (h) => h.executeUpdate(skipAgentUpdate));
+  }
+
+  /** Stops the chain after a failed agent; its result lists the agents that finished. */
+  async abort(id: string): Promise<HandoffStatus> {
+    return this.decide(id, (h) => h.executeUpdate(abortHandoffUpdate));
+  }
+
+  private async decide(
+    id: string,
+    call: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<HandoffStatus>,
+  ): Promise<HandoffStatus> {
+    const handoffId = toHandoffId(id);
+    await this.ctx.workers.assertPolling();
+    const handle = this.ctx.client.workflow.getHandle(handoffId);
+    try {
+      return await call(handle);
+    } catch (err) {
+      const mapped = toBatonError(err, handoffId);
+      if (!(mapped instanceof SessionNotFoundError)) throw mapped;
+      // An update cannot reach a run that has ended; say that, not "not found", when it exists.
+      const description = await handle.describe().catch(() => undefined);
+      if (!description)
+        throw toHandoffError(new WorkflowNotFoundError('not found', handoffId, undefined), handoffId);
+      throw new SessionRequestError(
+        `Handoff ${handoffId} is not waiting for a decision: it has finished ` +
+          `(${description.status.name.toLowerCase()}). A failed handoff can be run again under the same SPEC id.`,
+        'HandoffFinished',
+      );
+    }
+  }
+
+  /**
    * Waits for a handoff's result, calling `onProgress` with its status every `pollIntervalMs`
    * (default 500) while it runs.
    * @throws HandoffFailedError naming the failure (an invalid field, or the agent that failed).
@@ -220,9 +268,9 @@ export class HandoffsClient {
         workflowId: handoffId,
         taskQueue: this.ctx.settings.taskQueue,
         args: [input],
-        // One handoff per SPEC id: its children's ids derive from it, and a second run would blur
-        // which sessions belong to which run.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // One live handoff per SPEC id (its children's ids derive from it); a failed, terminated or
+        // cancelled one can be run again under the same id, reusing those child ids.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         typedSearchAttributes: [
           { key: BATON_KIND, value: 'handoff' },
           { key: BATON_PHASE, value: chain[0]! },
@@ -305,8 +353,8 @@ function toHandoffError(err: unknown, handoffId: string): unknown {
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return new HandoffExistsError(
-      `A handoff '${handoffId}' already exists: each SPEC is handed off once. ` +
-        `See it with \`baton handoff status ${handoffId}\`, or give the SPEC another id.`,
+      `A handoff '${handoffId}' is running or has completed: only a failed one can be run again under ` +
+        `the same id. See it with \`baton handoff status ${handoffId}\`, or give the SPEC another id.`,
       handoffId,
     );
   }

@@ -269,6 +269,7 @@ describe('agent results', () => {
       current: { index: 2, agent: 'builder', session_id: 'handoff-SPEC-7-2-builder' },
       agents: [run],
       packages: [],
+      skipped: [],
       totals: handoffTotals([run]),
       started_at: '2026-01-01T00:00:00.000Z',
       completed_at: null,

@@ -2,7 +2,7 @@
  * The contract of the handoff workflow: input, status and result, the status query, ids and
  * failure types. Workflow-safe; the client and the worker both import it.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { HandoffPackage } from './package';
 import type { ModelSpec } from '../models';
 import type { SpecDefinition } from '../spec';
@@ -44,7 +44,15 @@ export interface HandoffInput {
    * first. Default {@link DEFAULT_HANDOFF_FLOOR}.
    */
   min_tokens_available?: number;
+  /**
+   * How long a failed agent waits for retry, skip or abort before the handoff fails (ms). Default
+   * {@link DEFAULT_HANDOFF_DECISION_TIMEOUT_MS}.
+   */
+  decision_timeout_ms?: number;
 }
+
+/** A failed agent waits this long for a decision unless the input says otherwise: one day. */
+export const DEFAULT_HANDOFF_DECISION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** What one agent did: its session, its consumption and its output. */
 export interface AgentRun {
@@ -78,8 +86,19 @@ export interface HandoffTotals {
   floor_compactions: number;
 }
 
-/** Where a handoff stands: `failed` carries `error` in its status. */
-export type HandoffState = 'running' | 'completed' | 'failed';
+/** Where a handoff stands: `failed` carries `error` in its status, `awaiting_decision` a `failure`. */
+export type HandoffState = 'running' | 'awaiting_decision' | 'completed' | 'aborted' | 'failed';
+
+/** A failed agent waiting for a person: retry (with guidance), skip it, or abort the chain. */
+export interface HandoffAgentFailure {
+  index: number;
+  agent: string;
+  session_id: string;
+  error: string;
+  choices: ('retry' | 'skip' | 'abort')[];
+  /** ISO time after which the handoff fails if nobody decides. */
+  decide_by: string;
+}
 
 /** What `handoffStatus` answers, while the chain runs and after. */
 export interface HandoffStatus {
@@ -92,6 +111,10 @@ export interface HandoffStatus {
   current: { index: number; agent: string; session_id: string } | null;
   /** Agents that finished, in order. */
   agents: AgentRun[];
+  /** Agents skipped after failing (by name and position). */
+  skipped: { index: number; agent: string }[];
+  /** The failed agent waiting for a decision. */
+  failure?: HandoffAgentFailure;
   /** Packages handed on so far: `packages[i]` goes from agent i+1 to agent i+2. */
   packages: HandoffPackage[];
   totals: HandoffTotals;
@@ -102,14 +125,26 @@ export interface HandoffStatus {
   error?: { type: string; message: string };
 }
 
-/** The result of a completed handoff: its final status. */
+/** The result of a handoff that ran to its end (completed, or aborted by a decision). */
 export interface HandoffResult extends HandoffStatus {
-  state: 'completed';
+  state: 'completed' | 'aborted';
   completed_at: string;
 }
 
 /** The handoff's status: answered while it runs, and by replay after it failed. */
 export const handoffStatusQuery = defineQuery<HandoffStatus>('handoffStatus');
+
+export interface RetryAgentRequest {
+  /** Added to the agent's request for the new attempt. */
+  guidance?: string;
+}
+
+/** Runs the failed agent again (a new run of its session), with optional guidance. */
+export const retryAgentUpdate = defineUpdate<HandoffStatus, [RetryAgentRequest]>('retryAgent');
+/** Skips the failed agent; the next one takes the package of the last agent that finished. */
+export const skipAgentUpdate = defineUpdate<HandoffStatus, []>('skipAgent');
+/** Stops the chain; its result lists the agents that finished. */
+export const abortHandoffUpdate = defineUpdate<HandoffStatus, []>('abortHandoff');
 
 /** Failure types the handoff workflow fails with, for callers and retry policies to match on. */
 export const HandoffFailureType = {
@@ -117,6 +152,6 @@ export const HandoffFailureType = {
   InvalidHandoffInput: 'InvalidHandoffInput',
   /** A package failed validation; the message names the field. */
   InvalidHandoffPackage: 'InvalidHandoffPackage',
-  /** An agent's session failed; its session keeps what it did. */
+  /** An agent's session failed and no decision came in time; its session keeps what it did. */
   AgentFailed: 'AgentFailed',
 } as const;

@@ -11,13 +11,17 @@ export function renderHandoffDetails(s: HandoffStatus): string {
   const head =
     s.state === 'running' && s.current
       ? `**running** · agent ${s.current.index} of ${s.chain.length}: ${s.current.agent}`
-      : `**${s.state}** · ${s.agents.length} of ${s.chain.length} agents done`;
+      : s.state === 'awaiting_decision' && s.failure
+        ? `**awaiting decision** · agent ${s.failure.index} of ${s.chain.length} (${s.failure.agent}) failed`
+        : `**${s.state}** · ${s.agents.length} of ${s.chain.length} agents done`;
   const lines = s.chain.map((name, i) => {
     const done = s.agents.find((a) => a.index === i + 1);
     if (done) {
       const floor = done.floor_compactions > 0 ? ` · compacted ${done.floor_compactions}× for the floor` : '';
       return `✓ ${name} · \`${done.session_id}\` · ${n(done.tokens)} tokens · $${done.cost_usd.toFixed(4)}${floor}`;
     }
+    if (s.skipped?.some((x) => x.index === i + 1)) return `⤼ ${name} · skipped after failing`;
+    if (s.failure?.index === i + 1) return `✗ ${name} · \`${s.failure.session_id}\` · waiting for a decision`;
     if (s.current?.index === i + 1) return `▶ ${name} · \`${s.current.session_id}\``;
     return `· ${name}`;
   });

@@ -15,7 +15,11 @@ export {
   handoffWorkflowId,
   agentSessionId,
   handoffStatusQuery,
+  retryAgentUpdate,
+  skipAgentUpdate,
+  abortHandoffUpdate,
   HandoffFailureType,
+  DEFAULT_HANDOFF_DECISION_TIMEOUT_MS,
 } from './contract';
 export type {
   ResolvedAgent,
@@ -25,6 +29,8 @@ export type {
   HandoffState,
   HandoffStatus,
   HandoffResult,
+  HandoffAgentFailure,
+  RetryAgentRequest,
 } from './contract';
 export { DEFAULT_AGENTS } from './default-agents';
 export { renderHandoffDetails } from './details';

@@ -213,12 +213,19 @@ export function agentRequest(p: {
   index: number;
   agent: ResolvedAgent;
   package?: HandoffPackage;
+  /** A person's guidance for a retried agent. */
+  guidance?: string;
 }): string {
   const where =
     `You are ${p.agent.name}, agent ${p.index} of ${p.chain.length} in the handoff chain for SPEC ` +
     `${p.spec.spec_id}: ${p.chain.join(' → ')}.`;
   const context = p.package ? renderHandoffPackage(p.package) : 'The SPEC is above in this conversation.';
-  return [where, context, `Objective: ${p.agent.work_message}`].join('\n\n');
+  return [
+    where,
+    context,
+    `Objective: ${p.agent.work_message}`,
+    ...(p.guidance ? [`Guidance for this attempt: ${p.guidance}`] : []),
+  ].join('\n\n');
 }
 
 /**
@@ -235,6 +242,7 @@ export function agentSessionInput(p: {
   agent: ResolvedAgent;
   floor: number;
   package?: HandoffPackage;
+  guidance?: string;
 }): SessionInput {
   const head = p.package?.last_checkpoint?.head;
   return {

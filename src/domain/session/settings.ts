@@ -65,10 +65,15 @@ export function resolveSessionSettings(partial: Partial<SessionSettings> = {}): 
       `keep_recent_turns must be a whole number, 0 or more, got ${s.keep_recent_turns}`,
     );
   }
-  for (const name of ['rollover_history_events', 'rollover_history_bytes'] as const) {
-    if (!Number.isInteger(s[name]) || s[name] < 100) {
-      throw new InvalidSessionSettingsError(`${name} must be a whole number, 100 or more, got ${s[name]}`);
-    }
+  if (!Number.isInteger(s.rollover_history_events) || s.rollover_history_events < 20) {
+    throw new InvalidSessionSettingsError(
+      `rollover_history_events must be a whole number, 20 or more, got ${s.rollover_history_events}`,
+    );
+  }
+  if (!Number.isInteger(s.rollover_history_bytes) || s.rollover_history_bytes < 1_000) {
+    throw new InvalidSessionSettingsError(
+      `rollover_history_bytes must be a whole number, 1000 or more, got ${s.rollover_history_bytes}`,
+    );
   }
   if (!Number.isInteger(s.max_tool_rounds) || s.max_tool_rounds < 1 || s.max_tool_rounds > 100) {
     throw new InvalidSessionSettingsError(

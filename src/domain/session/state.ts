@@ -234,8 +234,8 @@ export function applyClose(s: SessionState, time: string): SessionState {
 
 /**
  * Why this run should roll over now, if it should. A fresh run inherits a compacted context: its
- * fill is judged only after it has run a turn, so a context that cannot be compacted further does
- * not roll over again and again.
+ * fill (and its history) is judged only after it has run a turn, so a context that cannot be
+ * compacted further, or a limit set very low, does not roll over again and again.
  */
 export function rolloverDue(
   s: SessionState,
@@ -250,7 +250,9 @@ export function rolloverDue(
     history_events: history.events,
     history_bytes: history.bytes,
   });
-  return reason === 'context_fill' && s.turns_this_run === 0 ? undefined : reason;
+  // Nor does a fresh run's history: it starts small, whatever the limits say.
+  if (s.turns_this_run === 0 && reason !== 'continue_as_new_suggested') return undefined;
+  return reason;
 }
 
 /** Whether a run is starting, closed, busy (a request holds the lock) or available. */

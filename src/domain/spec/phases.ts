@@ -50,7 +50,7 @@ export function phaseCheckpointName(phase: SpecPhaseName, at: 'start' | 'complet
 /** The message that drives a phase, with the user's guidance when a failed phase is retried. */
 export function phaseMessage(spec: SpecDefinition, phase: SpecPhaseName, guidance?: string): string {
   const i = INSTRUCTIONS[phase];
-  const lines = [`SPEC ${spec.spec_id} · phase ${phaseNumber(phase)}/4 ${i.title}`, i.ask];
+  const lines = [`SPEC ${spec.spec_id} · phase ${phaseNumber(phase)}/4 ${i.title} · ${spec.title}`, i.ask];
   if (guidance) lines.push(`Guidance for this attempt: ${guidance}`);
   return lines.join('\n\n');
 }
