@@ -46,40 +46,24 @@ describe('baton errors', () => {
     return new FileConversationStore({ root });
   })();
 
-  const cases: [string, () => Promise<unknown>, new (...args: never[]) => Error][] = [
+  const cases: [string, () => unknown, new (...args: never[]) => Error][] = [
     [
       'InvalidSessionSettingsError',
-      async () => caught(() => resolveSessionSettings({ summarize_at_percent: 150 })),
+      () => caught(() => resolveSessionSettings({ summarize_at_percent: 150 })),
       InvalidSessionSettingsError,
     ],
-    [
-      'UnknownModelError',
-      async () => caught(() => createModelRegistry().get('no-such-model')),
-      UnknownModelError,
-    ],
-    [
-      'McpConfigError',
-      async () => caught(() => parseMcpConfig({ mcpServers: 3 }, 'test.json')),
-      McpConfigError,
-    ],
-    [
-      'UnknownMcpProfileError',
-      async () => caught(() => resolveMcpProfile('nope', {}, [])),
-      UnknownMcpProfileError,
-    ],
+    ['UnknownModelError', () => caught(() => createModelRegistry().get('no-such-model')), UnknownModelError],
+    ['McpConfigError', () => caught(() => parseMcpConfig({ mcpServers: 3 }, 'test.json')), McpConfigError],
+    ['UnknownMcpProfileError', () => caught(() => resolveMcpProfile('nope', {}, [])), UnknownMcpProfileError],
     [
       'EncryptionKeyError',
-      async () => caught(() => parseEncryptionKey('short', 'BATON_ENCRYPTION_KEY')),
+      () => caught(() => parseEncryptionKey('short', 'BATON_ENCRYPTION_KEY')),
       EncryptionKeyError,
     ],
-    [
-      'MissingModelEndpointError',
-      async () => caught(() => resolveModelEndpoint({})),
-      MissingModelEndpointError,
-    ],
+    ['MissingModelEndpointError', () => caught(() => resolveModelEndpoint({})), MissingModelEndpointError],
     [
       'InvalidInputError',
-      async () => caught(() => validateBundle({ format: 'something else' })),
+      () => caught(() => validateBundle({ format: 'something else' })),
       InvalidInputError,
     ],
     ['InvalidNodeIdError', () => rejected(store.get('not-a-node-id')), InvalidNodeIdError],
