@@ -32,6 +32,7 @@ import {
   plannedPackageProblems,
 } from '../domain/handoff';
 import { BATON_KIND, BATON_MODEL, BATON_PARENT, BATON_PHASE } from '../domain/visibility';
+import { formatCount } from '../domain/format';
 import type { SessionStatus } from '../domain/session';
 import { sessionWorkflow } from './session-workflow';
 
@@ -163,7 +164,7 @@ export class HandoffChain {
           { key: BATON_PHASE, value: agent.name },
         ],
         staticSummary: `handoff ${spec.spec_id} · agent ${index}/${chain.length} ${agent.name} · ${agent.model.id}`,
-        staticDetails: `**Role:** ${agent.role_prompt.slice(0, 500)}\n\n**Floor:** ${floor.toLocaleString('en-US')} tokens`,
+        staticDetails: `**Role:** ${agent.role_prompt.slice(0, 500)}\n\n**Floor:** ${formatCount(floor)} tokens`,
       });
     } catch (err) {
       const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : err;
