@@ -2,7 +2,7 @@
  * The `baton` command line. `main` is callable from tests: it takes argv and an IO object, and
  * returns the exit code instead of exiting.
  */
-import { isCliExit } from './cli/cli-exit';
+import { isCliExit } from './cli/errors';
 import { buildProgram, isCommanderExit } from './cli/program';
 import { processIO, type CliIO } from './cli/cli-io';
 

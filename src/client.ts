@@ -11,19 +11,17 @@ export {
   SessionsClient,
 } from './client/sessions-client';
 export { type ConnectionSettings, resolveConnectionSettings } from './client/connection-settings';
+export { BatonError } from './domain/errors';
 export {
+  HandoffExistsError,
+  HandoffFailedError,
+  HandoffNotFoundError,
   InvalidInputError,
   NoWorkerError,
   SessionExistsError,
   SessionNotFoundError,
   SessionRequestError,
   TemporalUnavailableError,
-  isInvalidInputError,
-  isNoWorkerError,
-  isSessionExistsError,
-  isSessionNotFoundError,
-  isSessionRequestError,
-  isTemporalUnavailableError,
 } from './client/errors';
 export type { ExploreResult, ExploreVariant, ForkOptions, ForkResult } from './client/fork-session';
 export type { ResumeOptions, ResumeResult } from './client/resume-session';
@@ -48,9 +46,6 @@ export {
   type HandoffStatusWithLink,
   type RunHandoffOptions,
 } from './client/handoffs-client';
-export { HandoffExistsError, isHandoffExistsError } from './client/handoff-exists-error';
-export { HandoffFailedError, isHandoffFailedError } from './client/handoff-failed-error';
-export { HandoffNotFoundError, isHandoffNotFoundError } from './client/handoff-not-found-error';
 export type { AgentDefinition } from './domain/handoff';
 export { DEFAULT_AGENTS } from './domain/handoff';
 export {

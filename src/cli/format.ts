@@ -4,13 +4,13 @@ import type { TokenBudget } from '../domain/session';
 import type { CompactionReport } from '../domain/session';
 import { tableLines } from './text-table';
 import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session';
+import { formatCount } from '../domain/format';
 
-const n = (x: number) => x.toLocaleString('en-US');
 const usd = (x: number) => `$${x.toFixed(4)}`;
 
 /** `12,345 / 200,000 tokens (6.2%), 187,655 available` */
 export function formatBudget(b: TokenBudget): string {
-  return `${n(b.used)} / ${n(b.total)} tokens (${b.position_percent}%), ${n(b.available)} available`;
+  return `${formatCount(b.used)} / ${formatCount(b.total)} tokens (${b.position_percent}%), ${formatCount(b.available)} available`;
 }
 
 export function formatStart(r: StartSessionResult): string {
@@ -27,7 +27,7 @@ export function formatSend(r: SendResult): string {
   return [
     r.reply,
     '',
-    `── turn ${r.turn} · ${n(u.input_tokens)} in / ${n(u.output_tokens)} out · ${usd(r.cost_usd)}` +
+    `── turn ${r.turn} · ${formatCount(u.input_tokens)} in / ${formatCount(u.output_tokens)} out · ${usd(r.cost_usd)}` +
       ` · context ${formatBudget(r.token_budget)}`,
   ].join('\n');
 }
@@ -36,9 +36,9 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
   const c = s.cumulative;
   const lines = [
     `Session ${s.session_id} · ${s.status} · ${s.model}`,
-    `  context     ${n(s.tokens_used)} / ${n(s.context_window)} tokens (${s.position_percent}%), ${n(s.tokens_available)} available`,
-    `  cumulative  ${n(c.input_tokens)} in / ${n(c.output_tokens)} out / ${n(c.cache_read_input_tokens)} cache read / ` +
-      `${n(c.cache_creation_input_tokens)} cache write · ${usd(c.cost_usd)}`,
+    `  context     ${formatCount(s.tokens_used)} / ${formatCount(s.context_window)} tokens (${s.position_percent}%), ${formatCount(s.tokens_available)} available`,
+    `  cumulative  ${formatCount(c.input_tokens)} in / ${formatCount(c.output_tokens)} out / ${formatCount(c.cache_read_input_tokens)} cache read / ` +
+      `${formatCount(c.cache_creation_input_tokens)} cache write · ${usd(c.cost_usd)}`,
     `  turns       ${s.turns} · last activity ${s.last_activity}`,
     `  run         ${s.run_id}${s.previous_runs.length ? ` (after ${s.previous_runs.length} earlier run(s))` : ''}`,
   ];
@@ -51,7 +51,7 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
   if ('forks' in s && s.forks.length > 0) lines.push(`  forks       ${s.forks.join(', ')}`);
   if ('resumable' in s && s.resumable) {
     lines.push(
-      `  resumable   yes: \`baton session resume ${s.session_id}\` (${n(s.tokens_available)} tokens available)`,
+      `  resumable   yes: \`baton session resume ${s.session_id}\` (${formatCount(s.tokens_available)} tokens available)`,
     );
   }
   if ('ui_url' in s) lines.push(`  ui          ${s.ui_url}`);
@@ -66,7 +66,7 @@ export function formatList(rows: SessionListEntry[]): string {
     r.execution_status.toLowerCase(),
     r.model ?? '-',
     r.context_percent === undefined ? '-' : `${r.context_percent}%`,
-    r.tokens_used === undefined ? '-' : n(r.tokens_used),
+    r.tokens_used === undefined ? '-' : formatCount(r.tokens_used),
     r.start_time.replace('T', ' ').slice(0, 19),
   ]);
   return tableLines([header, ...body]).join('\n');
@@ -75,14 +75,14 @@ export function formatList(rows: SessionListEntry[]): string {
 function oneLineCompaction(r: CompactionReport): string {
   if (r.status === 'failed') return `failed at ${r.time}: ${r.error ?? 'unknown error'}`;
   if (r.status === 'nothing_to_do') return `nothing to compact at ${r.time}`;
-  return `${n(r.tokens_before)} → ${n(r.tokens_after)} tokens (×${r.compression_ratio}) at ${r.time}`;
+  return `${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens (×${r.compression_ratio}) at ${r.time}`;
 }
 
 export function formatCompaction(r: CompactionReport): string {
   if (r.status !== 'committed') return `Compaction ${r.number}: ${oneLineCompaction(r)}`;
   return [
-    `Compaction ${r.number} (${r.mode}, ${r.trigger}): ${n(r.tokens_before)} → ${n(r.tokens_after)} tokens, ` +
-      `${n(r.tokens_freed)} freed (×${r.compression_ratio})`,
+    `Compaction ${r.number} (${r.mode}, ${r.trigger}): ${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens, ` +
+      `${formatCount(r.tokens_freed)} freed (×${r.compression_ratio})`,
     `  kept ${r.kept} verbatim · summarized ${r.summarized} · dropped ${r.dropped} · ` +
       `${r.decisions_carried} decisions carried · ${r.summarizer_calls} summarizer call(s)`,
   ].join('\n');
@@ -111,7 +111,7 @@ export function formatExplore(r: ExploreResult): string {
     v.variant.length > 30 ? `${v.variant.slice(0, 29)}…` : v.variant,
     v.session_id,
     `${v.token_budget.position_percent}%`,
-    `${n(v.usage.input_tokens)}/${n(v.usage.output_tokens)}`,
+    `${formatCount(v.usage.input_tokens)}/${formatCount(v.usage.output_tokens)}`,
     usd(v.cost_usd),
     v.error ? `ERROR: ${v.error}` : v.reply.replace(/\s+/g, ' ').slice(0, 60),
   ]);

@@ -6,8 +6,8 @@ import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
 import { wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
+import { formatCount } from '../domain/format';
 
-const n = (x: number) => x.toLocaleString('en-US');
 const usd = (x: number) => `$${x.toFixed(4)}`;
 
 interface RunFlags extends SpecFlags {
@@ -162,11 +162,11 @@ export class HandoffProgress {
         this.finished.add(index);
         const floor =
           run.floor_compactions > 0
-            ? ` · compacted ${run.floor_compactions}× first (below the ${n(run.min_tokens_available)}-token floor)`
+            ? ` · compacted ${run.floor_compactions}× first (below the ${formatCount(run.min_tokens_available)}-token floor)`
             : '';
         this.say(
-          `✓ ${index}/${total} ${run.agent} · ${run.model} · ${n(run.tokens)} tokens · ${usd(run.cost_usd)} · ` +
-            `context ${run.position_percent}%, ${n(run.tokens_available)} available${floor}`,
+          `✓ ${index}/${total} ${run.agent} · ${run.model} · ${formatCount(run.tokens)} tokens · ${usd(run.cost_usd)} · ` +
+            `context ${run.position_percent}%, ${formatCount(run.tokens_available)} available${floor}`,
         );
       }
       const pkg = s.packages[index - 1];
@@ -184,7 +184,7 @@ export class HandoffProgress {
 
 function formatStarted(s: HandoffStarted): string {
   return [
-    `Handoff ${s.handoff_id} started: ${s.chain.join(' → ')} (floor ${n(s.min_tokens_available)} tokens)`,
+    `Handoff ${s.handoff_id} started: ${s.chain.join(' → ')} (floor ${formatCount(s.min_tokens_available)} tokens)`,
     `  ui ${s.ui_url}`,
   ].join('\n');
 }
@@ -195,7 +195,7 @@ function agentTable(s: HandoffStatus): string[] {
     a.agent,
     a.session_id,
     a.model,
-    n(a.tokens),
+    formatCount(a.tokens),
     usd(a.cost_usd),
     `${a.position_percent}%`,
     a.floor_compactions > 0 ? `compacted ${a.floor_compactions}×` : 'ok',
@@ -204,7 +204,7 @@ function agentTable(s: HandoffStatus): string[] {
     'total',
     '',
     '',
-    n(s.totals.tokens),
+    formatCount(s.totals.tokens),
     usd(s.totals.cost_usd),
     '',
     `${s.totals.floor_compactions} compaction(s)`,

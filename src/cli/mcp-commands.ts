@@ -16,6 +16,7 @@ import {
 import { countMessagesTokens, createAnthropicClient, resolveModelEndpoint } from '../model';
 import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
+import { formatCount } from '../domain/format';
 
 /** How tokens were counted, so the output says which number it is. */
 export type TokenCountSource = 'anthropic-api' | 'local-tokenizer';
@@ -50,8 +51,6 @@ export function mcpListTokenCounter(env: NodeJS.ProcessEnv): {
   };
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
-
 /** The human form of `mcp list`: a table, the total, then each failing server's error. */
 export function formatMcpList(out: McpListOutput): string {
   if (out.config === null) {
@@ -61,15 +60,17 @@ export function formatMcpList(out: McpListOutput): string {
     return `${out.config} configures no MCP servers.`;
   const header = ['SERVER', 'STATUS', 'TOOLS', 'TOKENS'];
   const rows = out.servers.map((s) =>
-    isMcpServerTools(s) ? [s.server, 'ok', n(s.tool_count), n(s.token_cost)] : [s.server, 'error', '-', '-'],
+    isMcpServerTools(s)
+      ? [s.server, 'ok', formatCount(s.tool_count), formatCount(s.token_cost)]
+      : [s.server, 'error', '-', '-'],
   );
   for (const u of out.unsupported) rows.push([u.server, 'skipped', '-', '-']);
   const ok = out.servers.filter(isMcpServerTools);
   const footer = [
     'total',
     `${ok.length}/${out.servers.length} ok`,
-    n(ok.reduce((t, s) => t + s.tool_count, 0)),
-    n(out.total_token_cost),
+    formatCount(ok.reduce((t, s) => t + s.tool_count, 0)),
+    formatCount(out.total_token_cost),
   ];
   const table = tableLines([header, ...rows, footer], { rightAlignFrom: 2 });
   const footerLine = table.pop() ?? '';

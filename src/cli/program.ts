@@ -20,6 +20,7 @@ import { registerMcpCommands } from './mcp-commands';
 import { registerHandoffCommands } from './handoff-commands';
 import { registerSpecCommands } from './spec-commands';
 import { contextClass, percentage, wholeNumber } from './option-parsers';
+import { formatCount } from '../domain/format';
 
 interface GlobalOptions {
   address?: string;
@@ -376,8 +377,8 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
         [
           `Optimized ${id} for ${result.profile}: enabled ${result.enable.join(', ') || 'nothing'}, ` +
             `disabled ${result.disable.join(', ') || 'nothing'}.`,
-          `  tool tokens per request: ${result.tokens_before.toLocaleString('en-US')} → ` +
-            `${result.tokens_after.toLocaleString('en-US')} (${result.tokens_freed.toLocaleString('en-US')} freed)`,
+          `  tool tokens per request: ${formatCount(result.tokens_before)} → ` +
+            `${formatCount(result.tokens_after)} (${formatCount(result.tokens_freed)} freed)`,
         ].join('\n'),
       );
     });

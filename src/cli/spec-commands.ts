@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
 import type { SpecStatus } from '../domain/spec';
-import { CliExit } from './cli-exit';
+import { CliExit } from './errors';
 import type { CliIO } from './cli-io';
 import { wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
+import { formatCount } from '../domain/format';
 
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 /** One line per phase: status, attempts, tokens, time. */
 export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
@@ -16,10 +15,10 @@ export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
     `SPEC ${s.spec_id} · ${s.title} · ${s.status}${s.current_phase ? ` (phase ${s.current_phase})` : ''}`,
     ...s.phases.map(
       (p) =>
-        `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${n(p.tokens)} tokens · ` +
+        `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${formatCount(p.tokens)} tokens · ` +
         `$${p.cost_usd.toFixed(4)} · ${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}`,
     ),
-    `  total     ${n(s.tokens_used)} tokens · $${s.cost_usd.toFixed(4)} · context ${s.context.position_percent}%`,
+    `  total     ${formatCount(s.tokens_used)} tokens · $${s.cost_usd.toFixed(4)} · context ${s.context.position_percent}%`,
     `  checkpoints ${s.checkpoints.join(', ') || '(none yet)'}`,
   ];
   if (s.failure) {

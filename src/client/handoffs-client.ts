@@ -33,12 +33,16 @@ import { sessionIdProblem } from '../domain/session';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
-import { InvalidInputError, SessionNotFoundError, SessionRequestError } from './errors';
+import {
+  HandoffExistsError,
+  HandoffFailedError,
+  HandoffNotFoundError,
+  InvalidInputError,
+  SessionNotFoundError,
+  SessionRequestError,
+} from './errors';
 import { toBatonError } from './temporal-errors';
 import { loadAgentsFile } from './handoff-agents-file';
-import { HandoffExistsError } from './handoff-exists-error';
-import { HandoffFailedError } from './handoff-failed-error';
-import { HandoffNotFoundError } from './handoff-not-found-error';
 import { resolveModel } from './input-checks';
 import type { WorkerProbe } from './worker-probe';
 

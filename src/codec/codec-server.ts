@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
-import { CodecRequestError } from './codec-request-error';
+import { CodecRequestError } from './errors';
 import { payloadsFromJson, payloadsToJson } from './payloads-json';
 
 /** Where the Temporal UI of `temporal server start-dev` runs. */
@@ -46,22 +46,13 @@ export interface CodecServer {
 
 const ALLOWED_HEADERS = 'Content-Type, X-Namespace, Authorization';
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 async function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
+    if (size > limit) throw new CodecRequestError(`The request body is larger than ${limit} bytes.`, 413);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -148,7 +139,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       send(200, JSON.stringify(payloadsToJson(result)), 'application/json');
     };
     handle().catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 400;
+      const status = error instanceof CodecRequestError ? error.status : 400;
       const message = error instanceof Error ? error.message : String(error);
       log(`codec-server: /${action} failed (${status}): ${message}`);
       if (!response.headersSent) send(status, message);

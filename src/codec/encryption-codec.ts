@@ -9,8 +9,7 @@ import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { EncryptionKey, EncryptionKeyring } from './encryption-keys';
 import { loadEncryptionKeyring } from './encryption-keys';
-import { PayloadDecryptionError } from './payload-decryption-error';
-import { UnknownEncryptionKeyError } from './unknown-encryption-key-error';
+import { PayloadDecryptionError, UnknownEncryptionKeyError } from './errors';
 
 /** The `encoding` of an encrypted payload, as Temporal's samples and tools name it. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

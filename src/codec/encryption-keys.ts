@@ -4,7 +4,7 @@
  * payload, so keys can be rotated without losing access to existing histories.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { EncryptionKeyError } from './encryption-key-error';
+import { EncryptionKeyError } from './errors';
 
 /** The current key: base64 or hex of 32 random bytes. */
 export const ENCRYPTION_KEY_VARIABLE = 'BATON_ENCRYPTION_KEY';

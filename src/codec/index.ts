@@ -2,12 +2,16 @@
  * Payload encryption: the AES-256-GCM codec, the data converter built from the environment, and
  * the codec server the Temporal UI calls to show encrypted payloads (worker and client side only).
  */
-export { CodecRequestError, isCodecRequestError } from './codec-request-error';
 export { DEFAULT_CODEC_PORT, DEFAULT_UI_ORIGIN, startCodecServer } from './codec-server';
 export type { CodecServer, CodecServerOptions } from './codec-server';
 export { createDataConverter } from './data-converter';
+export {
+  CodecRequestError,
+  EncryptionKeyError,
+  PayloadDecryptionError,
+  UnknownEncryptionKeyError,
+} from './errors';
 export { ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID_METADATA, EncryptionCodec } from './encryption-codec';
-export { EncryptionKeyError, isEncryptionKeyError } from './encryption-key-error';
 export {
   deriveKeyId,
   ENCRYPTION_KEY_ID_VARIABLE,
@@ -18,7 +22,5 @@ export {
   parseEncryptionKey,
 } from './encryption-keys';
 export type { EncryptionKey, EncryptionKeyring } from './encryption-keys';
-export { isPayloadDecryptionError, PayloadDecryptionError } from './payload-decryption-error';
 export { payloadsFromJson, payloadsToJson } from './payloads-json';
 export type { JsonPayload, JsonPayloads } from './payloads-json';
-export { isUnknownEncryptionKeyError, UnknownEncryptionKeyError } from './unknown-encryption-key-error';

@@ -4,7 +4,7 @@
  * The Temporal UI and CLI send and expect exactly this.
  */
 import type { Payload } from '@temporalio/common';
-import { CodecRequestError } from './codec-request-error';
+import { CodecRequestError } from './errors';
 
 /** One payload in protobuf JSON: every bytes field is base64. */
 export interface JsonPayload {

@@ -1,7 +1,7 @@
 /**
  * MCP on the worker side: reading the configuration file, the client pool that starts servers over
  * stdio, tool definitions and their token cost, and tool results cut to size. The pure parts
- * (configuration rules, names, profiles, optimization) live in `src/domain/mcp-*.ts`.
+ * (configuration rules, names, profiles, optimization) live in `src/domain/mcp/`.
  */
 export { loadMcpConfig, resolveMcpConfigPath, MCP_CONFIG_ENV, DEFAULT_MCP_CONFIG_FILE } from './mcp-config';
 export type { LoadedMcpConfig, McpConfigLocation } from './mcp-config';
@@ -28,8 +28,13 @@ export type {
   McpServerTools,
   McpToolListing,
 } from './server-listing';
-export { McpServerStartError, isMcpServerStartError } from './mcp-server-start-error';
-export { McpServerCrashError, isMcpServerCrashError } from './mcp-server-crash-error';
-export { McpTimeoutError, isMcpTimeoutError } from './mcp-timeout-error';
-export { McpPoolClosedError, isMcpPoolClosedError } from './mcp-pool-closed-error';
-export { UnknownMcpServerError, isUnknownMcpServerError } from './unknown-mcp-server-error';
+export {
+  McpPoolClosedError,
+  McpServerCrashError,
+  McpServerStartError,
+  McpTimeoutError,
+  UnknownMcpServerError,
+  isMcpServerCrashError,
+  isMcpServerStartError,
+  isMcpTimeoutError,
+} from './errors';

@@ -15,12 +15,14 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../domain/mcp';
 import { describeMcpCommand, resolveMcpLaunch } from '../domain/mcp';
-import { McpPoolClosedError } from './mcp-pool-closed-error';
-import { McpServerCrashError } from './mcp-server-crash-error';
-import { McpServerStartError } from './mcp-server-start-error';
-import { McpTimeoutError } from './mcp-timeout-error';
+import {
+  McpPoolClosedError,
+  McpServerCrashError,
+  McpServerStartError,
+  McpTimeoutError,
+  UnknownMcpServerError,
+} from './errors';
 import { StderrTail } from './stderr-tail';
-import { UnknownMcpServerError } from './unknown-mcp-server-error';
 
 /** Starting a server includes the MCP handshake; `npx -y some-server` may download first. */
 export const DEFAULT_MCP_CONNECT_TIMEOUT_MS = 30_000;

@@ -5,13 +5,12 @@
  * for less, where dropping it silently would leave the model guessing.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { formatCount } from '../domain/format';
 
 /** The default largest tool result passed back to the model, in characters. */
 export const DEFAULT_MAX_RESULT_CHARS = 20_000;
 
 type ContentItem = CallToolResult['content'][number];
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 function itemText(item: ContentItem): string {
   switch (item.type) {
@@ -20,7 +19,7 @@ function itemText(item: ContentItem): string {
     case 'image':
     case 'audio':
       // Base64 media is useless as text and huge; say what it was instead.
-      return `[${item.type} (${item.mimeType}), ${n(Math.floor((item.data.length * 3) / 4))} bytes, not shown]`;
+      return `[${item.type} (${item.mimeType}), ${formatCount(Math.floor((item.data.length * 3) / 4))} bytes, not shown]`;
     case 'resource':
       return 'text' in item.resource
         ? item.resource.text
@@ -61,8 +60,8 @@ export interface TruncatedText {
 export function truncateText(text: string, maxChars: number): TruncatedText {
   if (text.length <= maxChars) return { content: text, truncated: false, original_chars: text.length };
   const marker = (kept: number) =>
-    `\n\n[baton: tool result truncated. Showing the first ${n(kept)} of ${n(text.length)} characters; ` +
-    `${n(text.length - kept)} characters were cut. Ask the tool for less (a narrower query, a range, head/tail) to see the rest.]`;
+    `\n\n[baton: tool result truncated. Showing the first ${formatCount(kept)} of ${formatCount(text.length)} characters; ` +
+    `${formatCount(text.length - kept)} characters were cut. Ask the tool for less (a narrower query, a range, head/tail) to see the rest.]`;
   // The marker's length depends on the numbers in it, so step down until text and marker fit.
   let kept = Math.max(0, maxChars - marker(maxChars).length);
   while (kept > 0 && kept + marker(kept).length > maxChars) kept -= 1;

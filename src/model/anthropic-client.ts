@@ -3,7 +3,7 @@
  * the real API, a custom gateway, or the offline model.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { MissingModelEndpointError } from './missing-model-endpoint-error';
+import { MissingModelEndpointError } from './errors';
 
 /** The Anthropic API's address, used when `ANTHROPIC_BASE_URL` does not say otherwise. */
 export const ANTHROPIC_API_URL = 'https://api.anthropic.com';

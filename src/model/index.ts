@@ -21,6 +21,6 @@ export {
 export type { AnthropicClientOptions, ModelEndpoint } from './anthropic-client';
 export { classifyAnthropicError, retryAfterMsFromHeaders } from './anthropic-errors';
 export type { AnthropicErrorDecision } from './anthropic-errors';
-export { MissingModelEndpointError, isMissingModelEndpointError } from './missing-model-endpoint-error';
-export { OfflineModel, InvalidFaultError, isInvalidFaultError, replyFor } from './offline-model';
+export { MissingModelEndpointError } from './errors';
+export { OfflineModel, InvalidFaultError, replyFor } from './offline-model';
 export type { OfflineModelOptions, OfflineFault, OfflineFaultKind, RequestLogEntry } from './offline-model';

@@ -11,13 +11,11 @@ import { LRUCache } from 'lru-cache';
 import { walkPath } from './path-walk';
 import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 import type { AppendResult, ConversationStore } from './conversation-store';
-import { InvalidNodeIdError } from './invalid-node-id-error';
+import { InvalidNodeIdError, NodeNotFoundError, StoreClosedError } from './errors';
 import { decodeNode, encodeChain, encodeNode } from './node-encoding';
 import type { EncodedNode } from './node-encoding';
-import { isNodeId } from './node-id-format';
-import { NodeNotFoundError } from './node-not-found-error';
-import type { NodeNotFoundContext } from './node-not-found-error';
-import { StoreClosedError } from './store-closed-error';
+import { isNodeId } from '../domain/session';
+import type { NodeNotFoundContext } from './errors';
 
 /** The part of a file handle the store uses. */
 export interface StoreFileHandle {

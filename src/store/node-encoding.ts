@@ -3,8 +3,7 @@
  * is the id, so reading a node can always be checked against its id.
  */
 import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
-import { CorruptNodeError } from './corrupt-node-error';
-import { InvalidNodeError } from './invalid-node-error';
+import { CorruptNodeError, InvalidNodeError } from './errors';
 import { canonicalNodeJson, sha256Hex } from './node-id';
 import { messageNodeProblem } from './node-shape';
 

@@ -5,10 +5,8 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { MessageNode } from '../domain/session';
-import { InvalidNodeError } from './invalid-node-error';
+import { InvalidNodeError } from './errors';
 import { messageNodeProblem } from './node-shape';
-
-export { isNodeId } from './node-id-format';
 
 /**
  * The RFC 8785 canonical JSON of a node's `{parent, role, content, meta}`: the exact text that is

@@ -3,9 +3,8 @@
  * so anything it accepts must survive a JSON round trip unchanged and must be readable back as a
  * `MessageNode`; the same check guards nodes read from disk.
  */
-import { CONTEXT_CLASSES } from '../domain/session';
+import { CONTEXT_CLASSES, isNodeId } from '../domain/session';
 import type { MessageNode } from '../domain/session';
-import { isNodeId } from './node-id-format';
 
 const ROLES: readonly string[] = ['user', 'assistant'];
 const KINDS: readonly string[] = ['message', 'task', 'summary', 'merge', 'stub'];

@@ -8,7 +8,7 @@ import type { ConversationStore } from './conversation-store';
 import { FileConversationStore } from './file-store';
 import { PostgresConversationStore } from './postgres-store';
 import { isPostgresUrl } from './postgres-url';
-import { StoreUrlError } from './store-url-error';
+import { StoreUrlError } from './errors';
 
 /** Options of {@link openConversationStore}. */
 export interface OpenConversationStoreOptions {

@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { sha256Hex } from './node-id';
-import { StoreMigrationError } from './store-migration-error';
+import { StoreMigrationError } from './errors';
 
 /** One schema change. Versions start at 1 and increase by one; a released migration never changes. */
 export interface PostgresMigration {

@@ -8,19 +8,21 @@ import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
 import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 import type { AppendResult, ConversationStore } from './conversation-store';
-import { CorruptNodeError } from './corrupt-node-error';
-import { InvalidNodeIdError } from './invalid-node-id-error';
+import {
+  CorruptNodeError,
+  InvalidNodeIdError,
+  NodeNotFoundError,
+  StoreClosedError,
+  StoreMigrationError,
+  StoreUnavailableError,
+} from './errors';
 import { decodeNode, encodeChain, encodeNode } from './node-encoding';
 import type { EncodedNode } from './node-encoding';
-import { isNodeId } from './node-id-format';
-import { NodeNotFoundError } from './node-not-found-error';
-import type { NodeNotFoundContext } from './node-not-found-error';
+import { isNodeId } from '../domain/session';
+import type { NodeNotFoundContext } from './errors';
 import { migratePostgresSchema, NODES_TABLE, POSTGRES_MIGRATIONS } from './postgres-migrations';
 import type { MigrationResult, PostgresMigration } from './postgres-migrations';
 import { postgresUrlSecrets, redactPostgresUrl, scrubSecrets } from './postgres-url';
-import { StoreClosedError } from './store-closed-error';
-import { StoreMigrationError } from './store-migration-error';
-import { StoreUnavailableError } from './store-unavailable-error';
 
 /** Options of {@link PostgresConversationStore.open}. */
 export interface PostgresConversationStoreOptions {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { BATON_SEARCH_ATTRIBUTES } from '../domain/visibility';
-import { DevServerStartError } from './dev-server-start-error';
+import { DevServerStartError } from './errors';
 
 export interface DevServerOptions {
   /** The `temporal` executable (see findOrBuildTemporalCli). */

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { batonCacheDir } from './cache-dir';
-import { TemporalCliBuildError } from './temporal-cli-build-error';
+import { TemporalCliBuildError } from './errors';
 
 /** The CLI version baton builds when none is on PATH (the newest tag `go install` accepts). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';

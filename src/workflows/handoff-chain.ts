@@ -31,6 +31,7 @@ import {
   type HandoffStatus,
   type ResolvedAgent,
 } from '../domain/handoff';
+import { formatCount } from '../domain/format';
 import type { SessionStatus } from '../domain/session';
 import type { Decision } from '../domain/spec';
 import { BATON_KIND, BATON_MODEL, BATON_PARENT, BATON_PHASE } from '../domain/visibility';
@@ -236,7 +237,7 @@ export class HandoffChain {
         { key: BATON_PHASE, value: agent.name },
       ],
       staticSummary: `handoff ${spec.spec_id} · agent ${index}/${chain.length} ${agent.name} · ${agent.model.id}`,
-      staticDetails: `**Role:** ${agent.role_prompt.slice(0, 500)}\n\n**Floor:** ${floor.toLocaleString('en-US')} tokens`,
+      staticDetails: `**Role:** ${agent.role_prompt.slice(0, 500)}\n\n**Floor:** ${formatCount(floor)} tokens`,
     });
   }
 

@@ -18,6 +18,7 @@ import {
   type SpecStatus,
 } from '../domain/spec';
 import { BATON_PHASE } from '../domain/visibility';
+import { formatCount } from '../domain/format';
 import { rollOver } from './serve-loop';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
@@ -135,8 +136,8 @@ export class SpecRun {
       for (const r of await this.session.ensureAvailable(floor, 'phase')) {
         phase.log.push(
           r.status === 'committed'
-            ? `compacted before the phase (fewer than ${floor.toLocaleString('en-US')} tokens available): ` +
-                `${r.tokens_before.toLocaleString('en-US')} → ${r.tokens_after.toLocaleString('en-US')} tokens`
+            ? `compacted before the phase (fewer than ${formatCount(floor)} tokens available): ` +
+                `${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens`
             : `compaction before the phase: ${r.status}${r.error ? ` (${r.error})` : ''}`,
         );
       }

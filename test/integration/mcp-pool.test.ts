@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  isMcpPoolClosedError,
+  McpPoolClosedError,
   isMcpServerCrashError,
   isMcpServerStartError,
   isMcpTimeoutError,
-  isUnknownMcpServerError,
+  UnknownMcpServerError,
   loadMcpConfig,
   McpClientPool,
 } from '../../src/mcp';
@@ -224,7 +224,7 @@ describe('McpClientPool with real servers', () => {
 
   it('rejects an unknown server, listing the configured ones', async () => {
     const error = await pool.listTools('nope').catch((e: unknown) => e);
-    expect(isUnknownMcpServerError(error)).toBe(true);
+    expect(error).toBeInstanceOf(UnknownMcpServerError);
     expect((error as Error).message).toContain('Configured servers: filesystem, memory, testkit, broken');
   });
 
@@ -262,6 +262,6 @@ describe('McpClientPool with real servers', () => {
     for (const pid of pids) expect(isRunning(pid), `process ${pid} still running`).toBe(false);
     expect(pool.snapshot()).toEqual([]);
     const error = await pool.listTools('memory').catch((e: unknown) => e);
-    expect(isMcpPoolClosedError(error)).toBe(true);
+    expect(error).toBeInstanceOf(McpPoolClosedError);
   });
 });

@@ -13,13 +13,10 @@ import {
   EncryptionCodec,
   EncryptionKeyError,
   generateEncryptionKey,
-  isEncryptionKeyError,
-  isPayloadDecryptionError,
-  isUnknownEncryptionKeyError,
-  loadEncryptionKeyring,
-  parseEncryptionKey,
   PayloadDecryptionError,
   UnknownEncryptionKeyError,
+  loadEncryptionKeyring,
+  parseEncryptionKey,
 } from '../../src/codec';
 
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
@@ -100,7 +97,7 @@ describe('EncryptionCodec', () => {
       const data = Buffer.from(payload.data ?? []);
       alter(data);
       const error: unknown = await codec.decode([{ ...payload, data }]).catch((e: unknown) => e);
-      expect(isPayloadDecryptionError(error)).toBe(true);
+      expect(error).toBeInstanceOf(PayloadDecryptionError);
       expect((error as Error).message).toMatch(/failed authentication and was not used/);
     });
 
@@ -137,7 +134,7 @@ describe('EncryptionCodec', () => {
       const reader = codecFor({ BATON_ENCRYPTION_KEY: keyB });
       const encoded = await writer.encode([defaultPayloadConverter.toPayload(secretMessage)]);
       const error: unknown = await reader.decode(encoded).catch((e: unknown) => e);
-      expect(isUnknownEncryptionKeyError(error)).toBe(true);
+      expect(error).toBeInstanceOf(UnknownEncryptionKeyError);
       expect((error as UnknownEncryptionKeyError).keyId).toBe(writer.current.id);
       expect((error as Error).message).toContain(
         `payload was encrypted with key ${writer.current.id}, which this process does not have`,
@@ -215,7 +212,7 @@ describe('encryption keys from the environment', () => {
         return e;
       }
     })();
-    expect(isEncryptionKeyError(error)).toBe(true);
+    expect(error).toBeInstanceOf(EncryptionKeyError);
     expect((error as EncryptionKeyError).variable).toBe('BATON_ENCRYPTION_KEY');
     const message = (error as Error).message;
     expect(message).toMatch(

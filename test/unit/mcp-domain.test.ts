@@ -1,6 +1,6 @@
 /** The pure MCP rules in src/domain: names, configuration, variables, overrides, profiles, optimization. */
 import { describe, expect, it } from 'vitest';
-import { isMcpConfigError, McpConfigError } from '../../src/domain/mcp';
+import { McpConfigError } from '../../src/domain/mcp';
 import { enabledMcpServers, parseMcpConfig, parseMcpServers, type McpConfig } from '../../src/domain/mcp';
 import { describeMcpCommand, resolveMcpLaunch } from '../../src/domain/mcp';
 import {
@@ -18,7 +18,7 @@ import {
   planOptimization,
   resolveMcpProfile,
 } from '../../src/domain/mcp';
-import { isUnknownMcpProfileError } from '../../src/domain/mcp';
+import { UnknownMcpProfileError } from '../../src/domain/mcp';
 import { expandVariables, variableSyntaxProblem } from '../../src/domain/mcp';
 
 /** The problems a config error lists, or a failure when it does not throw one. */
@@ -26,7 +26,7 @@ function problemsOf(fn: () => unknown): readonly string[] {
   try {
     fn();
   } catch (err) {
-    if (isMcpConfigError(err)) return err.problems;
+    if (err instanceof McpConfigError) return err.problems;
     throw err;
   }
   throw new Error('expected an McpConfigError');
@@ -307,7 +307,7 @@ describe('task profiles', () => {
       resolveMcpProfile('testing', { review: [] }, []);
       expect.unreachable();
     } catch (err) {
-      expect(isUnknownMcpProfileError(err)).toBe(true);
+      expect(err).toBeInstanceOf(UnknownMcpProfileError);
       expect((err as Error).message).toBe(
         "Unknown task profile 'testing'. Known profiles: browser-testing, code-analysis, docs, review. " +
           'Add your own under "profiles" in the MCP configuration file.',

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isMcpConfigError } from '../../src/domain/mcp';
+import { McpConfigError } from '../../src/domain/mcp';
 import {
   DEFAULT_MAX_RESULT_CHARS,
   loadMcpConfig,
@@ -172,7 +172,7 @@ describe('loadMcpConfig', () => {
   };
   const error = async (options: Parameters<typeof loadMcpConfig>[0]) => {
     const err = await loadMcpConfig(options).catch((e: unknown) => e);
-    expect(isMcpConfigError(err)).toBe(true);
+    expect(err).toBeInstanceOf(McpConfigError);
     return err as Error;
   };
 

@@ -9,11 +9,9 @@ import {
   CorruptNodeError,
   FileConversationStore,
   InvalidNodeError,
-  isCorruptNodeError,
   isNodeId,
-  isNodeNotFoundError,
-  nodeId,
   NodeNotFoundError,
+  nodeId,
 } from '../../src/store';
 import type { StoreFileHandle, StoreFileSystem } from '../../src/store';
 import {
@@ -172,7 +170,7 @@ describe('FileConversationStore on disk', () => {
       await fsp.writeFile(file, (await fsp.readFile(file, 'utf8')).replace('hello', 'jello'));
 
       const error: unknown = await store.get(id).catch((e: unknown) => e);
-      expect(isCorruptNodeError(error)).toBe(true);
+      expect(error).toBeInstanceOf(CorruptNodeError);
       expect(error).toBeInstanceOf(CorruptNodeError);
       expect((error as CorruptNodeError).id).toBe(id);
       expect((error as CorruptNodeError).location).toBe(file);
@@ -216,7 +214,7 @@ describe('FileConversationStore on disk', () => {
       await fsp.rm(store.fileFor(missing));
 
       const error: unknown = await store.path(head).catch((e: unknown) => e);
-      expect(isNodeNotFoundError(error)).toBe(true);
+      expect(error).toBeInstanceOf(NodeNotFoundError);
       expect(error).toBeInstanceOf(NodeNotFoundError);
       expect((error as NodeNotFoundError).id).toBe(missing);
       expect((error as NodeNotFoundError).head).toBe(head);

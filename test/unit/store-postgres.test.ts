@@ -8,9 +8,8 @@ import { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   CorruptNodeError,
-  isCorruptNodeError,
-  isStoreMigrationError,
-  isStoreUnavailableError,
+  StoreMigrationError,
+  StoreUnavailableError,
   migratePostgresSchema,
   nodeId,
   NodeNotFoundError,
@@ -18,7 +17,6 @@ import {
   POSTGRES_MIGRATIONS,
   PostgresConversationStore,
   redactPostgresUrl,
-  StoreUnavailableError,
 } from '../../src/store';
 import type { PostgresMigration } from '../../src/store';
 import { withSearchPath } from '../support/postgres';
@@ -96,7 +94,7 @@ describe('PostgresConversationStore', () => {
       const reader = await PostgresConversationStore.open({ url: storeUrl });
       cleanups.push(() => reader.close());
       const error: unknown = await reader.get(root).catch((e: unknown) => e);
-      expect(isCorruptNodeError(error)).toBe(true);
+      expect(error).toBeInstanceOf(CorruptNodeError);
       expect((error as CorruptNodeError).id).toBe(root);
       expect((error as Error).message).toMatch(/baton_nodes/);
       expect((error as Error).message).toMatch(/hash to/);
@@ -260,7 +258,7 @@ describe('PostgresConversationStore', () => {
         url: storeUrl,
         migrations: [...POSTGRES_MIGRATIONS, broken],
       }).catch((e: unknown) => e);
-      expect(isStoreMigrationError(error)).toBe(true);
+      expect(error).toBeInstanceOf(StoreMigrationError);
       expect((error as Error).message).toMatch(/Migration 2 \(broken\) failed/);
       expect((error as Error).message).not.toContain(password);
       // Migration 1 ran in the same transaction, so it is gone too.
@@ -278,7 +276,7 @@ describe('PostgresConversationStore', () => {
         url: storeUrl,
         migrations: edited,
       }).catch((e: unknown) => e);
-      expect(isStoreMigrationError(error)).toBe(true);
+      expect(error).toBeInstanceOf(StoreMigrationError);
       expect((error as Error).message).toMatch(/never change/);
     });
 
@@ -335,7 +333,7 @@ describe('PostgresConversationStore', () => {
       const error: unknown = await openConversationStore({ url: wrong.href, baseDir: '/unused' }).catch(
         (e: unknown) => e,
       );
-      expect(isStoreUnavailableError(error)).toBe(true);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
       expect((error as StoreUnavailableError).code).toBe('28P01');
       expect((error as Error).message).toMatch(/password authentication failed/);
       expect((error as Error).message).toContain('baton:***@127.0.0.1');

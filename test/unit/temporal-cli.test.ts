@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedCliPath, findOrBuildTemporalCli, TEMPORAL_CLI_VERSION } from '../../src/temporal/temporal-cli';
-import { isTemporalCliBuildError } from '../../src/temporal/temporal-cli-build-error';
+import { TemporalCliBuildError } from '../../src/temporal/errors';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -44,7 +44,7 @@ describe('finding or building the Temporal CLI', () => {
       env: { PATH: tempDir(), BATON_CACHE_DIR: tempDir() },
       onProgress: (line) => progress.push(line),
     }).catch((e: unknown) => e);
-    expect(isTemporalCliBuildError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TemporalCliBuildError);
     expect((error as Error).message).toMatch(
       /No `temporal` CLI on PATH and no Go toolchain to build one\. Install Go/,
     );
@@ -66,7 +66,7 @@ describe('finding or building the Temporal CLI', () => {
       env: { PATH: `${bin}:/usr/bin:/bin`, BATON_CACHE_DIR: cache },
       onProgress: (line) => progress.push(line),
     }).catch((e: unknown) => e);
-    expect(isTemporalCliBuildError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TemporalCliBuildError);
     expect((error as Error).message).toMatch(/Building the Temporal CLI failed \(go install exited 1\)/);
     expect((error as Error).message).toContain('proxy unreachable');
     expect(progress[0]).toMatch(/Building the Temporal CLI v1\.5\.1 from source/);

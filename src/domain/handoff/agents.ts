@@ -5,6 +5,7 @@
  */
 import { mcpServerNameProblem } from '../mcp';
 import { isNonEmptyString, isRecord, shown, type FieldProblem } from './problems';
+import { formatCount } from '../format';
 
 /** One agent as a user defines it (in an agents file, or in code). */
 export interface AgentDefinition {
@@ -71,10 +72,7 @@ export function agentDefinitionProblems(value: unknown, at = 'agent'): FieldProb
     if (text === undefined && field === 'work_message') continue;
     if (!isNonEmptyString(text)) add(field, `must be a non-empty string, got ${shown(text)}`);
     else if (text.length > MAX_AGENT_TEXT_LENGTH) {
-      add(
-        field,
-        `must be at most ${MAX_AGENT_TEXT_LENGTH.toLocaleString('en-US')} characters, got ${text.length}`,
-      );
+      add(field, `must be at most ${formatCount(MAX_AGENT_TEXT_LENGTH)} characters, got ${text.length}`);
     }
   }
   if (value.model !== undefined && (typeof value.model !== 'string' || !MODEL_ID.test(value.model))) {

@@ -1,6 +1,5 @@
 import type { HandoffStatus } from './contract';
-
-const n = (x: number) => x.toLocaleString('en-US');
+import { formatCount } from '../format';
 
 /**
  * The "current details" markdown the Temporal UI shows for a handoff: one line per agent (done,
@@ -18,14 +17,14 @@ export function renderHandoffDetails(s: HandoffStatus): string {
     const done = s.agents.find((a) => a.index === i + 1);
     if (done) {
       const floor = done.floor_compactions > 0 ? ` · compacted ${done.floor_compactions}× for the floor` : '';
-      return `✓ ${name} · \`${done.session_id}\` · ${n(done.tokens)} tokens · $${done.cost_usd.toFixed(4)}${floor}`;
+      return `✓ ${name} · \`${done.session_id}\` · ${formatCount(done.tokens)} tokens · $${done.cost_usd.toFixed(4)}${floor}`;
     }
     if (s.skipped?.some((x) => x.index === i + 1)) return `⤼ ${name} · skipped after failing`;
     if (s.failure?.index === i + 1) return `✗ ${name} · \`${s.failure.session_id}\` · waiting for a decision`;
     if (s.current?.index === i + 1) return `▶ ${name} · \`${s.current.session_id}\``;
     return `· ${name}`;
   });
-  const total = `total ${n(s.totals.tokens)} tokens · $${s.totals.cost_usd.toFixed(4)}`;
+  const total = `total ${formatCount(s.totals.tokens)} tokens · $${s.totals.cost_usd.toFixed(4)}`;
   return [
     head,
     lines.join('\n\n'),

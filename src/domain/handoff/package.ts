@@ -4,11 +4,12 @@
  * phase it is entering) and the last checkpoint (where the work can be picked up again). The
  * handoff workflow validates every package before the next agent starts. Workflow-safe.
  */
-import { checkpointNameProblem } from '../session';
+import { checkpointNameProblem, isNodeId } from '../session';
 import { agentNameProblem } from './agents';
 import { isNonEmptyString, isRecord, shown, type FieldProblem } from './problems';
 import { sessionIdProblem } from '../session';
 import { specDefinitionProblem, type SpecDefinition } from '../spec';
+import { formatCount } from '../format';
 
 /** The session the sending agent worked in, as it was when it finished. */
 export interface HandoffSessionContext {
@@ -62,7 +63,6 @@ const PACKAGE_FIELDS = [
 ];
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-const HEAD = /^[0-9a-f]{64}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 const SPEC_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const PHASE = /^([1-9]\d{0,2})-(.+)$/;
@@ -195,7 +195,7 @@ function checkpointProblems(value: unknown): FieldProblem[] {
   }
   const nameProblem = typeof value.name === 'string' ? checkpointNameProblem(value.name) : 'must be a string';
   if (nameProblem) problems.push({ field: `${at}.name`, message: nameProblem });
-  if (typeof value.head !== 'string' || !HEAD.test(value.head)) {
+  if (!isNodeId(value.head)) {
     problems.push({
       field: `${at}.head`,
       message: `must be a conversation head (64 lowercase hex characters), got ${shown(value.head)}`,
@@ -221,7 +221,7 @@ export function renderHandoffPackage(pkg: HandoffPackage): string {
     `Handoff package ${pkg.package_id}: ${pkg.from_agent} → ${pkg.to_agent} (${pkg.created_at})`,
     `- Task: SPEC ${pkg.task_context.spec_id} "${pkg.task_context.spec.title}", entering phase ${pkg.task_context.current_phase}`,
     `- From session ${s.session_id} (${s.model}): context ${s.context_position}% full, ` +
-      `${s.tokens_available.toLocaleString('en-US')} tokens available`,
+      `${formatCount(s.tokens_available)} tokens available`,
     pkg.last_checkpoint
       ? `- Last checkpoint: ${pkg.last_checkpoint.name} (${pkg.last_checkpoint.checkpoint_id}) at head ${pkg.last_checkpoint.head.slice(0, 12)}`
       : '- Last checkpoint: none',

@@ -18,6 +18,7 @@ import { isRecord, shown, type FieldProblem } from './problems';
 import type { SessionInput, SessionStatus } from '../session';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../session';
 import { renderSpec, specDefinitionProblem, type SpecDefinition } from '../spec';
+import { formatCount } from '../format';
 
 /**
  * Session settings of every agent. `keep_recent_turns: 0` because an agent's inherited context is
@@ -94,8 +95,8 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
       problems.push({
         field,
         message:
-          `a floor of ${effective.toLocaleString('en-US')} tokens can never be met by ${model.id}, whose window is ` +
-          `${model.context_window.toLocaleString('en-US')} tokens: choose a smaller floor (--floor, or min_tokens_available in code or the agents file)`,
+          `a floor of ${formatCount(effective)} tokens can never be met by ${model.id}, whose window is ` +
+          `${formatCount(model.context_window)} tokens: choose a smaller floor (--floor, or min_tokens_available in code or the agents file)`,
       });
     }
   }

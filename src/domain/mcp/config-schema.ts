@@ -12,7 +12,7 @@
  * enables it) and `profiles` (task profiles that recommend servers). Pure and workflow-safe, so
  * the workflow can validate per-session overrides with the same rules.
  */
-import { McpConfigError } from './config-error';
+import { McpConfigError } from './errors';
 import { mcpServerNameProblem } from './names';
 import { variableSyntaxProblem } from './variables';
 

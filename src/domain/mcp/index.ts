@@ -1,4 +1,3 @@
-export { McpConfigError, isMcpConfigError } from './config-error';
 export {
   EMPTY_MCP_CONFIG,
   listOrNone,
@@ -7,6 +6,7 @@ export {
   enabledMcpServers,
 } from './config-schema';
 export type { McpServerConfig, UnsupportedMcpServer, McpConfig } from './config-schema';
+export { McpConfigError, UnknownMcpProfileError } from './errors';
 export { McpFailureType } from './failure-types';
 export { resolveMcpLaunch, describeMcpCommand } from './launch';
 export type { McpLaunch, McpLaunchResolution } from './launch';
@@ -39,6 +39,5 @@ export {
   planMcpOptimization,
 } from './session-mcp';
 export type { McpServerState, McpOptimizeRequest, McpOptimizeResult } from './session-mcp';
-export { UnknownMcpProfileError, isUnknownMcpProfileError } from './unknown-profile-error';
 export { variableSyntaxProblem, expandVariables } from './variables';
 export type { Expansion } from './variables';

@@ -3,7 +3,7 @@
  * off, or define servers for this session only. Pure and workflow-safe, so a session can validate
  * its overrides when it starts and reject a typo before anything runs.
  */
-import { McpConfigError } from './config-error';
+import { McpConfigError } from './errors';
 import { listOrNone, parseMcpServers, type McpConfig, type McpServerConfig } from './config-schema';
 
 /** What a session may change about the MCP configuration it inherits. */

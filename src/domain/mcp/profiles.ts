@@ -3,7 +3,7 @@
  * what turning the others off saves, and which servers have sat idle long enough to turn off.
  * Pure and workflow-safe: the session workflow runs these on its own state and durable timers.
  */
-import { UnknownMcpProfileError } from './unknown-profile-error';
+import { UnknownMcpProfileError } from './errors';
 
 /**
  * Built-in profiles. Server names are whatever a configuration calls its servers, so these list

@@ -3,6 +3,8 @@
  * Prices are USD per million tokens, as Anthropic publishes them.
  */
 
+import { InvalidModelSpecError, UnknownModelError } from './errors';
+
 export interface ModelPricing {
   input_per_mtok: number;
   output_per_mtok: number;
@@ -57,25 +59,6 @@ export const BUILTIN_MODELS: readonly ModelSpec[] = [
 ];
 
 export const DEFAULT_MODEL_ID = 'claude-sonnet-4-6';
-
-/** Thrown when a model id is not in the registry. */
-export class UnknownModelError extends Error {
-  override readonly name = 'UnknownModelError';
-  constructor(
-    readonly modelId: string,
-    known: readonly string[],
-  ) {
-    super(
-      `Unknown model '${modelId}'. Known models: ${known.join(', ')}. ` +
-        'Add others with a models file (BATON_MODELS_FILE).',
-    );
-  }
-}
-
-/** Thrown when a model definition from configuration is not usable. */
-export class InvalidModelSpecError extends Error {
-  override readonly name = 'InvalidModelSpecError';
-}
 
 export interface ModelRegistry {
   /** Every model, built-in first, then configured ones (which may override a built-in id). */

@@ -9,6 +9,7 @@
 import type { StoredNode } from './conversation';
 import { textOf } from './conversation';
 import { extractDecisionLines } from './decisions';
+import { formatCount } from '../format';
 
 /** A temporary item that compaction replaces by a one-line stub. */
 export interface DroppedItem {
@@ -124,7 +125,7 @@ function describeDropped(unit: StoredNode[]): DroppedItem {
 
 /** The one-line stub that stands in for a dropped item. */
 export function stubLine(item: DroppedItem): string {
-  return `[dropped: ${item.description}, ${item.chars.toLocaleString('en-US')} chars]`;
+  return `[dropped: ${item.description}, ${formatCount(item.chars)} chars]`;
 }
 
 /**

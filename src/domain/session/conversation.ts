@@ -3,6 +3,17 @@
  * canonical JSON; a conversation is the path from a root node to a head id.
  */
 
+const NODE_ID = /^[0-9a-f]{64}$/;
+
+/**
+ * True when `value` is a well-formed node id: 64 lowercase hex characters (a SHA-256). Uppercase
+ * is rejected so that one node never has two spellings (and two file names). Heads, parents and
+ * checkpoint heads are all node ids.
+ */
+export function isNodeId(value: unknown): value is string {
+  return typeof value === 'string' && NODE_ID.test(value);
+}
+
 /** How a node is treated when the context is compacted. */
 export type ContextClass = 'critical' | 'supporting' | 'temporary';
 

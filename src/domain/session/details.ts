@@ -1,4 +1,5 @@
 import type { CumulativeUsage, TokenBudget } from './budget';
+import { formatCount } from '../format';
 
 /**
  * The "current details" markdown the Temporal UI shows for a running session, in two short lines
@@ -35,7 +36,7 @@ export function contextLine(d: { budget: TokenBudget; cumulative: CumulativeUsag
   const filled = Math.min(width, Math.round((d.budget.position_percent / 100) * width));
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
   return (
-    `\`${bar}\` ${d.budget.position_percent}% · ${d.budget.used.toLocaleString('en-US')} / ` +
-    `${d.budget.total.toLocaleString('en-US')} tokens · $${d.cumulative.cost_usd.toFixed(4)}`
+    `\`${bar}\` ${d.budget.position_percent}% · ${formatCount(d.budget.used)} / ` +
+    `${formatCount(d.budget.total)} tokens · $${d.cumulative.cost_usd.toFixed(4)}`
   );
 }

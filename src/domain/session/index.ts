@@ -56,7 +56,7 @@ export type {
   CompactRequest,
   CheckpointRequest,
 } from './contract';
-export { CONTEXT_CLASSES, textOf } from './conversation';
+export { CONTEXT_CLASSES, isNodeId, textOf } from './conversation';
 export type {
   ContextClass,
   Role,
@@ -84,7 +84,8 @@ export {
 } from './request-checks';
 export type { SessionFacts } from './request-checks';
 export { estimateTokens, sendRequestProblem } from './send-validation';
-export { DEFAULT_SESSION_SETTINGS, InvalidSessionSettingsError, resolveSessionSettings } from './settings';
+export { DEFAULT_SESSION_SETTINGS, resolveSessionSettings } from './settings';
+export { InvalidSessionSettingsError } from './errors';
 export type { SessionSettings } from './settings';
 export { ZERO_USAGE, normalizeUsage, sumUsage } from './usage';
 export type { Usage } from './usage';

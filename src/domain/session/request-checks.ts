@@ -3,6 +3,7 @@
  * validators and the client (which checks before anything is sent) share them, so both give the
  * same message. Each returns the reason the request must be refused, or undefined.
  */
+import { isNodeId } from './conversation';
 
 /** What the checks need to know about the session. */
 export interface SessionFacts {
@@ -57,9 +58,7 @@ export function mergeRequestProblem(
   return (
     closedProblem(s) ??
     selfMergeProblem(s.session_id, request?.fork_session_id) ??
-    (typeof request?.fork_head !== 'string' || !/^[0-9a-f]{64}$/.test(request.fork_head)
-      ? "A merge needs the fork's head (a 64-character node id)."
-      : undefined) ??
+    (!isNodeId(request?.fork_head) ? "A merge needs the fork's head (a 64-character node id)." : undefined) ??
     mergeStrategyProblem(request?.strategy)
   );
 }

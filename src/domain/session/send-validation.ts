@@ -1,5 +1,6 @@
 import { CONTEXT_CLASSES } from './conversation';
 import type { SendRequest } from './contract';
+import { formatCount } from '../format';
 
 /**
  * A quick, deterministic estimate of a text's tokens (about four characters a token for English
@@ -28,8 +29,8 @@ export function sendRequestProblem(
   const estimate = estimateTokens(request.message);
   if (estimate > session.context_window) {
     return (
-      `The message is about ${estimate.toLocaleString('en-US')} tokens, more than the model's whole ` +
-      `context window (${session.context_window.toLocaleString('en-US')}). Split it or send a summary.`
+      `The message is about ${formatCount(estimate)} tokens, more than the model's whole ` +
+      `context window (${formatCount(session.context_window)}). Split it or send a summary.`
     );
   }
   if (request.class !== undefined && !CONTEXT_CLASSES.includes(request.class)) {

@@ -1,5 +1,7 @@
 /** Per-session settings, validated when a session starts. */
 
+import { InvalidSessionSettingsError } from './errors';
+
 export interface SessionSettings {
   /** Context fill (percent) at which the next turn first runs progressive summarization. */
   summarize_at_percent: number;
@@ -32,11 +34,6 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = Object.freeze({
   max_tool_result_chars: 20_000,
   mcp_idle_ms: 60 * 60 * 1000,
 });
-
-/** Thrown by {@link resolveSessionSettings}; the message names the setting and the rule. */
-export class InvalidSessionSettingsError extends Error {
-  override readonly name = 'InvalidSessionSettingsError';
-}
 
 /**
  * Fills in defaults and checks the rules: 0 < summarize < rollover < 100, whole numbers where

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HandlerContext } from './handler-context';
 import { readBody, sendJson } from './http-json';
-import { isInvalidFaultError } from './invalid-fault-error';
+import { isInvalidFaultError } from './errors';
 
 function sendControlError(res: ServerResponse, status: number, type: string, message: string): void {
   sendJson(res, status, { type: 'error', error: { type, message } });

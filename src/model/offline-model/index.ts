@@ -6,7 +6,7 @@ export { OfflineModel } from './offline-model';
 export type { OfflineModelOptions } from './offline-model';
 export type { OfflineFault, OfflineFaultKind, FaultTargeting } from './offline-fault';
 export { validateFault } from './offline-fault';
-export { InvalidFaultError, isInvalidFaultError } from './invalid-fault-error';
+export { InvalidFaultError } from './errors';
 export type { RequestLogEntry } from './request-log';
 export { replyFor, EXCERPT_CHARS, SHORT_DIGEST_CHARS } from './reply-for';
 export type { OfflineReply, ReplyBlock } from './reply-for';

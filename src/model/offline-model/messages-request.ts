@@ -4,7 +4,7 @@
  * model accepts is one the real API would accept too.
  */
 import type { ModelSpec } from '../../domain/models';
-import { InvalidRequestBodyError, isInvalidRequestBodyError } from './invalid-request-body-error';
+import { InvalidRequestBodyError, isInvalidRequestBodyError } from './errors';
 import { limitsFor } from './model-limits';
 
 /** A content block of a request. Only `type` is checked for blocks the offline model does not read. */

@@ -2,7 +2,7 @@
  * Faults the offline model can inject into `POST /v1/messages`, so that retry and failure paths
  * run against real HTTP instead of mocks.
  */
-import { InvalidFaultError } from './invalid-fault-error';
+import { InvalidFaultError } from './errors';
 
 /** Fields every fault may carry. */
 export interface FaultTargeting {

@@ -1,10 +1,11 @@
+import { BatonError } from '../errors';
+
 /**
  * An MCP configuration (a `.mcp.json` file, session overrides, a profile list) that baton cannot
  * use. Lists every problem found, each naming the server and field, so one edit can fix them all.
  * Never quotes an `env` value: those are often secrets.
  */
-export class McpConfigError extends Error {
-  override readonly name = 'McpConfigError';
+export class McpConfigError extends BatonError {
   /** Each problem on its own, e.g. `mcpServers.fs.command: missing`. */
   readonly problems: readonly string[];
   /** Where the configuration came from (a file path, `session overrides`). */
@@ -22,7 +23,17 @@ export class McpConfigError extends Error {
   }
 }
 
-/** Type guard for {@link McpConfigError}. */
-export function isMcpConfigError(err: unknown): err is McpConfigError {
-  return err instanceof McpConfigError;
+/** A task profile name that is neither built in nor defined under `profiles` in the MCP configuration. */
+export class UnknownMcpProfileError extends BatonError {
+  readonly profile: string;
+  readonly known: readonly string[];
+
+  constructor(profile: string, known: readonly string[]) {
+    super(
+      `Unknown task profile '${profile}'. Known profiles: ${known.join(', ')}. ` +
+        'Add your own under "profiles" in the MCP configuration file.',
+    );
+    this.profile = profile;
+    this.known = known;
+  }
 }
