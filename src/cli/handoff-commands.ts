@@ -15,6 +15,7 @@ interface RunFlags extends SpecFlags {
   agentsFile?: string;
   model?: string;
   floor?: number;
+  decisionTimeout?: string;
   json?: boolean;
 }
 
@@ -44,6 +45,10 @@ export function registerHandoffCommands(
       'compact an agent first when it has fewer tokens available (default 30000)',
       wholeNumber(0),
     )
+    .option(
+      '--decision-timeout <duration>',
+      'how long a failed agent waits for retry/skip/abort (default 24h)',
+    )
     .option('--json', 'machine-readable output (progress goes to stderr)')
     .action(async (specId: string, o: RunFlags) => {
       const spec = await specFromFlags(specId, o);
@@ -56,6 +61,7 @@ export function registerHandoffCommands(
           ...(o.agentsFile ? { agentsFile: o.agentsFile } : {}),
           ...(o.model ? { model: o.model } : {}),
           ...(o.floor !== undefined ? { min_tokens_available: o.floor } : {}),
+          ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
         });
         say(formatStarted(started));
         const progress = new HandoffProgress(say);

@@ -4,7 +4,7 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
 import {
   agentCatalogProblems,
   selectAgents,
@@ -13,6 +13,7 @@ import {
 } from '../domain/handoff';
 import {
   abortHandoffUpdate,
+  DEFAULT_HANDOFF_DECISION_TIMEOUT_MS,
   DEFAULT_HANDOFF_FLOOR,
   handoffStatusQuery,
   retryAgentUpdate,
@@ -43,7 +44,7 @@ import {
 } from './errors';
 import { toBatonError } from './temporal-errors';
 import { loadAgentsFile } from './handoff-agents-file';
-import { resolveModel } from './input-checks';
+import { decisionTimeoutMs, resolveModel } from './input-checks';
 import type { WorkerProbe } from './worker-probe';
 
 /** What handoff operations need: the Temporal client, settings, models and a worker probe. */
@@ -67,6 +68,8 @@ export interface RunHandoffOptions {
   model?: string;
   /** Floor of every agent that does not set one; default 30,000 tokens. */
   min_tokens_available?: number;
+  /** How long a failed agent waits for retry, skip or abort (`30m`, `2h`); default one day. */
+  decision_timeout?: Duration;
   /** `false`: return once the workflow has started. Default: wait for the result. */
   wait?: boolean;
   /** Called with the status while the chain runs (polled), and with the final status. */
@@ -146,7 +149,12 @@ export class HandoffsClient {
     }
     const floor = options.min_tokens_available ?? DEFAULT_HANDOFF_FLOOR;
     const resolved = agents.map((agent) => this.resolveAgent(agent, options.model));
-    const input: HandoffInput = { spec, agents: resolved, min_tokens_available: floor };
+    const input: HandoffInput = {
+      spec,
+      agents: resolved,
+      min_tokens_available: floor,
+      decision_timeout_ms: decisionTimeoutMs(options.decision_timeout, DEFAULT_HANDOFF_DECISION_TIMEOUT_MS),
+    };
 
     const problems = handoffInputProblems(input);
     if (problems.length > 0) throw new InvalidInputError(`Invalid handoff: ${formatProblems(problems)}.`);

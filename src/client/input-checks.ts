@@ -1,3 +1,5 @@
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { Duration } from '@temporalio/common';
 import { UnknownModelError, type ModelRegistry, type ModelSpec } from '../domain/models';
 import { sessionIdProblem } from '../domain/session';
 import { InvalidSessionSettingsError, resolveSessionSettings, type SessionSettings } from '../domain/session';
@@ -27,4 +29,20 @@ export function resolveSettings(partial: Partial<SessionSettings> | undefined): 
     if (err instanceof InvalidSessionSettingsError) throw new InvalidInputError(err.message);
     throw err;
   }
+}
+
+/**
+ * How long a failed phase or agent waits for a person's decision, in ms.
+ * @throws InvalidInputError for something that is not a positive duration (`30m`, `2h`, ms).
+ */
+export function decisionTimeoutMs(value: Duration | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  let ms: number;
+  try {
+    ms = msToNumber(value);
+  } catch {
+    throw new InvalidInputError(`decision timeout '${String(value)}' is not a duration (try 30m, 2h).`);
+  }
+  if (!(ms > 0)) throw new InvalidInputError('The decision timeout must be longer than zero.');
+  return ms;
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { msToNumber } from '@temporalio/common/lib/time';
 import type { Duration } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
@@ -24,7 +23,7 @@ import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec'
 import type { specWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError, SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';
-import { resolveModel, resolveSettings } from './input-checks';
+import { resolveModel, resolveSettings, decisionTimeoutMs } from './input-checks';
 import type { SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';
 
@@ -71,17 +70,7 @@ export class SpecsClient {
         `min_tokens_available must be a whole number, 0 or more, got ${minTokens}.`,
       );
     }
-    let timeoutMs = DEFAULT_DECISION_TIMEOUT_MS;
-    if (options.decision_timeout !== undefined) {
-      try {
-        timeoutMs = msToNumber(options.decision_timeout);
-      } catch {
-        throw new InvalidInputError(
-          `decision timeout '${String(options.decision_timeout)}' is not a duration (try 30m, 2h).`,
-        );
-      }
-      if (!(timeoutMs > 0)) throw new InvalidInputError('The decision timeout must be longer than zero.');
-    }
+    const timeoutMs = decisionTimeoutMs(options.decision_timeout, DEFAULT_DECISION_TIMEOUT_MS);
     const input: SpecInput = {
       spec: { ...spec, acceptance_criteria: spec.acceptance_criteria ?? [] },
       model,

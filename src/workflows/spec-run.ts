@@ -56,6 +56,8 @@ export class SpecRun {
     for (const phase of remainingPhases(this.progress)) {
       const outcome = await this.runPhase(phase);
       if (outcome === 'abort') return this.finish('aborted');
+      // Outside the phase's try: continue-as-new ends the run by throwing.
+      await this.rollOverIfDue();
     }
     return this.finish('completed');
   }
@@ -155,7 +157,6 @@ export class SpecRun {
         const doneName = phaseCheckpointName(phase.name, 'complete');
         this.session.checkpoint(doneName, 'phase');
         this.progress.checkpoints.push(doneName);
-        await this.rollOverIfDue();
         return 'done';
       } catch (err) {
         phase.duration_ms += Date.now() - began;

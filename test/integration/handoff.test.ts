@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -30,6 +31,8 @@ const spec = (spec_id: string) => ({
   requirements: ['login', 'registration', 'password_reset'],
   acceptance_criteria: ['a wrong password is refused'],
 });
+
+const uniqueSpecId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** Visibility is eventually consistent: wait until a list query sees what it should. */
 async function eventually<T>(
@@ -266,25 +269,108 @@ describe('invalid handoffs', () => {
     expect(cause.message).toMatch(/agents\[0\]\.role_prompt: must be a non-empty string/);
   });
 
-  it('fails with AgentFailed, naming the agent, when an agent session fails', async () => {
-    env.model.injectFaults([
-      { kind: 'http', status: 400, message: 'messages: bad block', match: 'poison-pill' },
-    ]);
+  it('fails with AgentFailed, naming the agent, when an agent fails and nobody decides in time', async () => {
+    const specId = uniqueSpecId('SPEC-FAIL');
+    const pill = `poison-${specId}`;
+    env.model.injectFaults([{ kind: 'http', status: 400, message: 'messages: bad block', match: pill }]);
     const definitions: AgentDefinition[] = [
       { name: 'first', role_prompt: 'You start.', work_message: 'Start.' },
-      { name: 'second', role_prompt: 'You fail.', work_message: 'Swallow the poison-pill.' },
+      { name: 'second', role_prompt: 'You fail.', work_message: `Swallow the ${pill}.` },
     ];
     const err = await env.baton.handoffs
-      .run({ spec: spec('SPEC-FAIL'), definitions })
+      .run({ spec: spec(specId), definitions, decision_timeout: '1s' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HandoffFailedError);
     expect((err as HandoffFailedError).type).toBe('AgentFailed');
     expect((err as Error).message).toMatch(
-      /Agent second \(session handoff-SPEC-FAIL-2-second\) failed: .*400/,
+      new RegExp(
+        `Agent second \\(session handoff-${specId}-2-second\\) failed: .*400.*No retry, skip or abort came within 1 s`,
+      ),
     );
-    const status = await env.baton.handoffs.status('handoff-SPEC-FAIL');
+    const status = await env.baton.handoffs.status(`handoff-${specId}`);
     expect(status).toMatchObject({ state: 'failed', execution_status: 'FAILED' });
     expect(status.agents.map((a) => a.agent)).toEqual(['first']);
     expect(status.packages).toHaveLength(1);
+
+    // A failed handoff runs again under the same id; the agents' session ids are reused.
+    const again = await env.baton.handoffs.run({ spec: spec(specId), definitions });
+    expect(again.state).toBe('completed');
+    expect(again.agents.map((a) => a.session_id)).toEqual([
+      `handoff-${specId}-1-first`,
+      `handoff-${specId}-2-second`,
+    ]);
+    // A completed one is not run twice.
+    await expect(env.baton.handoffs.run({ spec: spec(specId), definitions })).rejects.toThrow(
+      /is running or has completed: only a failed one can be run again/,
+    );
+  });
+
+  it('waits for a decision when an agent fails: retry with guidance, skip or abort', async () => {
+    const definitions = (pill: string): AgentDefinition[] => [
+      { name: 'first', role_prompt: 'You start.', work_message: 'Start.' },
+      { name: 'second', role_prompt: 'You may fail.', work_message: `Handle the ${pill}.` },
+      { name: 'third', role_prompt: 'You finish.', work_message: 'Finish.' },
+    ];
+    const waiting = async (id: string) => {
+      await expect
+        .poll(async () => (await env.baton.handoffs.status(id)).state, { timeout: 20_000 })
+        .toBe('awaiting_decision');
+      return env.baton.handoffs.status(id);
+    };
+
+    // Retry: the agent runs again with the guidance and the chain completes.
+    const retryId = uniqueSpecId('SPEC-HRETRY');
+    env.model.injectFaults([
+      { kind: 'http', status: 400, message: 'refused once', match: `pill-${retryId}` },
+    ]);
+    await env.baton.handoffs.run({
+      spec: spec(retryId),
+      definitions: definitions(`pill-${retryId}`),
+      wait: false,
+    });
+    const failed = await waiting(retryId);
+    expect(failed.failure).toMatchObject({ index: 2, agent: 'second', choices: ['retry', 'skip', 'abort'] });
+    expect(failed.failure?.error).toMatch(/refused once/);
+    await expect(env.baton.handoffs.skip(uniqueSpecId('SPEC-NONE'))).rejects.toThrow(/No handoff/);
+    await env.baton.handoffs.retry(retryId, 'be brief');
+    const retried = await env.baton.handoffs.result(retryId);
+    expect(retried.state).toBe('completed');
+    expect(retried.agents.map((a) => a.agent)).toEqual(['first', 'second', 'third']);
+    const guided = env.model.requests.filter((r) => r.last_user_text.includes(`pill-${retryId}`)).at(-1);
+    expect(guided?.last_user_text).toContain('Guidance for this attempt: be brief');
+    await expect(env.baton.handoffs.retry(retryId)).rejects.toThrow(/not waiting for a decision/);
+
+    // Skip: the third agent takes the first agent's package.
+    const skipId = uniqueSpecId('SPEC-HSKIP');
+    env.model.injectFaults([{ kind: 'http', status: 400, match: `pill-${skipId}` }]);
+    await env.baton.handoffs.run({
+      spec: spec(skipId),
+      definitions: definitions(`pill-${skipId}`),
+      wait: false,
+    });
+    await waiting(skipId);
+    await env.baton.handoffs.skip(skipId);
+    const skipped = await env.baton.handoffs.result(skipId);
+    expect(skipped.state).toBe('completed');
+    expect(skipped.skipped).toEqual([{ index: 2, agent: 'second' }]);
+    expect(skipped.agents.map((a) => a.agent)).toEqual(['first', 'third']);
+    expect(skipped.packages.map((p) => [p.from_agent, p.to_agent])).toEqual([
+      ['first', 'second'],
+      ['first', 'third'],
+    ]);
+
+    // Abort: the chain stops; its result lists what finished.
+    const abortId = uniqueSpecId('SPEC-HABORT');
+    env.model.injectFaults([{ kind: 'http', status: 400, match: `pill-${abortId}` }]);
+    await env.baton.handoffs.run({
+      spec: spec(abortId),
+      definitions: definitions(`pill-${abortId}`),
+      wait: false,
+    });
+    await waiting(abortId);
+    await env.baton.handoffs.abort(abortId);
+    const aborted = await env.baton.handoffs.result(abortId);
+    expect(aborted.state).toBe('aborted');
+    expect(aborted.agents.map((a) => a.agent)).toEqual(['first']);
   });
 });
