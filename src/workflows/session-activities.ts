@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { BatonActivities } from '../activities';
-import { SessionFailureType } from '../domain/session';
+import { SessionFailureType, type SessionInput } from '../domain/session';
 
 /**
  * Model calls: Temporal is the only retry layer (the Anthropic client has `maxRetries: 0`).
@@ -24,3 +24,19 @@ export const storeActivities = proxyActivities<BatonActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
 });
+
+/** Stores a new session's system prompt and task and measures its context (its first run only). */
+export function prepareConversation(input: SessionInput, head: string | null) {
+  return storeActivities.prepareSession.executeWithOptions(
+    { summary: 'prepare session: store task, count tokens' },
+    [
+      {
+        session_id: input.session_id,
+        model_id: input.model.id,
+        head,
+        ...(input.system ? { system: input.system } : {}),
+        ...(input.task ? { task: input.task } : {}),
+      },
+    ],
+  );
+}

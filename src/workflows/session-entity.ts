@@ -9,13 +9,8 @@ import {
   applyRestore,
   applyRollover,
   applyScriptOutput,
-  applyTurn,
   budgetOf,
   checkpointOf,
-  classifyMessage,
-  contextFill,
-  costOf,
-  estimateTokens,
   findCheckpoint,
   initialState,
   nextRunInput,
@@ -23,8 +18,6 @@ import {
   runStatusOf,
   sessionStatus,
   SessionFailureType,
-  shouldSummarizeBeforeTurn,
-  sumUsage,
   type CheckpointReason,
   type CheckpointRecord,
   type CompactionMode,
@@ -32,10 +25,10 @@ import {
   type CompactionTrigger,
   type MergeRequest,
   type MergeResult,
-  type NewMessage,
   type RestoreRequest,
   type RestoreResult,
   type RolloverReason,
+  type ScriptOutput,
   type SendRequest,
   type SendResult,
   type SessionInput,
@@ -45,9 +38,8 @@ import {
 import { compactContext } from './compaction-step';
 import { McpServers } from './mcp-servers';
 import { mergeLineOfWork } from './merge-step';
-import { storeActivities } from './session-activities';
-import { runTurnWithTools } from './tool-loop';
-import { toUpdateFailure } from './turn-failure';
+import { prepareConversation } from './session-activities';
+import { runTurn, summarizeFirst } from './session-turn';
 
 /**
  * The workflow side of a session: one {@link SessionState} (its transitions are pure functions in
@@ -75,6 +67,11 @@ export class SessionEntity {
     return this.state;
   }
 
+  /** Work the session does on its own when it starts (see {@link SessionInput.script}). */
+  get script(): SessionInput['script'] {
+    return this.input.script;
+  }
+
   get isClosed(): boolean {
     return this.state.closed;
   }
@@ -97,18 +94,7 @@ export class SessionEntity {
   /** Stores the task and measures the context (first run only; a rollover carries both). */
   async initialize(): Promise<void> {
     if (!this.input.carried) {
-      const prepared = await storeActivities.prepareSession.executeWithOptions(
-        { summary: 'prepare session: store task, count tokens' },
-        [
-          {
-            session_id: this.input.session_id,
-            model_id: this.input.model.id,
-            head: this.state.head,
-            ...(this.input.system ? { system: this.input.system } : {}),
-            ...(this.input.task ? { task: this.input.task } : {}),
-          },
-        ],
-      );
+      const prepared = await prepareConversation(this.input, this.state.head);
       this.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
       this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
       this.syncMcp();
@@ -127,10 +113,6 @@ export class SessionEntity {
       }),
       has_script: this.input.script !== undefined || this.state.script_done > 0,
     });
-  }
-
-  listCheckpoints(): CheckpointRecord[] {
-    return [...this.state.checkpoints];
   }
 
   /** The input of the next run when this one continues-as-new. */
@@ -238,29 +220,9 @@ export class SessionEntity {
     });
   }
 
-  /**
-   * Runs the session's start-up script (one turn per message), recording each reply; a rollover
-   * between messages carries the progress, so the next run goes on from the next message.
-   * @returns true when the script is done (or there is none), false when the run must roll over.
-   */
-  async runScript(): Promise<boolean> {
-    const script = this.input.script;
-    if (!script) return true;
-    if (this.state.script_done === 0 && script.min_tokens_available !== undefined) {
-      await this.ensureAvailable(script.min_tokens_available, 'handoff');
-    }
-    while (this.state.script_done < script.messages.length) {
-      if (this.rolloverDue) return false;
-      const r = await this.send({ message: script.messages[this.state.script_done]! });
-      this.state = applyScriptOutput(this.state, {
-        turn: r.turn,
-        reply: r.reply,
-        tokens: r.usage.input_tokens + r.usage.output_tokens,
-        cost_usd: r.cost_usd,
-      });
-    }
-    if (script.close_when_done) this.close();
-    return true;
+  /** Records a start-up script's reply (see {@link runSessionScript}). */
+  recordScriptOutput(output: ScriptOutput): void {
+    this.state = applyScriptOutput(this.state, output);
   }
 
   /** Enables the servers a task profile recommends and disables the others. */
@@ -342,69 +304,17 @@ export class SessionEntity {
         nonRetryable: true,
       });
     }
-    const model = this.input.model;
-    if (
-      this.state.head !== null &&
-      shouldSummarizeBeforeTurn({
-        context_tokens: this.state.context_tokens,
-        incoming_tokens: estimateTokens(request.message),
-        context_window: model.context_window,
-        settings: this.input.settings,
-      })
-    ) {
+    if (this.state.head !== null && summarizeFirst(this.state, request)) {
       // A failed summarization is reported in status; the turn still runs on the old context.
       await this.compact('progressive', 'threshold');
     }
-    const turn = this.state.turns + 1;
-    const content = [{ type: 'text' as const, text: request.message }];
-    const message: NewMessage = {
-      role: 'user',
-      content,
-      meta: {
-        kind: 'message',
-        class: classifyMessage({
-          role: 'user',
-          kind: 'message',
-          content,
-          explicit: request.class,
-          pinned: request.pin,
-        }),
-        ...(request.pin ? { pinned: true } : {}),
-      },
-    };
-    let loop;
     try {
-      loop = await runTurnWithTools(
-        this.input,
-        this.mcp,
-        turn,
-        this.state.head,
-        message,
-        this.state.context_tokens,
-      );
-    } catch (err) {
-      throw toUpdateFailure(err, `Turn ${turn}`);
+      const { state, result } = await runTurn(this.input, this.state, this.mcp, request);
+      this.state = state;
+      return result;
     } finally {
       if (this.mcp.any) this.syncMcp();
     }
-    const result = loop.last;
-    this.state = applyTurn(this.state, {
-      head: result.head,
-      context_tokens: contextFill(result.usage),
-      usages: loop.usages,
-      time: new Date().toISOString(),
-    });
-    const cost = loop.usages.reduce((sum, u) => sum + costOf(u, model), 0);
-    return {
-      turn,
-      reply: result.reply,
-      stop_reason: result.stop_reason,
-      usage: sumUsage(loop.usages),
-      cost_usd: Math.round(cost * 1e9) / 1e9,
-      token_budget: budgetOf(this.state),
-      head: result.head,
-      ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),
-    };
   }
 
   /** Runs a compaction and commits its head only if it succeeded. Never throws. */

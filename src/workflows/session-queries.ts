@@ -9,6 +9,6 @@ import type { SessionEntity } from './session-entity';
  */
 export function registerSessionQueries(session: SessionEntity): void {
   setHandler(statusQuery, () => session.status());
-  setHandler(checkpointsQuery, () => session.listCheckpoints());
+  setHandler(checkpointsQuery, () => [...session.getState().checkpoints]);
   setHandler(definitionQuery, () => session.getState().definition);
 }

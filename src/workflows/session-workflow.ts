@@ -28,6 +28,7 @@ import {
 import type { McpOptimizeRequest } from '../domain/mcp';
 import { rollOver, serveUntilClosed } from './serve-loop';
 import { registerSessionQueries } from './session-queries';
+import { runSessionScript } from './session-script';
 import { SessionEntity } from './session-entity';
 import { sessionPresentation, Visibility } from './visibility';
 
@@ -80,7 +81,7 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   setHandler(closeUpdate, () => session.close(), { validator: () => refuse(closedProblem(facts())) });
 
   await session.initialize();
-  if (!(await session.runScript())) await rollOver(session, (next) => next);
+  if (!(await runSessionScript(session))) await rollOver(session, (next) => next);
   await serveUntilClosed(session, (next) => next);
   return session.status();
 }

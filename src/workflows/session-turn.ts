@@ -1,0 +1,89 @@
+import {
+  applyTurn,
+  budgetOf,
+  classifyMessage,
+  contextFill,
+  costOf,
+  estimateTokens,
+  shouldSummarizeBeforeTurn,
+  sumUsage,
+  type NewMessage,
+  type SendRequest,
+  type SendResult,
+  type SessionInput,
+  type SessionState,
+} from '../domain/session';
+import type { McpServers } from './mcp-servers';
+import { runTurnWithTools } from './tool-loop';
+import { toUpdateFailure } from './turn-failure';
+
+/** Whether the context must be summarized before this message's turn (75 % by default). */
+export function summarizeFirst(state: SessionState, request: SendRequest): boolean {
+  return shouldSummarizeBeforeTurn({
+    context_tokens: state.context_tokens,
+    incoming_tokens: estimateTokens(request.message),
+    context_window: state.definition.model.context_window,
+    settings: state.definition.settings,
+  });
+}
+
+/** The user's message as a node: classified (explicitly, pinned, or by heuristic). */
+function userMessage(request: SendRequest): NewMessage {
+  const content = [{ type: 'text' as const, text: request.message }];
+  return {
+    role: 'user',
+    content,
+    meta: {
+      kind: 'message',
+      class: classifyMessage({
+        role: 'user',
+        kind: 'message',
+        content,
+        explicit: request.class,
+        pinned: request.pin,
+      }),
+      ...(request.pin ? { pinned: true } : {}),
+    },
+  };
+}
+
+/**
+ * One turn: the message and the model's tool loop through activities, then the state after it
+ * and what the caller gets back. Throws the update failure the caller sees; the state passed in is
+ * not changed.
+ */
+export async function runTurn(
+  input: SessionInput,
+  state: SessionState,
+  mcp: McpServers,
+  request: SendRequest,
+): Promise<{ state: SessionState; result: SendResult }> {
+  const turn = state.turns + 1;
+  let loop;
+  try {
+    loop = await runTurnWithTools(input, mcp, turn, state.head, userMessage(request), state.context_tokens);
+  } catch (err) {
+    throw toUpdateFailure(err, `Turn ${turn}`);
+  }
+  const last = loop.last;
+  const next = applyTurn(state, {
+    head: last.head,
+    context_tokens: contextFill(last.usage),
+    usages: loop.usages,
+    time: new Date().toISOString(),
+  });
+  const cost = loop.usages.reduce((sum, u) => sum + costOf(u, input.model), 0);
+  return {
+    state: next,
+    result: {
+      turn,
+      reply: last.reply,
+      stop_reason: last.stop_reason,
+      usage: sumUsage(loop.usages),
+      cost_usd: Math.round(cost * 1e9) / 1e9,
+      token_budget: budgetOf(next),
+      head: last.head,
+      ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),
+    },
+  };
+}
