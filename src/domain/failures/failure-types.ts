@@ -49,9 +49,9 @@ export const FailureType = {
   ModelCallFailed: 'ModelCallFailed',
 
   // Sessions (update failures reach the caller once; Temporal does not retry updates).
-  /** The session was closed before the request ran. Never retried. */
+  /** The session was closed before (or while) the request ran: resume it. Never retried. */
   SessionClosed: 'SessionClosed',
-  /** A request the session refused as malformed. Never retried. */
+  /** An update's validator refused the request (the message says why); nothing was written. Never retried. */
   InvalidRequest: 'InvalidRequest',
   /** Summarization failed; the session keeps its context as it was. Never retried. */
   CompactionFailed: 'CompactionFailed',
