@@ -12,6 +12,7 @@ export {
 } from './client/sessions-client';
 export { type ConnectionSettings, resolveConnectionSettings } from './client/connection-settings';
 export { BatonError } from './domain/errors';
+export { FailureType, FINAL_MODEL_CALL_FAILURES } from './domain/failures';
 export {
   HandoffExistsError,
   HandoffFailedError,

@@ -5,7 +5,7 @@ import type { NewMessage } from '../domain/session';
 import { textOf } from '../domain/session';
 import { ENABLE_SERVER_TOOL } from '../domain/mcp';
 import { toAnthropicTools } from '../mcp';
-import { SessionFailureType } from '../domain/session';
+import { FailureType } from '../domain/failures';
 import { normalizeUsage, type Usage } from '../domain/session';
 import { estimateTokens } from '../domain/session';
 import type { ActivityDeps, CountableRequest } from './activity-deps';
@@ -69,7 +69,7 @@ export function createModelTurn(deps: ActivityDeps) {
     const requestTokens = await measureRequest(deps, input, request);
     if (requestTokens + input.max_tokens > input.model.context_window) {
       throw ApplicationFailure.create({
-        type: SessionFailureType.ContextOverflow,
+        type: FailureType.ContextOverflow,
         nonRetryable: true,
         message:
           `The request is ${requestTokens} tokens and the reply may take ${input.max_tokens} more, ` +
@@ -122,8 +122,8 @@ export function createModelTurn(deps: ActivityDeps) {
     } catch (err) {
       if (stalled.signal.aborted && !ctx.cancellationSignal.aborted) {
         throw ApplicationFailure.create({
-          type: 'stream_stalled',
-          message: `The model sent nothing for ${Math.round(idleMs / 1000)} s; the call was abandoned and is retried.`,
+          type: FailureType.StreamStalled,
+          message: `The model sent nothing for ${Math.round(idleMs / 1000)} s, so the call was abandoned.`,
         });
       }
       throw toModelCallFailure(err);
@@ -143,7 +143,7 @@ async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<
   const servers = input.mcp_servers ?? [];
   if (servers.length > 0 && !deps.mcp) {
     throw ApplicationFailure.create({
-      type: 'McpNotConfigured',
+      type: FailureType.McpNotConfigured,
       nonRetryable: true,
       message: `This worker has no MCP configuration, so the servers ${servers.join(', ')} are unavailable. Start the worker with BATON_MCP_CONFIG or a .mcp.json.`,
     });
@@ -184,8 +184,7 @@ async function measureRequest(
   request: CountableRequest,
 ): Promise<number> {
   if (input.context_tokens_before !== undefined && !(input.mcp_servers ?? []).length) {
-    const added = input.messages.reduce((sum, m) => sum + estimateTokens(JSON.stringify(m.content)), 0);
-    const estimate = input.context_tokens_before + added;
+    const estimate = input.context_tokens_before + estimateTokens(input.messages.flatMap((m) => m.content));
     if (estimate + input.max_tokens < input.model.context_window * 0.9) return estimate;
   }
   return deps.countTokens(request);

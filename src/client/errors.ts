@@ -22,7 +22,7 @@ export class SessionNotFoundError extends BatonError {}
 export class SessionRequestError extends BatonError {
   constructor(
     message: string,
-    /** The failure type (`ModelCallFailed`, `ContextOverflow`, `invalid_request_error`, …) when known. */
+    /** The failure type (a `FailureType`: `ContextOverflow`, `RateLimited`, `SessionClosed`, …) when known. */
     readonly type?: string,
   ) {
     super(message);

@@ -153,7 +153,7 @@ export class HandoffsClient {
       spec,
       agents: resolved,
       min_tokens_available: floor,
-      decision_timeout_ms: decisionTimeoutMs(options.decision_timeout, DEFAULT_HANDOFF_DECISION_TIMEOUT_MS),
+      decision_timeout_ms: decisionTimeoutMs(DEFAULT_HANDOFF_DECISION_TIMEOUT_MS, options.decision_timeout),
     };
 
     const problems = handoffInputProblems(input);

@@ -35,7 +35,7 @@ export function resolveSettings(partial: Partial<SessionSettings> | undefined): 
  * How long a failed phase or agent waits for a person's decision, in ms.
  * @throws InvalidInputError for something that is not a positive duration (`30m`, `2h`, ms).
  */
-export function decisionTimeoutMs(value: Duration | undefined, fallbackMs: number): number {
+export function decisionTimeoutMs(fallbackMs: number, value?: Duration): number {
   if (value === undefined) return fallbackMs;
   let ms: number;
   try {

@@ -1,4 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
+import { FailureType } from '../domain/failures';
 import { SessionNotFoundError, SessionRequestError } from './errors';
 import { sessionHandle, type SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';
@@ -44,7 +45,7 @@ async function explainClosed(ctx: SessionContext, err: unknown, sessionId: strin
     if (status.name === 'RUNNING') return mapped;
     return new SessionRequestError(
       `Session ${sessionId} is closed (${status.name.toLowerCase()}). Resume it with \`baton session resume ${sessionId}\`.`,
-      'SessionClosed',
+      FailureType.SessionClosed,
     );
   } catch {
     return mapped;

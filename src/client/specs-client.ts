@@ -70,7 +70,7 @@ export class SpecsClient {
         `min_tokens_available must be a whole number, 0 or more, got ${minTokens}.`,
       );
     }
-    const timeoutMs = decisionTimeoutMs(options.decision_timeout, DEFAULT_DECISION_TIMEOUT_MS);
+    const timeoutMs = decisionTimeoutMs(DEFAULT_DECISION_TIMEOUT_MS, options.decision_timeout);
     const input: SpecInput = {
       spec: { ...spec, acceptance_criteria: spec.acceptance_criteria ?? [] },
       model,

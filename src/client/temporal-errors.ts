@@ -5,6 +5,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../domain/failures';
 import { SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';
 
 // gRPC status code 5; spelled out to avoid depending on @grpc/grpc-js for one constant.
@@ -36,7 +37,7 @@ export function toBatonError(err: unknown, sessionId: string): unknown {
       if (/completed|closed/i.test(err.message)) {
         return new SessionRequestError(
           `Session ${sessionId} is closed. Resume it with \`baton session resume ${sessionId}\`.`,
-          'SessionClosed',
+          FailureType.SessionClosed,
         );
       }
       return new SessionNotFoundError(

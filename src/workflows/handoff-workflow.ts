@@ -10,6 +10,7 @@ import {
 } from '../domain/handoff';
 import { decisionProblem } from '../domain/spec';
 import { HandoffChain } from './handoff-chain';
+import { refuseUpdate } from './refuse-update';
 
 /**
  * A multi-agent handoff: runs each agent of the chain as a child session workflow
@@ -25,9 +26,7 @@ import { HandoffChain } from './handoff-chain';
  */
 export async function handoffWorkflow(input: HandoffInput): Promise<HandoffResult> {
   const chain = new HandoffChain(input);
-  const refuse = (problem: string | undefined) => {
-    if (problem) throw new Error(problem);
-  };
+  const refuse = (problem: string | undefined) => refuseUpdate(problem);
   setHandler(handoffStatusQuery, () => chain.status());
   setHandler(
     retryAgentUpdate,

@@ -1,10 +1,12 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { BatonActivities } from '../activities';
-import { SessionFailureType, type SessionInput } from '../domain/session';
+import { type SessionInput } from '../domain/session';
+import { FINAL_MODEL_CALL_FAILURES } from '../domain/failures';
 
 /**
  * Model calls: Temporal is the only retry layer (the Anthropic client has `maxRetries: 0`).
- * Transient API errors back off from 1 s up to a minute, or wait as long as `retry-after` says.
+ * Transient API errors back off from 1 s up to a minute, or wait as long as `retry-after` says;
+ * failures that sending again cannot fix are never retried (the activity marks them so too).
  * The heartbeat timeout notices a dead worker quickly so another one takes the call over.
  */
 export const modelActivities = proxyActivities<BatonActivities>({
@@ -15,7 +17,7 @@ export const modelActivities = proxyActivities<BatonActivities>({
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: [SessionFailureType.ContextOverflow],
+    nonRetryableErrorTypes: [...FINAL_MODEL_CALL_FAILURES],
   },
 });
 

@@ -25,10 +25,12 @@ import {
   type SessionInput,
   type SessionStatus,
 } from '../domain/session';
+import { FailureType } from '../domain/failures';
 import type { McpOptimizeRequest } from '../domain/mcp';
 import { rollOver, serveUntilClosed } from './serve-loop';
 import { registerSessionQueries } from './session-queries';
 import { runSessionScript } from './session-script';
+import { refuseUpdate } from './refuse-update';
 import { SessionEntity } from './session-entity';
 import { sessionPresentation, Visibility } from './visibility';
 
@@ -42,6 +44,8 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   const visibility = new Visibility(() => sessionPresentation(session.status()));
   const session = new SessionEntity(input, () => visibility.publish());
   const facts = () => factsOf(session.getState());
+  const refuse = (problem: string | undefined) =>
+    refuseUpdate(problem, facts().closed ? FailureType.SessionClosed : FailureType.InvalidRequest);
 
   registerSessionQueries(session);
   setHandler(readyUpdate, async () => {
@@ -84,9 +88,4 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   if (!(await runSessionScript(session))) await rollOver(session, (next) => next);
   await serveUntilClosed(session, (next) => next);
   return session.status();
-}
-
-/** An update validator's refusal: the caller gets the message, and nothing reaches history. */
-function refuse(problem: string | undefined): void {
-  if (problem) throw new Error(problem);
 }

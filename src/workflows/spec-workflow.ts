@@ -10,6 +10,7 @@ import {
   type SpecResult,
 } from '../domain/spec';
 import { registerSessionQueries } from './session-queries';
+import { refuseUpdate } from './refuse-update';
 import { SpecRun } from './spec-run';
 
 /**
@@ -23,9 +24,7 @@ export async function specWorkflow(input: SpecInput): Promise<SpecResult> {
   const run = new SpecRun(input);
   setHandler(specStatusQuery, () => run.statusView());
   registerSessionQueries(run.session);
-  const refuse = (problem: string | undefined) => {
-    if (problem) throw new Error(problem);
-  };
+  const refuse = (problem: string | undefined) => refuseUpdate(problem);
   setHandler(
     retryPhaseUpdate,
     (request) => run.decide({ kind: 'retry', ...(request?.guidance ? { guidance: request.guidance } : {}) }),

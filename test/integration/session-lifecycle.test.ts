@@ -6,6 +6,7 @@ import {
   SessionNotFoundError,
   SessionRequestError,
 } from '../../src/client';
+import { FailureType } from '../../src/domain/failures';
 import { costOf } from '../../src/domain/session';
 import { BUILTIN_MODELS } from '../../src/domain/models';
 import { sendUpdate } from '../../src/domain/session';
@@ -125,6 +126,10 @@ describe('bad input leaves sessions as they were', () => {
         () => 'accepted',
         (err: unknown) => {
           expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+          // A refusal carries baton's failure type, so callers can tell it from a failed turn.
+          expect((err as WorkflowUpdateFailedError).cause).toMatchObject({
+            type: FailureType.InvalidRequest,
+          });
           return (err as WorkflowUpdateFailedError).cause?.message;
         },
       );

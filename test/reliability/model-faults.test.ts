@@ -10,7 +10,7 @@
  * timeout, which catches dead workers, never fires for a live worker stuck on a silent socket.
  */
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { SessionRequestError } from '../../src/client';
+import { FailureType, SessionRequestError } from '../../src/client';
 import { modelCalls, startInProcessStack, type InProcessStack } from '../support/reliability-harness';
 
 const MODEL_TIMEOUT_MS = 3_000;
@@ -86,22 +86,29 @@ describe.concurrent('transient model faults recover', () => {
 
 describe.concurrent('faults that do not go away fail the turn clearly; the session stays usable', () => {
   it.for([
-    [401, 'The Anthropic API rejected the key (401 authentication_error): check ANTHROPIC_API_KEY.'],
+    [
+      401,
+      FailureType.AuthenticationFailed,
+      'The Anthropic API rejected the key (401 authentication_error): check ANTHROPIC_API_KEY.',
+    ],
     [
       403,
+      FailureType.PermissionDenied,
       "The Anthropic API refused the key access (403 permission_error: no access here): check that the key's workspace may use this model and feature.",
     ],
     [
       404,
+      FailureType.ModelNotFound,
       'The Anthropic API did not find what was asked for (404 not_found_error: no access here): check the model id and ANTHROPIC_BASE_URL.',
     ],
     [
       422,
+      FailureType.InvalidModelRequest,
       'The Anthropic API could not process the request (422 invalid_request_error: no access here): fix the request; sending it again will not help.',
     ],
   ] as const)(
     '%i: one call, then the turn fails saying what to do',
-    async ([status, message], { expect }) => {
+    async ([status, type, message], { expect }) => {
       const { session_id } = await stack.baton.sessions.start({ task: `permanent ${status}` });
       const before = await stack.baton.sessions.status(session_id);
       const text = `refused-${status}`;
@@ -112,6 +119,7 @@ describe.concurrent('faults that do not go away fail the turn clearly; the sessi
         .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(SessionRequestError);
       expect((failure as Error).message).toBe(`Turn 1 failed: ${message}`);
+      expect((failure as SessionRequestError).type).toBe(type);
       expect(callsOf(text)).toEqual([[status, 'http']]);
 
       const after = await stack.baton.sessions.status(session_id);
@@ -133,10 +141,11 @@ describe.concurrent('faults that do not go away fail the turn clearly; the sessi
     console.log(`[reliability] a persistent 529 failed the turn after ${(elapsed / 1000).toFixed(1)} s`);
 
     expect(failure).toBeInstanceOf(SessionRequestError);
-    // The last attempt's "will be retried" is not repeated: the caller learns the retries ran out.
+    // The activity said what happened; the workflow, once, that the retries ran out.
     expect((failure as Error).message).toBe(
       "Turn 1 failed: The Anthropic API is overloaded (529 overloaded_error). Temporal's retries ran out; try again later.",
     );
+    expect((failure as SessionRequestError).type).toBe(FailureType.ApiOverloaded);
     // The retry policy's six attempts, backing off 1, 2, 4, 8 and 16 s.
     expect(callsOf('always overloaded')).toEqual(Array.from({ length: 6 }, () => [529, 'http']));
     expect(await stack.baton.sessions.status(session_id)).toMatchObject({ turns: 0, head: before.head });

@@ -12,6 +12,7 @@ import {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
+import { FailureType, FINAL_MODEL_CALL_FAILURES } from '../../src/domain/failures';
 import { classifyAnthropicError, createAnthropicClient, retryAfterMsFromHeaders } from '../../src/model';
 
 const statusError = (
@@ -28,31 +29,61 @@ const statusError = (
   );
 
 describe('classifyAnthropicError: HTTP statuses', () => {
+  // The mapping table: every status the API documents (and a 4xx and a 5xx it does not), baton's
+  // failure type, and whether a retry may help. The API's own error.type stays in the message and
+  // in apiErrorType.
   it.each([
-    [400, 'invalid_request_error', false],
-    [401, 'authentication_error', false],
-    [403, 'permission_error', false],
-    [404, 'not_found_error', false],
-    [413, 'request_too_large', false],
-    [422, 'invalid_request_error', false],
-    [408, 'timeout_error', true],
-    [409, 'conflict_error', true],
-    [429, 'rate_limit_error', true],
-    [500, 'api_error', true],
-    [502, 'api_error', true],
-    [503, 'api_error', true],
-    [504, 'timeout_error', true],
-    [529, 'overloaded_error', true],
-    [599, 'api_error', true],
-  ])('%i %s → retryable %s', (status, type, retryable) => {
-    const decision = classifyAnthropicError(statusError(status, type, 'details from the API'));
-    expect(decision).toMatchObject({ retryable, type, status, requestId: 'req_test_1' });
-    expect(decision.message).toContain(`(${status} ${type}`);
+    [400, 'invalid_request_error', FailureType.InvalidModelRequest, false],
+    [401, 'authentication_error', FailureType.AuthenticationFailed, false],
+    [402, 'billing_error', FailureType.BillingRefused, false],
+    [403, 'permission_error', FailureType.PermissionDenied, false],
+    [404, 'not_found_error', FailureType.ModelNotFound, false],
+    [413, 'request_too_large', FailureType.RequestTooLarge, false],
+    [418, 'invalid_request_error', FailureType.InvalidModelRequest, false],
+    [422, 'invalid_request_error', FailureType.InvalidModelRequest, false],
+    [408, 'timeout_error', FailureType.ApiTimeout, true],
+    [409, 'conflict_error', FailureType.ApiConflict, true],
+    [429, 'rate_limit_error', FailureType.RateLimited, true],
+    [500, 'api_error', FailureType.ApiUnavailable, true],
+    [502, 'api_error', FailureType.ApiUnavailable, true],
+    [503, 'api_error', FailureType.ApiUnavailable, true],
+    [504, 'timeout_error', FailureType.ApiTimeout, true],
+    [529, 'overloaded_error', FailureType.ApiOverloaded, true],
+    [599, 'api_error', FailureType.ApiUnavailable, true],
+  ] as const)('%i %s → %s, retryable %s', (status, apiType, type, retryable) => {
+    const decision = classifyAnthropicError(statusError(status, apiType, 'details from the API'));
+    expect(decision).toMatchObject({
+      retryable,
+      type,
+      status,
+      apiErrorType: apiType,
+      requestId: 'req_test_1',
+    });
+    expect(decision.message).toContain(`(${status} ${apiType}`);
+    // Whether it is retried is the retry policy's business, not the message's.
+    expect(decision.message).not.toMatch(/retried|retry/i);
+    // The retry policy's list of final failures agrees with the decision.
+    expect(FINAL_MODEL_CALL_FAILURES.includes(type)).toBe(!retryable);
+  });
+
+  it('says what to do only when a retry cannot help', () => {
+    expect(classifyAnthropicError(statusError(529, 'overloaded_error', 'Overloaded')).message).toBe(
+      'The Anthropic API is overloaded (529 overloaded_error).',
+    );
+    expect(classifyAnthropicError(statusError(413, 'request_too_large', 'too big')).message).toBe(
+      'The Anthropic API refused a request that is too large (413 request_too_large): ' +
+        'send less: compact the conversation or shorten large tool results.',
+    );
   });
 
   it('falls back to a type by status when the body has none', () => {
     const err = APIError.generate(503, undefined, 'upstream connect error', new Headers());
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'api_error', status: 503 });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: true,
+      type: FailureType.ApiUnavailable,
+      status: 503,
+      apiErrorType: 'api_error',
+    });
     expect(classifyAnthropicError(err)).not.toHaveProperty('requestId');
   });
 
@@ -61,7 +92,8 @@ describe('classifyAnthropicError: HTTP statuses', () => {
       classifyAnthropicError(statusError(402, 'billing_error', 'Your credit balance is too low')),
     ).toMatchObject({
       retryable: false,
-      type: 'billing_error',
+      type: FailureType.BillingRefused,
+      apiErrorType: 'billing_error',
     });
     expect(classifyAnthropicError(statusError(418, 'invalid_request_error', 'teapot')).retryable).toBe(false);
   });
@@ -88,7 +120,12 @@ describe('classifyAnthropicError: HTTP statuses', () => {
       'prompt is too long: 210000 tokens > 200000 maximum',
     );
     const decision = classifyAnthropicError(err);
-    expect(decision).toMatchObject({ retryable: false, type: 'prompt_too_long', status: 400 });
+    expect(decision).toMatchObject({
+      retryable: false,
+      type: FailureType.ContextOverflow,
+      status: 400,
+      apiErrorType: 'invalid_request_error',
+    });
     expect(decision.message).toContain('compact the conversation');
   });
 });
@@ -102,7 +139,9 @@ describe('classifyAnthropicError: retry-after', () => {
       'retry-after': '9',
     });
     expect(classifyAnthropicError(err, now).retryAfterMs).toBe(1500);
-    expect(classifyAnthropicError(err, now).message).toContain('retried after 1.5 s');
+    expect(classifyAnthropicError(err, now).message).toBe(
+      'The Anthropic API is rate limiting this key (429 rate_limit_error) and asked to wait 1.5 s.',
+    );
   });
 
   it('reads retry-after in seconds, fractions included', () => {
@@ -134,18 +173,21 @@ describe('classifyAnthropicError: retry-after', () => {
 describe('classifyAnthropicError: without a response', () => {
   it('retries connection errors and timeouts', () => {
     const refused = new APIConnectionError({ cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
-    expect(classifyAnthropicError(refused)).toMatchObject({ retryable: true, type: 'connection_error' });
+    expect(classifyAnthropicError(refused)).toMatchObject({
+      retryable: true,
+      type: FailureType.ApiConnectionFailed,
+    });
     expect(classifyAnthropicError(refused).message).toContain('ECONNREFUSED');
     expect(classifyAnthropicError(new APIConnectionTimeoutError())).toMatchObject({
       retryable: true,
-      type: 'timeout',
+      type: FailureType.ApiTimeout,
     });
   });
 
   it('does not retry a request the caller cancelled', () => {
     expect(classifyAnthropicError(new APIUserAbortError())).toEqual({
       retryable: false,
-      type: 'cancelled',
+      type: FailureType.ModelCallCancelled,
       message: 'The request to the Anthropic API was cancelled before it finished.',
     });
   });
@@ -160,7 +202,8 @@ describe('classifyAnthropicError: without a response', () => {
     );
     expect(classifyAnthropicError(overloaded)).toMatchObject({
       retryable: true,
-      type: 'overloaded_error',
+      type: FailureType.ApiOverloaded,
+      apiErrorType: 'overloaded_error',
       requestId: 'req_s',
     });
     expect(classifyAnthropicError(overloaded)).not.toHaveProperty('status');
@@ -171,13 +214,19 @@ describe('classifyAnthropicError: without a response', () => {
       new Headers(),
       'invalid_request_error',
     );
-    expect(classifyAnthropicError(invalid).retryable).toBe(false);
+    expect(classifyAnthropicError(invalid)).toMatchObject({
+      retryable: false,
+      type: FailureType.InvalidModelRequest,
+    });
+    expect(classifyAnthropicError(invalid).message).toBe(
+      'The Anthropic API stream failed part-way (invalid_request_error: bad): sending it again will not help.',
+    );
   });
 
   it('retries a body that is not JSON, and an incomplete stream', () => {
     expect(classifyAnthropicError(new SyntaxError('Unexpected end of JSON input'))).toMatchObject({
       retryable: true,
-      type: 'malformed_response',
+      type: FailureType.MalformedResponse,
     });
     expect(
       classifyAnthropicError(
@@ -185,29 +234,38 @@ describe('classifyAnthropicError: without a response', () => {
       ),
     ).toMatchObject({
       retryable: true,
-      type: 'incomplete_response',
+      type: FailureType.IncompleteResponse,
     });
   });
 
   it('looks through the AnthropicError that MessageStream wraps around other errors', () => {
     const wrapped = new AnthropicError('terminated');
     wrapped.cause = new TypeError('terminated');
-    expect(classifyAnthropicError(wrapped)).toMatchObject({ retryable: true, type: 'connection_error' });
+    expect(classifyAnthropicError(wrapped)).toMatchObject({
+      retryable: true,
+      type: FailureType.ApiConnectionFailed,
+    });
   });
 
   it('does not retry the SDK refusing a long non-streaming request', () => {
     const err = new AnthropicError(
       'Streaming is required for operations that may take longer than 10 minutes.',
     );
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: false, type: 'streaming_required' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: false,
+      type: FailureType.StreamingRequired,
+    });
   });
 
   it('does not retry errors it does not recognise', () => {
     expect(classifyAnthropicError(new RangeError('boom'))).toMatchObject({
       retryable: false,
-      type: 'unexpected_error',
+      type: FailureType.ModelCallFailed,
     });
-    expect(classifyAnthropicError('a string')).toMatchObject({ retryable: false, type: 'unexpected_error' });
+    expect(classifyAnthropicError('a string')).toMatchObject({
+      retryable: false,
+      type: FailureType.ModelCallFailed,
+    });
   });
 
   it('retries a stream whose connection drops part-way (real socket)', async () => {
@@ -229,7 +287,10 @@ describe('classifyAnthropicError: without a response', () => {
         .finalMessage()
         .catch((e: unknown) => e);
       // undici reports it as `TypeError: terminated`, which MessageStream wraps in an AnthropicError.
-      expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'connection_error' });
+      expect(classifyAnthropicError(err)).toMatchObject({
+        retryable: true,
+        type: FailureType.ApiConnectionFailed,
+      });
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -242,6 +303,9 @@ describe('classifyAnthropicError: without a response', () => {
       .create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(APIConnectionError);
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'connection_error' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: true,
+      type: FailureType.ApiConnectionFailed,
+    });
   });
 });

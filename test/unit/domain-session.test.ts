@@ -72,6 +72,23 @@ describe('send validation', () => {
     expect(estimateTokens('abcdefgh')).toBe(2);
     expect(estimateTokens('')).toBe(0);
   });
+  it('estimates a message the same whether it is sent as text or as stored content blocks', () => {
+    // The validator and the summarize-before-turn check see the text; the model activity sees the
+    // blocks it stores. All three must agree, or a turn is judged by two different numbers.
+    const text = 'How full is the context window now? '.repeat(7);
+    expect(estimateTokens([{ type: 'text', text }])).toBe(estimateTokens(text));
+    expect(estimateTokens(text)).toBe(Math.ceil(text.length / 4));
+  });
+  it('counts tool calls and tool results by their text, not their JSON wrapping', () => {
+    const input = { command: 'npm test' };
+    expect(
+      estimateTokens([
+        { type: 'tool_use', id: 'toolu_1', name: 'bash', input },
+        { type: 'tool_result', tool_use_id: 'toolu_1', content: 'x'.repeat(40) },
+      ]),
+    ).toBe(Math.ceil(('bash'.length + JSON.stringify(input).length + 40) / 4));
+    expect(estimateTokens([])).toBe(0);
+  });
 });
 
 describe('classification heuristic', () => {

@@ -16,6 +16,7 @@ import {
   RateLimitError,
 } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FailureType } from '../../src/domain/failures';
 import {
   classifyAnthropicError,
   createAnthropicClient,
@@ -59,27 +60,28 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
 
 describe('http faults', () => {
   it.each([
-    [400, BadRequestError, 'invalid_request_error', false],
-    [401, AuthenticationError, 'authentication_error', false],
-    [403, PermissionDeniedError, 'permission_error', false],
-    [404, NotFoundError, 'not_found_error', false],
-    [413, ContentTooLargeError, 'request_too_large', false],
-    [429, RateLimitError, 'rate_limit_error', true],
-    [500, InternalServerError, 'api_error', true],
-    [529, OverloadedError, 'overloaded_error', true],
-  ] as const)('%i surfaces as %o with type %s', async (status, errorClass, type, retryable) => {
+    [400, BadRequestError, 'invalid_request_error', FailureType.InvalidModelRequest, false],
+    [401, AuthenticationError, 'authentication_error', FailureType.AuthenticationFailed, false],
+    [403, PermissionDeniedError, 'permission_error', FailureType.PermissionDenied, false],
+    [404, NotFoundError, 'not_found_error', FailureType.ModelNotFound, false],
+    [413, ContentTooLargeError, 'request_too_large', FailureType.RequestTooLarge, false],
+    [429, RateLimitError, 'rate_limit_error', FailureType.RateLimited, true],
+    [500, InternalServerError, 'api_error', FailureType.ApiUnavailable, true],
+    [529, OverloadedError, 'overloaded_error', FailureType.ApiOverloaded, true],
+  ] as const)('%i surfaces as %o with type %s', async (status, errorClass, apiType, type, retryable) => {
     model.injectFaults([{ kind: 'http', status, retry_after_s: 2 }]);
     const err = await failure(client.messages.create(ask('fault me')));
     expect(err).toBeInstanceOf(errorClass);
     const apiError = err as APIError;
     expect(apiError.status).toBe(status);
-    expect(apiError.type).toBe(type);
+    expect(apiError.type).toBe(apiType);
     expect(apiError.requestID).toBe(model.requests[0]?.request_id);
     expect(apiError.headers?.get('retry-after')).toBe('2');
     expect(classifyAnthropicError(err)).toMatchObject({
       retryable,
       type,
       status,
+      apiErrorType: apiType,
       requestId: apiError.requestID,
       retryAfterMs: 2000,
     });
@@ -176,7 +178,11 @@ describe('stream and body faults', () => {
     expect(apiError.status).toBeUndefined();
     expect(apiError.type).toBe('overloaded_error');
     expect(texts.length).toBeGreaterThan(0); // some text arrived before the error
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'overloaded_error' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: true,
+      type: FailureType.ApiOverloaded,
+      apiErrorType: 'overloaded_error',
+    });
     expect(model.requests[0]).toMatchObject({ status: 200, fault: 'mid_stream_error' });
   });
 
@@ -189,7 +195,10 @@ describe('stream and body faults', () => {
     model.injectFaults([{ kind: 'malformed_body' }]);
     const err = await failure(client.messages.create(ask('x')));
     expect(err).toBeInstanceOf(SyntaxError);
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'malformed_response' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: true,
+      type: FailureType.MalformedResponse,
+    });
   });
 
   it('malformed_body breaks a stream too', async () => {
@@ -205,7 +214,10 @@ describe('stream and body faults', () => {
     const err = await failure(quiet.messages.stream(ask('x')).finalMessage());
     // MessageStream wraps the parse error in an AnthropicError whose cause is the SyntaxError.
     expect((err as Error).cause).toBeInstanceOf(SyntaxError);
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'malformed_response' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: true,
+      type: FailureType.MalformedResponse,
+    });
   });
 
   it('delay answers normally after waiting', async () => {
@@ -226,7 +238,10 @@ describe('stream and body faults', () => {
     controller.abort();
     const err = await pending;
     expect(err).toBeInstanceOf(APIUserAbortError);
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: false, type: 'cancelled' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: false,
+      type: FailureType.ModelCallCancelled,
+    });
     await vi.waitFor(() => expect(model.requests[0]?.status).toBe(499));
   });
 
@@ -235,7 +250,7 @@ describe('stream and body faults', () => {
     model.injectFaults([{ kind: 'hang' }]);
     const err = await failure(impatient.messages.create(ask('hello?')));
     expect(err).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'timeout' });
+    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: FailureType.ApiTimeout });
   });
 });
 
@@ -317,7 +332,10 @@ describe('stop()', () => {
     await own.stop();
     expect(Date.now() - started).toBeLessThan(1000);
     const err = await pending;
-    expect(classifyAnthropicError(err)).toMatchObject({ retryable: true, type: 'connection_error' });
+    expect(classifyAnthropicError(err)).toMatchObject({
+      retryable: true,
+      type: FailureType.ApiConnectionFailed,
+    });
     await own.stop(); // a second stop is harmless
   });
 });

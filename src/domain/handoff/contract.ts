@@ -6,6 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { HandoffPackage } from './package';
 import type { ModelSpec } from '../models';
 import type { SpecDefinition } from '../spec';
+import { FailureType } from '../failures';
 
 /** Workflow type name of a handoff (the exported function's name). */
 export const HANDOFF_WORKFLOW_TYPE = 'handoffWorkflow';
@@ -146,12 +147,9 @@ export const skipAgentUpdate = defineUpdate<HandoffStatus, []>('skipAgent');
 /** Stops the chain; its result lists the agents that finished. */
 export const abortHandoffUpdate = defineUpdate<HandoffStatus, []>('abortHandoff');
 
-/** Failure types the handoff workflow fails with, for callers and retry policies to match on. */
+/** The failure types the handoff workflow fails with (a view of {@link FailureType}). */
 export const HandoffFailureType = {
-  /** The input (SPEC, agents, floor) is not usable; nothing ran. */
-  InvalidHandoffInput: 'InvalidHandoffInput',
-  /** A package failed validation; the message names the field. */
-  InvalidHandoffPackage: 'InvalidHandoffPackage',
-  /** An agent's session failed and no decision came in time; its session keeps what it did. */
-  AgentFailed: 'AgentFailed',
+  InvalidHandoffInput: FailureType.InvalidHandoffInput,
+  InvalidHandoffPackage: FailureType.InvalidHandoffPackage,
+  AgentFailed: FailureType.AgentFailed,
 } as const;

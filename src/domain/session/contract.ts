@@ -12,6 +12,7 @@ import type { ModelSpec } from '../models';
 import type { McpOptimizeRequest, McpOptimizeResult, McpServerState } from '../mcp';
 import type { SessionSettings } from './settings';
 import type { Usage } from './usage';
+import { FailureType } from '../failures';
 
 /** The task queue baton workers poll unless `BATON_TASK_QUEUE` says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'baton';
@@ -284,12 +285,15 @@ export interface CheckpointRequest {
   name?: string;
 }
 
-/** Failure types a session's updates throw, for callers and retry policies to match on. */
+/**
+ * The failure types a session's updates throw (a view of {@link FailureType}); a failed model call
+ * passes its own type through (`RateLimited`, `ApiOverloaded`, …).
+ */
 export const SessionFailureType = {
-  ModelCallFailed: 'ModelCallFailed',
-  ContextOverflow: 'ContextOverflow',
-  InvalidRequest: 'InvalidRequest',
-  SessionClosed: 'SessionClosed',
-  CompactionFailed: 'CompactionFailed',
-  MergeRefused: 'MergeRefused',
+  ModelCallFailed: FailureType.ModelCallFailed,
+  ContextOverflow: FailureType.ContextOverflow,
+  InvalidRequest: FailureType.InvalidRequest,
+  SessionClosed: FailureType.SessionClosed,
+  CompactionFailed: FailureType.CompactionFailed,
+  MergeRefused: FailureType.MergeRefused,
 } as const;

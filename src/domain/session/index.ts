@@ -83,7 +83,8 @@ export {
   optimizeRequestProblem,
 } from './request-checks';
 export type { SessionFacts } from './request-checks';
-export { estimateTokens, sendRequestProblem } from './send-validation';
+export { sendRequestProblem } from './send-validation';
+export { estimateTokens } from './token-estimate';
 export { DEFAULT_SESSION_SETTINGS, resolveSessionSettings } from './settings';
 export { InvalidSessionSettingsError } from './errors';
 export type { SessionSettings } from './settings';

@@ -1,15 +1,7 @@
 import { CONTEXT_CLASSES } from './conversation';
 import type { SendRequest } from './contract';
 import { formatCount } from '../format';
-
-/**
- * A quick, deterministic estimate of a text's tokens (about four characters a token for English
- * prose), used where no tokenizer can run: in update validators inside the workflow sandbox. The
- * worker measures exactly before each call; this only turns away what cannot possibly fit.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
+import { estimateTokens } from './token-estimate';
 
 /**
  * Why a `send` request must be rejected, or undefined when it may proceed. Shared by the update

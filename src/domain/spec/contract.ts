@@ -7,6 +7,7 @@ import type { SessionInput, SessionSettings, TokenBudget } from '../session';
 import type { ModelSpec } from '../models';
 import type { SpecDefinition } from './definition';
 import type { SpecPhaseName } from './phases';
+import { FailureType } from '../failures';
 
 export const SPEC_WORKFLOW_TYPE = 'specWorkflow';
 
@@ -102,8 +103,9 @@ export const skipPhaseUpdate = defineUpdate<SpecStatus, []>('skipPhase');
 /** Stops the SPEC; its result says which phases completed. */
 export const abortSpecUpdate = defineUpdate<SpecStatus, []>('abortSpec');
 
+/** The failure types the SPEC workflow fails with (a view of {@link FailureType}). */
 export const SpecFailureType = {
-  DecisionTimeout: 'SpecDecisionTimeout',
+  DecisionTimeout: FailureType.SpecDecisionTimeout,
 } as const;
 
 export const DEFAULT_SPEC_MIN_TOKENS = 50_000;

@@ -1,0 +1,1 @@
+export { FailureType, FINAL_MODEL_CALL_FAILURES } from './failure-types';
