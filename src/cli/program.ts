@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { BatonClient } from '../client/baton-client';
 import type { ContextClass } from '../domain/session';
-import { startDevEnvironment } from '../dev/dev-environment';
+import { runWorkerUntilPolling, startDevEnvironment } from '../dev/dev-environment';
 import type { CliIO } from './cli-io';
 import {
   formatBudget,
@@ -71,8 +71,21 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
         worker: opts.worker,
         log: (line) => io.stderr(`${line}\n`),
       });
-      io.stdout(`Temporal UI: ${dev.uiUrl}\nTemporal address: ${dev.address}\nPress Ctrl-C to stop.\n`);
-      const running = dev.runtime?.worker.run();
+      let running: Promise<void> | undefined;
+      try {
+        // Ready means a client can use it now: the worker's poller shows on the task queue.
+        if (dev.runtime) running = (await runWorkerUntilPolling(dev.runtime, dev.env)).running;
+      } catch (err) {
+        await dev.shutdown();
+        throw err;
+      }
+      io.stdout(
+        `Temporal UI: ${dev.uiUrl}\nTemporal address: ${dev.address}\n` +
+          (dev.runtime
+            ? `Ready: a worker polls task queue '${dev.runtime.worker.options.taskQueue}'. `
+            : 'Ready (no worker). ') +
+          'Press Ctrl-C to stop.\n',
+      );
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         signal.addEventListener('abort', () => resolve(), { once: true });
