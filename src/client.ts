@@ -19,12 +19,14 @@ export {
   HandoffNotFoundError,
   InvalidInputError,
   NoWorkerError,
+  NotASessionError,
   SessionExistsError,
   SessionNotFoundError,
   SessionRequestError,
   TemporalUnavailableError,
 } from './client/errors';
 export type { ExploreResult, ExploreVariant, ForkOptions, ForkResult } from './client/fork-session';
+export type { MergeOptions, MergeOutcome } from './client/merge-session';
 export type { ResumeOptions, ResumeResult } from './client/resume-session';
 export { BUNDLE_FORMAT, BUNDLE_VERSION, validateBundle, type SessionBundle } from './client/session-bundle';
 export type {

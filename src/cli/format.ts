@@ -1,4 +1,5 @@
 import type { ExploreResult } from '../client/fork-session';
+import type { MergeOutcome } from '../client/merge-session';
 import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
 import type { TokenBudget } from '../domain/session';
 import type { CompactionReport } from '../domain/session';
@@ -49,12 +50,36 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
   if (s.merges.length > 0)
     lines.push(`  merges      ${s.merges.map((m) => `${m.fork_session_id} (${m.strategy})`).join(', ')}`);
   if ('forks' in s && s.forks.length > 0) lines.push(`  forks       ${s.forks.join(', ')}`);
+  if ('part_of' in s && s.part_of) {
+    const what = s.part_of.kind === 'spec' ? 'SPEC' : 'handoff';
+    lines.push(
+      `  part of     ${what} ${s.part_of.id}: \`${s.part_of.command}\`; ` +
+        `\`baton session fork ${s.session_id}\` carries on from its conversation`,
+    );
+  }
   if ('resumable' in s && s.resumable) {
     lines.push(
       `  resumable   yes: \`baton session resume ${s.session_id}\` (${formatCount(s.tokens_available)} tokens available)`,
     );
   }
   if ('ui_url' in s) lines.push(`  ui          ${s.ui_url}`);
+  return lines.join('\n');
+}
+
+/** The merge, the main session's status after it, and the exploration's forks it closed. */
+export function formatMerge(main: string, fork: string, r: MergeOutcome): string {
+  const lines = [
+    `Merged ${fork} into ${main} (${r.merge.strategy}); head ${r.merge.head_after.slice(0, 12)}.`,
+    formatStatus(r.status),
+  ];
+  if (r.closed_forks) {
+    lines.push(
+      r.closed_forks.length > 0
+        ? `Closed the other forks: ${r.closed_forks.join(', ')}.`
+        : 'The other forks were closed already.',
+    );
+  }
+  for (const f of r.not_closed ?? []) lines.push(`Could not close ${f.session_id}: ${f.error}`);
   return lines.join('\n');
 }
 

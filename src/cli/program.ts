@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { BatonClient } from '../client/baton-client';
 import type { ContextClass } from '../domain/session';
-import { startDevEnvironment } from '../dev/dev-environment';
+import { runWorkerUntilPolling, startDevEnvironment } from '../dev/dev-environment';
 import type { CliIO } from './cli-io';
 import {
   formatBudget,
@@ -10,6 +10,7 @@ import {
   formatCompaction,
   formatExplore,
   formatList,
+  formatMerge,
   formatSend,
   formatStart,
   formatStatus,
@@ -70,8 +71,21 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
         worker: opts.worker,
         log: (line) => io.stderr(`${line}\n`),
       });
-      io.stdout(`Temporal UI: ${dev.uiUrl}\nTemporal address: ${dev.address}\nPress Ctrl-C to stop.\n`);
-      const running = dev.runtime?.worker.run();
+      let running: Promise<void> | undefined;
+      try {
+        // Ready means a client can use it now: the worker's poller shows on the task queue.
+        if (dev.runtime) running = (await runWorkerUntilPolling(dev.runtime, dev.env)).running;
+      } catch (err) {
+        await dev.shutdown();
+        throw err;
+      }
+      io.stdout(
+        `Temporal UI: ${dev.uiUrl}\nTemporal address: ${dev.address}\n` +
+          (dev.runtime
+            ? `Ready: a worker polls task queue '${dev.runtime.worker.options.taskQueue}'. `
+            : 'Ready (no worker). ') +
+          'Press Ctrl-C to stop.\n',
+      );
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         signal.addEventListener('abort', () => resolve(), { once: true });
@@ -169,11 +183,14 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
 
   session
     .command('list')
-    .description('sessions, newest first')
+    .description('sessions, newest first (forks that have closed are hidden; --all lists them)')
     .option('--limit <n>', 'at most this many (default 50)', wholeNumber(1, 1000))
+    .option('--all', 'also list forks that have closed (merged explorations, closed forks)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { limit?: number; json?: boolean }) => {
-      const rows = await withClient((b) => b.sessions.list(o.limit ? { limit: o.limit } : {}));
+    .action(async (o: { limit?: number; all?: boolean; json?: boolean }) => {
+      const rows = await withClient((b) =>
+        b.sessions.list({ ...(o.limit ? { limit: o.limit } : {}), ...(o.all ? { closed_forks: true } : {}) }),
+      );
       print(o.json, rows, formatList(rows));
     });
 
@@ -301,17 +318,21 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
         'fast-forward or summary (default: fast-forward when possible)',
       ).choices(['fast-forward', 'summary']),
     )
+    .option('--close-others', 'close the other forks of the exploration this fork came from')
     .option('--json', 'machine-readable output')
     .action(
-      async (main: string, fork: string, o: { strategy?: 'fast-forward' | 'summary'; json?: boolean }) => {
+      async (
+        main: string,
+        fork: string,
+        o: { strategy?: 'fast-forward' | 'summary'; closeOthers?: boolean; json?: boolean },
+      ) => {
         const result = await withClient((b) =>
-          b.sessions.merge(main, fork, o.strategy ? { strategy: o.strategy } : {}),
+          b.sessions.merge(main, fork, {
+            ...(o.strategy ? { strategy: o.strategy } : {}),
+            ...(o.closeOthers ? { close_others: true } : {}),
+          }),
         );
-        print(
-          o.json,
-          result,
-          `Merged ${fork} into ${main} (${result.merge.strategy}); head ${result.merge.head_after.slice(0, 12)}.\n${formatStatus(result.status)}`,
-        );
+        print(o.json, result, formatMerge(main, fork, result));
       },
     );
 

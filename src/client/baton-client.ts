@@ -6,12 +6,12 @@ import type { ModelRegistry } from '../domain/models';
 import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } from './connection-settings';
-import { TemporalUnavailableError } from './errors';
+import { InvalidInputError, TemporalUnavailableError } from './errors';
 import { loadModelRegistry } from './model-registry-file';
 import { SessionsClient } from './sessions-client';
 import { HandoffsClient } from './handoffs-client';
 import { SpecsClient } from './specs-client';
-import { WorkerProbe } from './worker-probe';
+import { DEFAULT_WORKER_WAIT_MS, WorkerProbe } from './worker-probe';
 
 export interface BatonClientOptions extends Partial<ConnectionSettings> {
   env?: NodeJS.ProcessEnv;
@@ -27,6 +27,11 @@ export interface BatonClientOptions extends Partial<ConnectionSettings> {
    * when `BATON_ENCRYPTION_KEY` is set, Temporal's default converter otherwise.
    */
   dataConverter?: DataConverter;
+  /**
+   * How long a request waits for a worker to show up on the task queue before it fails with
+   * NoWorkerError (ms); defaults to `BATON_WORKER_WAIT_MS`, else 3,000.
+   */
+  workerWaitMs?: number;
 }
 
 /**
@@ -57,8 +62,9 @@ export class BatonClient {
     models: ModelRegistry,
     env: NodeJS.ProcessEnv,
     store: ConversationStore | undefined,
+    workerWaitMs: number,
   ) {
-    this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue);
+    this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue, workerWaitMs);
     this.ownsStore = store === undefined;
     if (store) this.store = Promise.resolve(store);
     const context = {
@@ -81,10 +87,12 @@ export class BatonClient {
    * Connects to Temporal.
    * @throws TemporalUnavailableError when no server answers at the address.
    * @throws EncryptionKeyError when `BATON_ENCRYPTION_KEY` (or its companions) is malformed.
+   * @throws InvalidInputError when `BATON_WORKER_WAIT_MS` is not a whole number of milliseconds.
    */
   static async connect(options: BatonClientOptions = {}): Promise<BatonClient> {
-    const { env, models, store, dataConverter: givenConverter, ...overrides } = options;
+    const { env, models, store, dataConverter: givenConverter, workerWaitMs, ...overrides } = options;
     const settings = resolveConnectionSettings(overrides, env);
+    const waitMs = workerWaitMs ?? workerWaitFromEnv(env ?? process.env);
     const registry = models ?? loadModelRegistry(env);
     const dataConverter = givenConverter ?? createDataConverter(env ?? process.env);
     let connection: Connection;
@@ -106,7 +114,7 @@ export class BatonClient {
       namespace: settings.namespace,
       ...(dataConverter ? { dataConverter } : {}),
     });
-    return new BatonClient(client, connection, settings, registry, env ?? process.env, store);
+    return new BatonClient(client, connection, settings, registry, env ?? process.env, store, waitMs);
   }
 
   /**
@@ -127,4 +135,17 @@ export class BatonClient {
     await this.connection.close();
     if (this.ownsStore && this.store) await (await this.store).close();
   }
+}
+
+/** `BATON_WORKER_WAIT_MS`, checked: a whole number of milliseconds, 0 or more. */
+function workerWaitFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.BATON_WORKER_WAIT_MS?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_WORKER_WAIT_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new InvalidInputError(
+      `BATON_WORKER_WAIT_MS must be a whole number of milliseconds (0 or more), got '${raw}'. Unset it for the default (${DEFAULT_WORKER_WAIT_MS}).`,
+    );
+  }
+  return ms;
 }

@@ -6,6 +6,12 @@ export class TemporalUnavailableError extends BatonError {}
 /** No baton worker polls the task queue, so a request would wait forever. */
 export class NoWorkerError extends BatonError {}
 
+/**
+ * The id names a workflow that a session command does not apply to (a SPEC, a handoff or one of
+ * its agents); the message says what it is and which command to use instead.
+ */
+export class NotASessionError extends BatonError {}
+
 /** A caller's input is malformed (an id, a flag, a file); nothing was sent or changed. */
 export class InvalidInputError extends BatonError {}
 

@@ -29,6 +29,7 @@ export async function forkSession(
   ctx: SessionContext,
   parentId: string,
   options: ForkOptions = {},
+  exploreForks?: string[],
 ): Promise<ForkResult> {
   const forkId = options.id ?? newSessionId(() => randomInt(16) / 16);
   assertSessionId(forkId);
@@ -49,6 +50,7 @@ export async function forkSession(
     parent_session_id: parentId,
     fork_head: head,
     ...(checkpoint ? { checkpoint_id: checkpoint.checkpoint_id } : {}),
+    ...(exploreForks ? { explore_forks: exploreForks } : {}),
   };
   const started = await startSessionRun(
     ctx,
@@ -99,13 +101,10 @@ export async function exploreSession(
   if (variants.some((v) => v.trim() === ''))
     throw new InvalidInputError('A variant is empty: each needs a message.');
   const tag = Array.from({ length: 4 }, () => randomInt(16).toString(16)).join('');
+  // Each fork knows its siblings, so `merge --close-others` can close the ones not merged.
+  const ids = variants.map((_, i) => `${parentId.slice(0, 100)}-x${tag}-${i + 1}`);
   const forks = await Promise.all(
-    variants.map((_, i) =>
-      forkSession(ctx, parentId, {
-        id: `${parentId.slice(0, 100)}-x${tag}-${i + 1}`,
-        ...(options.at ? { at: options.at } : {}),
-      }),
-    ),
+    ids.map((id) => forkSession(ctx, parentId, { id, ...(options.at ? { at: options.at } : {}) }, ids)),
   );
   const results = await Promise.all(
     forks.map(async (fork, i): Promise<ExploreVariant> => {

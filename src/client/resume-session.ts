@@ -89,7 +89,8 @@ export async function resumeSession(
     reply = await executeSessionUpdate(ctx, sessionId, sendUpdate, [
       { message: options.message, ...options.send },
     ]);
-    status = { ...status, turns: reply.turn, head: reply.head };
+    // Read again rather than patched up: the turn moved the budget, totals and activity too.
+    status = (await readSessionState(ctx, sessionId)).status;
   }
   return {
     session_id: sessionId,

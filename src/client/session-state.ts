@@ -6,7 +6,8 @@ import {
   type SessionDefinition,
   type SessionStatus,
 } from '../domain/session';
-import { InvalidInputError } from './errors';
+import { InvalidInputError, NotASessionError } from './errors';
+import { describeTarget, targetProblem, type SessionTarget } from './session-target';
 import { sessionHandle, type SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';
 
@@ -16,26 +17,33 @@ export interface SessionState {
   execution_status: string;
   running: boolean;
   status: SessionStatus;
+  /** What the id names: a session, a SPEC's embedded session or a handoff agent's. */
+  target: SessionTarget;
 }
 
 /**
- * Reads a session's status: by query while it runs, from its result once it completed, and by
- * query (the worker replays the history) after it failed or was terminated.
- * @throws SessionNotFoundError for an unknown id.
+ * Reads a session's status: from its result once a session completed, and otherwise by query
+ * (the worker replays the history of a run that has ended). A SPEC answers for the session it
+ * embeds. A run that has ended takes no more requests, so its status says `closed`.
+ * @throws SessionNotFoundError for an unknown id; NotASessionError for a handoff (or any
+ * workflow that holds no session).
  */
 export async function readSessionState(ctx: SessionContext, sessionId: string): Promise<SessionState> {
+  const described = await describeTarget(ctx, sessionId);
+  const { target, running } = described;
+  const problem = targetProblem(sessionId, target, 'status');
+  if (problem) throw new NotASessionError(problem);
   const handle = sessionHandle(ctx, sessionId);
   try {
-    const { status } = await handle.describe();
-    const running = status.name === 'RUNNING';
     let current: SessionStatus;
-    if (status.name === 'COMPLETED') {
+    if (described.execution_status === 'COMPLETED' && target.kind !== 'spec') {
       current = await handle.result();
     } else {
       await ctx.workers.assertPolling();
       current = await handle.query(statusQuery);
     }
-    return { execution_status: status.name, running, status: current };
+    if (!running) current = { ...current, status: 'closed' };
+    return { execution_status: described.execution_status, running, status: current, target };
   } catch (err) {
     throw toBatonError(err, sessionId);
   }

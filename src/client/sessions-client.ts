@@ -7,6 +7,7 @@ import {
   BATON_KIND,
   BATON_MODEL,
   BATON_PARENT,
+  BATON_PHASE,
   BATON_TOKENS_USED,
 } from '../domain/visibility';
 import { sendRequestProblem } from '../domain/session';
@@ -19,8 +20,6 @@ import {
   sendUpdate,
   type CheckpointRecord,
   type CompactRequest,
-  type MergeResult,
-  type MergeStrategy,
   type RestoreResult,
   type SendRequest,
   type SendResult,
@@ -35,7 +34,7 @@ import { newSessionId } from '../domain/session';
 import { loadMcpConfig } from '../mcp';
 import type { SessionSettings } from '../domain/session';
 import { workflowUiUrl } from './connection-settings';
-import { InvalidInputError } from './errors';
+import { InvalidInputError, NotASessionError } from './errors';
 import {
   exploreSession,
   forkSession,
@@ -44,13 +43,14 @@ import {
   type ForkResult,
 } from './fork-session';
 import { assertSessionId, resolveModel, resolveSettings } from './input-checks';
-import { mergeSession } from './merge-session';
+import { mergeSession, type MergeOptions, type MergeOutcome } from './merge-session';
 import { resumeSession, type ResumeOptions, type ResumeResult } from './resume-session';
 import { exportSession, importSession, type SessionBundle } from './session-bundle';
 import type { SessionContext } from './session-context';
 import { readCheckpoints, readSessionState } from './session-state';
 import { executeSessionUpdate } from './session-updates';
 import { startSessionRun, type StartSessionResult } from './start-session-run';
+import { describeTarget, targetProblem, type SessionCommand, type SessionTarget } from './session-target';
 
 export interface StartSessionOptions {
   task?: string;
@@ -85,11 +85,31 @@ export type SessionStatusWithLink = SessionStatus & {
   resumable: boolean;
   /** Sessions forked from this one. */
   forks: string[];
+  /** Set when a SPEC or a handoff drives this session: which one, and the command that shows it. */
+  part_of?: { kind: 'spec' | 'handoff'; id: string; command: string };
 };
 
 /** Session operations; reached as `baton.sessions`. */
 export class SessionsClient {
+  /** What each id names; it never changes, so one describe per id serves every later call. */
+  private readonly targets = new Map<string, SessionTarget>();
+
   constructor(private readonly ctx: SessionContext) {}
+
+  /**
+   * Refuses, in one line that says what the id is and what to use instead, a command that does not
+   * apply to it (a message to a SPEC's session, a status of a handoff, …).
+   * @throws NotASessionError, or SessionNotFoundError for an unknown id.
+   */
+  private async assertApplies(id: string, command: SessionCommand): Promise<void> {
+    let target = this.targets.get(id);
+    if (!target) {
+      target = (await describeTarget(this.ctx, id)).target;
+      this.targets.set(id, target);
+    }
+    const problem = targetProblem(id, target, command);
+    if (problem) throw new NotASessionError(problem);
+  }
 
   /**
    * Starts a session and waits until it has stored its task and measured its context.
@@ -144,6 +164,7 @@ export class SessionsClient {
       context_window: Infinity,
     });
     if (problem) throw new InvalidInputError(problem);
+    await this.assertApplies(sessionId, 'send');
     return executeSessionUpdate(this.ctx, sessionId, sendUpdate, [request]);
   }
 
@@ -155,13 +176,30 @@ export class SessionsClient {
   async status(sessionId: string): Promise<SessionStatusWithLink> {
     assertSessionId(sessionId);
     const state = await readSessionState(this.ctx, sessionId);
-    const forks = await this.list({ query: `${BATON_PARENT.name} = '${sessionId}'`, limit: 100 });
+    const forks = await this.list({
+      query: `${BATON_PARENT.name} = '${sessionId}'`,
+      limit: 100,
+      closed_forks: true,
+    });
+    const target = state.target;
+    const partOf =
+      target.kind === 'spec'
+        ? { kind: 'spec' as const, id: target.spec_id, command: `baton spec status ${target.spec_id}` }
+        : target.kind === 'agent'
+          ? {
+              kind: 'handoff' as const,
+              id: target.handoff_id,
+              command: `baton handoff status ${target.handoff_id}`,
+            }
+          : undefined;
     return {
       ...state.status,
       ui_url: workflowUiUrl(this.ctx.settings, sessionId, state.status.run_id),
       execution_status: state.execution_status,
-      resumable: !state.running,
+      // A SPEC's or a handoff's session goes on only with them; a fork carries on from it.
+      resumable: !state.running && !partOf,
       forks: [...new Set(forks.map((f) => f.session_id))],
+      ...(partOf ? { part_of: partOf } : {}),
     };
   }
 
@@ -172,6 +210,7 @@ export class SessionsClient {
    */
   async compact(sessionId: string, request: CompactRequest = {}): Promise<CompactionReport> {
     assertSessionId(sessionId);
+    await this.assertApplies(sessionId, 'compact');
     return executeSessionUpdate(this.ctx, sessionId, compactUpdate, [request]);
   }
 
@@ -182,6 +221,7 @@ export class SessionsClient {
       const problem = checkpointNameProblem(options.name);
       if (problem) throw new InvalidInputError(problem);
     }
+    await this.assertApplies(sessionId, 'checkpoint');
     return executeSessionUpdate(this.ctx, sessionId, checkpointUpdate, [options]);
   }
 
@@ -200,6 +240,7 @@ export class SessionsClient {
   async restore(sessionId: string, checkpoint: string): Promise<RestoreResult> {
     assertSessionId(sessionId);
     if (checkpoint.trim() === '') throw new InvalidInputError('Name the checkpoint to restore (id or name).');
+    await this.assertApplies(sessionId, 'restore');
     return executeSessionUpdate(this.ctx, sessionId, restoreUpdate, [{ checkpoint }]);
   }
 
@@ -213,6 +254,7 @@ export class SessionsClient {
       );
       if (problem) throw new InvalidInputError(problem);
     }
+    await this.assertApplies(sessionId, 'resume');
     return resumeSession(this.ctx, sessionId, options);
   }
 
@@ -232,12 +274,13 @@ export class SessionsClient {
     return exploreSession(this.ctx, sessionId, variants, options);
   }
 
-  /** Merges a fork's work back: fast-forward when possible, otherwise a summary. */
-  async merge(
-    mainId: string,
-    forkId: string,
-    options: { strategy?: MergeStrategy } = {},
-  ): Promise<MergeResult> {
+  /**
+   * Merges a fork's work back: fast-forward when possible, otherwise a summary. With
+   * `close_others`, closes the other forks of the exploration the fork came from.
+   */
+  async merge(mainId: string, forkId: string, options: MergeOptions = {}): Promise<MergeOutcome> {
+    assertSessionId(mainId);
+    await this.assertApplies(mainId, 'merge');
     return mergeSession(this.ctx, mainId, forkId, options);
   }
 
@@ -262,6 +305,7 @@ export class SessionsClient {
     options: { task: string; env?: NodeJS.ProcessEnv },
   ): Promise<McpOptimizeResult> {
     assertSessionId(sessionId);
+    await this.assertApplies(sessionId, 'mcp optimize');
     const state = await readSessionState(this.ctx, sessionId);
     const servers = state.status.mcp?.servers.map((s) => s.name) ?? [];
     if (servers.length === 0)
@@ -284,16 +328,29 @@ export class SessionsClient {
   /** Closes the session; its run completes with the final status. */
   async close(sessionId: string): Promise<SessionStatus> {
     assertSessionId(sessionId);
+    await this.assertApplies(sessionId, 'close');
     return executeSessionUpdate(this.ctx, sessionId, closeUpdate, []);
   }
 
-  /** Sessions, newest first, from Temporal's visibility store (filterable in the UI the same way). */
-  async list(options: { limit?: number; query?: string } = {}): Promise<SessionListEntry[]> {
+  /**
+   * Sessions, newest first, from Temporal's visibility store (filterable in the UI the same way).
+   * Forks that have closed are left out unless `closed_forks` is true: an exploration leaves one
+   * fork per variant behind, and once merged or closed they are history, not work in progress.
+   */
+  async list(
+    options: { limit?: number; query?: string; closed_forks?: boolean } = {},
+  ): Promise<SessionListEntry[]> {
     const limit = options.limit ?? 50;
     const query = `${BATON_KIND.name} = 'session'${options.query ? ` AND (${options.query})` : ''}`;
     const rows: SessionListEntry[] = [];
     for await (const wf of this.ctx.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
       const sa = wf.typedSearchAttributes;
+      // A handoff's agents carry BatonParent too, but they are not forks; they stay listed.
+      const closedFork =
+        sa.get(BATON_PARENT) !== undefined &&
+        sa.get(BATON_PHASE) === undefined &&
+        wf.status.name !== 'RUNNING';
+      if (closedFork && !options.closed_forks) continue;
       rows.push({
         session_id: wf.workflowId,
         run_id: wf.runId,

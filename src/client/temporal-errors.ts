@@ -1,4 +1,5 @@
 import {
+  QueryNotRegisteredError,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -29,6 +30,11 @@ export function toBatonError(err: unknown, sessionId: string): unknown {
     if (cause instanceof ApplicationFailure)
       return new SessionRequestError(cause.message, cause.type ?? undefined);
     return new SessionRequestError(cause?.message ?? err.message);
+  }
+  if (err instanceof QueryNotRegisteredError) {
+    return new SessionRequestError(
+      `${sessionId} does not answer this query: its worker runs an older baton. Restart the worker, then try again.`,
+    );
   }
   if (err instanceof ServiceError) {
     const code = (err.cause as { code?: number } | undefined)?.code;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { BatonClient } from '../client/baton-client';
 import { DEFAULT_ADDRESS } from '../client/connection-settings';
 import { batonHome } from '../temporal/cache-dir';
 import { isServerReady, startDevServer, type DevServer } from '../temporal/dev-server';
@@ -74,4 +75,32 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
       if (!keepServer) await server?.stop();
     },
   };
+}
+
+/**
+ * Runs the environment's worker and returns once its poller shows on the task queue, so a client
+ * started right afterwards (another terminal, a script) finds it: poller lists lag a moment behind
+ * a worker that has just started. `running` settles when the worker stops.
+ * @throws the worker's error when it stops before it shows, or NoWorkerError after `timeoutMs`.
+ */
+export async function runWorkerUntilPolling(
+  runtime: WorkerRuntime,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<{ running: Promise<void> }> {
+  let visible = false;
+  const running = runtime.worker.run();
+  const stoppedEarly = running.then(() => {
+    if (!visible) throw new Error('The worker stopped before it started polling.');
+  });
+  const baton = await BatonClient.connect({ env });
+  try {
+    await Promise.race([baton.waitForWorker(timeoutMs), stoppedEarly]);
+    visible = true;
+  } finally {
+    await baton.close();
+  }
+  // A later failure of the worker is the caller's to see, through `running`.
+  stoppedEarly.catch(() => undefined);
+  return { running };
 }

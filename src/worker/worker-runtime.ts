@@ -82,7 +82,8 @@ export async function startWorkerRuntime(
     const codec = dataConverter?.payloadCodecs?.find((c) => c instanceof EncryptionCodec);
     if (codec instanceof EncryptionCodec)
       log(`Payloads encrypted with key ${codec.current.id} (AES-256-GCM)`);
-    log(`Worker polling task queue '${settings.taskQueue}' on ${settings.address} (model: ${endpoint.mode})`);
+    // Built, not yet polling: `worker.run()` starts the polls (and `baton dev` waits until they show).
+    log(`Worker for task queue '${settings.taskQueue}' on ${settings.address} (model: ${endpoint.mode})`);
     const openedStore = store;
     const openedConnection = connection;
     const openedMcp = mcp;

@@ -1,5 +1,5 @@
-import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { contextLine, cumulativeTokens, tokenBudget } from '../domain/session';
+import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { capFloor, contextLine, cumulativeTokens, floorCapNote, tokenBudget } from '../domain/session';
 import {
   initialSpecProgress,
   phaseCheckpointName,
@@ -24,6 +24,9 @@ import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
 import { sessionAttributes, Visibility, type Presentation } from './visibility';
 
+/** Histories recorded before SPEC floors were capped at what the model's window keeps free. */
+const PATCH_FLOOR_CAP = 'spec-floor-capped-to-window';
+
 /**
  * A SPEC implementation's state machine: four phases driven by model turns in the SPEC's own
  * session (embedded here, so it has checkpoints, compaction, restore and rollover), a checkpoint
@@ -34,10 +37,13 @@ export class SpecRun {
   readonly session: SessionEntity;
   private progress: SpecProgress;
   private decision: Decision | undefined;
+  /** The phases' floor: `min_tokens_available`, capped at what the model's window keeps free. */
+  private floor: number;
   private readonly visibility = new Visibility(() => this.presentation());
 
   constructor(private readonly input: SpecInput) {
     this.progress = input.carried?.progress ?? initialSpecProgress();
+    this.floor = input.min_tokens_available;
     this.session = new SessionEntity(
       input.carried?.session ?? {
         session_id: specWorkflowId(input.spec.spec_id),
@@ -52,6 +58,7 @@ export class SpecRun {
 
   /** Runs the phases left; returns when done or aborted. Throws only when a decision times out. */
   async run(): Promise<SpecStatus> {
+    this.floor = this.phaseFloor();
     await this.session.initialize();
     for (const phase of remainingPhases(this.progress)) {
       const outcome = await this.runPhase(phase);
@@ -100,6 +107,29 @@ export class SpecRun {
     return this.statusView();
   }
 
+  /**
+   * The floor the phases keep: a floor larger than the window can keep free would compact before
+   * every phase and still not be met, so it is capped, and the first phase's log says so once.
+   */
+  private phaseFloor(): number {
+    const requested = this.input.min_tokens_available;
+    if (!patched(PATCH_FLOOR_CAP)) return requested;
+    const { model, settings } = this.input;
+    const capped = capFloor({
+      requested,
+      context_window: model.context_window,
+      summarize_at_percent: settings.summarize_at_percent,
+    });
+    const note = floorCapNote(capped, {
+      model: model.id,
+      context_window: model.context_window,
+      summarize_at_percent: settings.summarize_at_percent,
+    });
+    // A run carried over from an earlier one has said it already.
+    if (note && !this.input.carried) this.progress.phases[0]?.log.push(note);
+    return capped.floor;
+  }
+
   private finish(status: 'completed' | 'aborted'): SpecStatus {
     this.progress = { ...this.progress, status, current: null };
     this.visibility.publish();
@@ -134,7 +164,7 @@ export class SpecRun {
       phase.attempts++;
       this.visibility.publish();
       const began = Date.now();
-      const floor = this.input.min_tokens_available;
+      const floor = this.floor;
       for (const r of await this.session.ensureAvailable(floor, 'phase')) {
         phase.log.push(
           r.status === 'committed'

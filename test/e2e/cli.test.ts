@@ -100,7 +100,7 @@ describe('baton errors: one line, exit code 1', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /No baton worker is polling task queue 'nobody-polls-this'. Start one with `baton dev`/,
+      /No baton worker is polling task queue 'nobody-polls-this' \(waited 3 s\)\. Start one with `baton dev`/,
     );
   });
 

@@ -48,11 +48,13 @@ export async function startTestEnvironment(
     dataConverter?: DataConverter;
     /** MCP servers the worker offers sessions (real servers, started on first use). */
     mcpServers?: Record<string, McpServerConfig>;
+    /** The worker's task queue (default: a new one per environment). */
+    taskQueue?: string;
   } = {},
 ): Promise<TestEnvironment> {
   quietRuntime();
   const address = inject('temporalAddress');
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const model = await OfflineModel.start();
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-store-'));
   const store = new FileConversationStore({ root: storeDir });

@@ -26,6 +26,8 @@ export interface SessionLineage {
   /** The parent's head the fork started at. */
   fork_head: string;
   checkpoint_id?: string;
+  /** Set on the forks `explore` made: every fork of that exploration, this one included. */
+  explore_forks?: string[];
 }
 
 /** Why a checkpoint was taken. */

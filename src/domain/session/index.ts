@@ -2,6 +2,8 @@ export { ZERO_CUMULATIVE, contextFill, costOf, addUsage, tokenBudget, cumulative
 export type { CumulativeUsage, TokenBudget } from './budget';
 export { checkpointNameProblem } from './checkpoint-names';
 export { classifyMessage } from './classification';
+export { capFloor, floorCapNote } from './floor';
+export type { CappedFloor } from './floor';
 export type { ClassificationInput } from './classification';
 export {
   toUnits,
