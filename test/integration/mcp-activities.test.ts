@@ -30,16 +30,23 @@ import {
 } from '../../src/mcp';
 import { countMessagesTokens, countTextTokens } from '../../src/model';
 import { createMcpFixture, isRunning, type McpFixture } from '../fixtures/mcp-fixture';
+import { waitUntil } from '../support/wait-until';
 
 let fixture: McpFixture;
 let pool: McpClientPool;
 let activities: McpActivities;
+/** What the servers wrote to stderr, one line each as `<server>: <line>`. */
+const stderrLines: string[] = [];
 const countTokens: McpTokenCounter = (request) => Promise.resolve(countMessagesTokens(request));
 
 beforeAll(async () => {
   fixture = createMcpFixture();
   const { config } = await loadMcpConfig({ file: fixture.configPath, env: {} });
-  pool = new McpClientPool({ servers: config.servers, env: {} });
+  pool = new McpClientPool({
+    servers: config.servers,
+    env: {},
+    onStderr: (server, line) => stderrLines.push(`${server}: ${line}`),
+  });
   activities = createMcpActivities({ pool, countTokens, heartbeatIntervalMs: 50 });
 });
 
@@ -245,18 +252,23 @@ describe('callMcpTool', () => {
 
   it('heartbeats while a call runs', async () => {
     const env = activityEnvironment();
-    let beats = 0;
-    env.on('heartbeat', () => beats++);
-    const result = await env.run<[CallMcpToolInput], CallMcpToolResult, McpActivities['callMcpTool']>(
-      activities.callMcpTool,
-      {
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    const running = env
+      .run<[CallMcpToolInput], CallMcpToolResult, McpActivities['callMcpTool']>(activities.callMcpTool, {
         server: 'testkit',
         tool: 'slow',
-        input: { ms: 400 },
-      },
+        input: { ms: 600_001 },
+      })
+      .catch((e: unknown) => e);
+    await waitUntil(
+      () => beats.length,
+      (n) => n >= 3,
+      { what: 'three heartbeats from a running call' },
     );
-    expect(result.content).toBe('waited 400 ms');
-    expect(beats).toBeGreaterThanOrEqual(3);
+    expect(beats[0]).toEqual({ server: 'testkit', tool: 'slow' });
+    env.cancel('CANCELLED');
+    expect(await running).toBeInstanceOf(CancelledFailure);
   });
 
   it('cancels the MCP request when the activity is cancelled', async () => {
@@ -264,12 +276,19 @@ describe('callMcpTool', () => {
     const running = env.run(activities.callMcpTool, {
       server: 'testkit',
       tool: 'slow',
-      input: { ms: 30_000 },
+      input: { ms: 600_002 },
     });
-    setTimeout(() => env.cancel('CANCELLED'), 200);
-    const started = Date.now();
+    await waitUntil(() => stderrLines.includes('testkit: slow: waiting 600002 ms'), Boolean, {
+      what: 'the call reaching the server',
+    });
+    env.cancel('CANCELLED');
     await expect(running).rejects.toBeInstanceOf(CancelledFailure);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // The server heard about it (notifications/cancelled) and stopped waiting.
+    await waitUntil(
+      () => stderrLines.includes('testkit: slow: cancelled by the client (600002 ms)'),
+      Boolean,
+      { what: "the server's note that the call was cancelled" },
+    );
   });
 
   it('fails retryably when the server does not answer in time', async () => {

@@ -43,12 +43,12 @@ describe.concurrent('transient model faults recover', () => {
     );
     expect(result.turn).toBe(1);
     expect(result.reply).toContain('Answer even if the model goes silent model.');
-    // The hung request was abandoned by the client (499), then retried to completion.
+    // The hung request was abandoned by the client when its timeout fired (499), then retried to
+    // completion.
     expect(callsOf('silent model')).toEqual([
       [499, 'hang'],
       [200, null],
     ]);
-    expect(elapsed).toBeGreaterThanOrEqual(MODEL_TIMEOUT_MS);
     expect((await stack.baton.sessions.status(session_id)).turns).toBe(1);
   });
 
@@ -79,8 +79,7 @@ describe.concurrent('transient model faults recover', () => {
       [200, 'mid_stream_error'],
       [200, null],
     ]);
-    // The 2 s the API asked for were waited, not the 1 s of the retry policy's first backoff.
-    expect(Date.parse(calls[1]!.time) - Date.parse(calls[0]!.time)).toBeGreaterThanOrEqual(1_950);
+    // That the wait after the 429 is the one retry-after asked for is in session-lifecycle.test.ts.
   });
 });
 

@@ -21,6 +21,8 @@ import {
   uniqueTaskQueue,
   type WorkerProcess,
 } from '../support/reliability-harness';
+import { uniqueId } from '../support/unique-id';
+import { waitUntil } from '../support/wait-until';
 
 /** A fake key of the real shape, assembled at runtime. */
 const FAKE_KEY = [['sk', 'ant', 'test'].join('-'), 'FAKE', randomBytes(16).toString('hex')].join('-');
@@ -116,24 +118,32 @@ describe('a fake ANTHROPIC_API_KEY', () => {
     await baton.sessions.checkpoint(session_id, { name: 'keyless' });
     await baton.sessions.compact(session_id, { mode: 'aggressive' });
     await baton.sessions.close(session_id);
+    const specId = uniqueId('SPEC-KEY');
     await baton.specs.start({
-      spec_id: 'SPEC-KEY',
+      spec_id: specId,
       title: 'Key hygiene',
       requirements: ['no leaks'],
       acceptance_criteria: [],
     });
-    expect((await baton.specs.result('SPEC-KEY')).status).toBe('completed');
+    expect((await baton.specs.result(specId)).status).toBe('completed');
 
     // The key was in use: every request to the model endpoint carried it.
     expect(recorder.keys.length).toBeGreaterThanOrEqual(8);
     expect(new Set(recorder.keys)).toEqual(new Set([FAKE_KEY]));
 
     // No history holds it, whole or in part, in any field or payload.
-    const workflows = [];
-    for await (const wf of baton.temporal.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
-      workflows.push(wf);
-    }
-    expect(workflows.map((w) => w.workflowId).sort()).toEqual([session_id, 'spec-SPEC-KEY']);
+    const listQueue = async () => {
+      const found = [];
+      for await (const wf of baton.temporal.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+        found.push(wf);
+      }
+      return found;
+    };
+    // Visibility lists a workflow a moment after it starts.
+    const workflows = await waitUntil(listQueue, (found) => found.length >= 2, {
+      what: 'the session and the SPEC in visibility',
+    });
+    expect(workflows.map((w) => w.workflowId).sort()).toEqual([session_id, `spec-${specId}`].sort());
     for (const wf of workflows) {
       const history = await baton.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
       const text = historyText(history).join('\n');

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import {
   modelCalls,
-  sleep,
   startInProcessStack,
   tempDir,
   userTexts,
   waitForCallInFlight,
   type InProcessStack,
 } from '../support/reliability-harness';
+import { waitUntil } from '../support/wait-until';
 
 let workDir: string;
 let dbFile: string;
@@ -110,7 +110,11 @@ describe('a Temporal server restart (SQLite persistence)', () => {
     await server!.stop();
     server = undefined;
     // The model answers while the server is down: the worker keeps retrying to report the result.
-    await sleep(3_500);
+    await waitUntil(
+      () => modelCalls(stack.model, 'across the restart').map((r) => r.status),
+      (statuses) => statuses.includes(200),
+      { what: 'the model answering while the server is down' },
+    );
     server = await startServer();
 
     const settled = await outcome;

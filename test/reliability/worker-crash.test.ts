@@ -21,6 +21,7 @@ import {
   waitForCallInFlight,
   type WorkerProcess,
 } from '../support/reliability-harness';
+import { uniqueId } from '../support/unique-id';
 
 /** Long enough that the call is still waiting when the worker is killed. */
 const SLOW_CALL_MS = 10 * 60_000;
@@ -97,7 +98,7 @@ describe.concurrent('a worker killed with SIGKILL', () => {
         await first.kill('SIGKILL');
         const killedAt = Date.now();
         // The killed worker's socket closed: the offline model recorded the call as abandoned.
-        await expect.poll(() => statusesOf(stack.model, 'Turn two')).toEqual([499]);
+        await expect.poll(() => statusesOf(stack.model, 'Turn two'), { timeout: 30_000 }).toEqual([499]);
 
         await stack.startWorker();
         const settled = await outcome;
@@ -147,24 +148,25 @@ describe.concurrent('a worker killed with SIGKILL', () => {
       const stack = await startCrashStack('spec');
       try {
         const first = await stack.startWorker();
+        const specId = uniqueId('SPEC-CRASH');
         const spec: SpecDefinition = {
-          spec_id: 'SPEC-CRASH',
+          spec_id: specId,
           title: 'Password reset',
           requirements: ['request a reset link', 'set a new password'],
           acceptance_criteria: ['an expired link is refused'],
         };
-        const phaseText = (n: number) => `SPEC SPEC-CRASH · phase ${n}/4`;
+        const phaseText = (n: number) => `SPEC ${specId} · phase ${n}/4`;
         stack.model.injectFaults([{ kind: 'delay', ms: SLOW_CALL_MS, match: phaseText(2) }]);
         await stack.baton.specs.start(spec);
         await waitForCallInFlight(stack.model, phaseText(2));
-        const during = await stack.baton.specs.status('SPEC-CRASH');
+        const during = await stack.baton.specs.status(specId);
         expect(during.current_phase).toBe('red');
         expect(during.phases.map((p) => p.status)).toEqual(['completed', 'running', 'pending', 'pending']);
 
         await first.kill('SIGKILL');
         const killedAt = Date.now();
         await stack.startWorker();
-        const result = await stack.baton.specs.result('SPEC-CRASH');
+        const result = await stack.baton.specs.result(specId);
         console.log(
           `[reliability] SPEC completed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after SIGKILL`,
         );

@@ -265,22 +265,6 @@ export async function userTexts(storeDir: string, head: string): Promise<string[
   }
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `read` until `done(value)` holds (for hooks, where `expect.poll` is not available). */
-export async function waitUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Still not there after ${timeoutMs / 1000} s: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
 }
