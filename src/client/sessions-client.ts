@@ -178,7 +178,7 @@ export class SessionsClient {
     const state = await readSessionState(this.ctx, sessionId);
     const forks = await this.list({
       query: `${BATON_PARENT.name} = '${sessionId}'`,
-      limit: 100,
+      limit: Infinity,
       closed_forks: true,
     });
     const target = state.target;
@@ -333,15 +333,24 @@ export class SessionsClient {
   }
 
   /**
-   * Sessions, newest first, from Temporal's visibility store (filterable in the UI the same way).
-   * Forks that have closed are left out unless `closed_forks` is true: an exploration leaves one
-   * fork per variant behind, and once merged or closed they are history, not work in progress.
+   * Sessions on this client's task queue, newest first, from Temporal's visibility store (the UI
+   * filters the same way). One row per session: runs a rollover continued as new are left out.
+   * Pages through visibility until `limit` rows (default 50; `Infinity` for all) are found, so the
+   * answer does not depend on how many other workflows the namespace holds. `query` narrows it
+   * further (a visibility query, like `BatonModel = 'claude-haiku-4-5'`). Forks that have closed
+   * are left out unless `closed_forks` is true: an exploration leaves one fork per variant behind,
+   * and once merged or closed they are history, not work in progress.
    */
   async list(
     options: { limit?: number; query?: string; closed_forks?: boolean } = {},
   ): Promise<SessionListEntry[]> {
     const limit = options.limit ?? 50;
-    const query = `${BATON_KIND.name} = 'session'${options.query ? ` AND (${options.query})` : ''}`;
+    const query = [
+      `${BATON_KIND.name} = 'session'`,
+      `TaskQueue = '${this.ctx.settings.taskQueue.replaceAll("'", "\\'")}'`,
+      `ExecutionStatus != 'ContinuedAsNew'`,
+      ...(options.query ? [`(${options.query})`] : []),
+    ].join(' AND ');
     const rows: SessionListEntry[] = [];
     for await (const wf of this.ctx.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
       const sa = wf.typedSearchAttributes;
