@@ -329,7 +329,7 @@ describe('FileConversationStore on disk', () => {
           for (let i = 0; ; i++) {
             ({ head } = await store.append(head, [{ role: 'user', content: [{ type: 'text', text: String(i).repeat(5000) }],
               meta: { kind: 'message', class: 'supporting' } }]));
-            if (i === 5) process.stdout.write('writing\\n');
+            process.stdout.write('appended\\n');
           }
         })();`;
       const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
@@ -338,8 +338,13 @@ describe('FileConversationStore on disk', () => {
       });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Kill it once it has appended twenty times: it is writing the next node by then.
       await new Promise<void>((resolve, reject) => {
-        child.stdout.once('data', () => setTimeout(resolve, 150));
+        let appended = 0;
+        child.stdout.on('data', (d: Buffer) => {
+          appended += d.toString().split('appended').length - 1;
+          if (appended >= 20) resolve();
+        });
         child.once('exit', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
       });
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -348,7 +353,7 @@ describe('FileConversationStore on disk', () => {
 
       const store = reopen();
       const nodeFiles = (await listFiles(root)).filter((f) => f.endsWith('.json'));
-      expect(nodeFiles.length).toBeGreaterThan(5);
+      expect(nodeFiles.length).toBeGreaterThanOrEqual(20);
       for (const file of nodeFiles) {
         expect(file).toMatch(NODE_FILE);
         const id = file.replace(/^nodes\/(..)\/(.{62})\.json$/, '$1$2');

@@ -1,4 +1,5 @@
 import { countTokens, getTokenizer } from '@anthropic-ai/tokenizer';
+import type * as Tokenizer from '@anthropic-ai/tokenizer';
 import { describe, expect, it, vi } from 'vitest';
 import {
   countBlockTokens,
@@ -10,7 +11,7 @@ import {
 
 // The real tokenizer, watched: how often baton builds one (parsing the whole BPE rank table).
 vi.mock('@anthropic-ai/tokenizer', async (importOriginal) => {
-  const real = await importOriginal<typeof import('@anthropic-ai/tokenizer')>();
+  const real = await importOriginal<typeof Tokenizer>();
   return { ...real, getTokenizer: vi.fn(real.getTokenizer) };
 });
 
