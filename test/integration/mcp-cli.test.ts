@@ -4,6 +4,8 @@
  * on stderr, and nothing touches the process.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/cli-io';
@@ -11,6 +13,7 @@ import { registerMcpCommands, type McpListOutput } from '../../src/cli/mcp-comma
 import { isMcpServerTools, type McpServerFailure, type McpServerTools } from '../../src/mcp';
 import { countMessagesTokens, countTextTokens } from '../../src/model';
 import { createMcpFixture, type McpFixture } from '../fixtures/mcp-fixture';
+import { spawnCli } from '../support/run-cli';
 
 async function runMcpCli(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
@@ -117,11 +120,17 @@ describe('baton mcp list', () => {
     expect(stderr).toContain('mcpServers.mem.args[0]: must be a string, got a number');
   });
 
-  // The test runs in the repository, which keeps only .mcp.example.json; a developer's own
-  // .mcp.json would be listed instead.
-  it.skipIf(fs.existsSync('.mcp.json'))('says so when there is no configuration at all', async () => {
-    const { code, stdout } = await runMcpCli(['mcp', 'list'], {});
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/No MCP configuration: create \.mcp\.json/);
+  it('says so when there is no configuration at all', async () => {
+    // The real command in an empty folder: the repository may hold a developer's own .mcp.json,
+    // which the in-process CLI (working directory: the repository) would list instead.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-no-mcp-'));
+    try {
+      const { code, stdout, stderr } = await spawnCli(['mcp', 'list'], {}, { cwd: empty });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/No MCP configuration: create \.mcp\.json/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -19,14 +19,25 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Cl
   return { code, stdout, stderr };
 }
 
-/** Runs the real `bin/baton.js` in a child process (slower; for exit codes and the bin itself). */
-export function spawnCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+/**
+ * Runs the real `bin/baton.js` in a child process (slower; for exit codes, the bin itself, or a
+ * working directory of its own: `cwd`, default this one).
+ */
+export function spawnCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string } = {},
+): Promise<CliRun> {
   const bin = path.join(__dirname, '..', '..', 'bin', 'baton.js');
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...argv],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 },
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        timeout: 60_000,
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
