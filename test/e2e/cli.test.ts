@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartSessionResult, SendResult, SessionListEntry } from '../../src/client';
 import { runCli, spawnCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -13,29 +14,27 @@ afterAll(async () => {
 
 describe('baton session (happy path, --json)', () => {
   it('starts, sends, shows status and lists', async () => {
-    const start = await runCli(
-      ['session', 'start', 'Write release notes', '--id', 'cli-notes', '--json'],
-      env.cliEnv,
-    );
+    const id = uniqueId('cli-notes');
+    const start = await runCli(['session', 'start', 'Write release notes', '--id', id, '--json'], env.cliEnv);
     expect(start.stderr).toBe('');
     expect(start.code).toBe(0);
     const started = JSON.parse(start.stdout) as StartSessionResult;
-    expect(started).toMatchObject({ session_id: 'cli-notes', model: 'claude-sonnet-4-6' });
+    expect(started).toMatchObject({ session_id: id, model: 'claude-sonnet-4-6' });
     expect(started.token_budget).toMatchObject({ total: 200_000 });
     expect(started.token_budget.used + started.token_budget.available).toBe(200_000);
-    expect(started.ui_url).toContain('/workflows/cli-notes/');
+    expect(started.ui_url).toContain(`/workflows/${id}/`);
 
-    const send = await runCli(['session', 'send', 'cli-notes', 'List the highlights', '--json'], env.cliEnv);
+    const send = await runCli(['session', 'send', id, 'List the highlights', '--json'], env.cliEnv);
     expect(send.code).toBe(0);
     const sent = JSON.parse(send.stdout) as SendResult;
     expect(sent.reply).toContain('List the highlights');
     expect(sent.usage.input_tokens).toBeGreaterThan(0);
     expect(sent.token_budget.used).toBe(sent.usage.input_tokens + sent.usage.output_tokens);
 
-    const status = await runCli(['session', 'status', 'cli-notes', '--json'], env.cliEnv);
+    const status = await runCli(['session', 'status', id, '--json'], env.cliEnv);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
-      session_id: 'cli-notes',
+      session_id: id,
       status: 'available',
       turns: 1,
       tokens_used: sent.token_budget.used,
@@ -50,26 +49,28 @@ describe('baton session (happy path, --json)', () => {
           timeout: 10_000,
         },
       )
-      .toEqual(expect.arrayContaining([expect.objectContaining({ session_id: 'cli-notes' })]));
+      .toEqual(expect.arrayContaining([expect.objectContaining({ session_id: id })]));
   });
 
   it('prints a readable reply and budget without --json', async () => {
-    await runCli(['session', 'start', '--id', 'cli-human'], env.cliEnv);
-    const send = await runCli(['session', 'send', 'cli-human', 'hello there'], env.cliEnv);
+    const id = uniqueId('cli-human');
+    await runCli(['session', 'start', '--id', id], env.cliEnv);
+    const send = await runCli(['session', 'send', id, 'hello there'], env.cliEnv);
     expect(send.code).toBe(0);
     expect(send.stdout).toMatch(/hello there/);
     expect(send.stdout).toMatch(/turn 1 · .* in \/ .* out · \$\d+\.\d{4} · context .* \/ 200,000 tokens/);
-    const status = await runCli(['session', 'status', 'cli-human'], env.cliEnv);
-    expect(status.stdout).toMatch(/Session cli-human · available · claude-sonnet-4-6/);
+    const status = await runCli(['session', 'status', id], env.cliEnv);
+    expect(status.stdout).toContain(`Session ${id} · available · claude-sonnet-4-6`);
     expect(status.stdout).toMatch(/ui +http/);
   });
 });
 
 describe('baton errors: one line, exit code 1', () => {
   it('an unknown session id', async () => {
-    const r = await runCli(['session', 'status', 'sess_nope'], env.cliEnv);
+    const id = uniqueId('sess_nope');
+    const r = await runCli(['session', 'status', id], env.cliEnv);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe("baton: No session 'sess_nope'. List sessions with `baton session list`.");
+    expect(r.stderr.trim()).toBe(`baton: No session '${id}'. List sessions with \`baton session list\`.`);
   });
 
   it('an id with path or shell characters', async () => {
@@ -94,13 +95,14 @@ describe('baton errors: one line, exit code 1', () => {
   });
 
   it('no worker polling the task queue', async () => {
+    const queue = uniqueId('nobody-polls-this');
     const r = await runCli(['session', 'start', 'x'], {
       ...env.cliEnv,
-      BATON_TASK_QUEUE: 'nobody-polls-this',
+      BATON_TASK_QUEUE: queue,
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /No baton worker is polling task queue 'nobody-polls-this' \(waited 3 s\)\. Start one with `baton dev`/,
+      `No baton worker is polling task queue '${queue}' (waited 3 s). Start one with \`baton dev\``,
     );
   });
 

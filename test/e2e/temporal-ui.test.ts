@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureChromium } from '../support/chromium';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 const DOCS_IMAGES = path.join(__dirname, '..', '..', 'docs', 'images');
 // Generous: the UI renders slowly on a loaded 2-core machine; this bounds a wait, it asserts no speed.
@@ -183,13 +184,14 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe('the Temporal UI', () => {
   it('finds a SPEC by its search attributes and shows its summary, details, phase and activity summaries', async () => {
+    const specUi = uniqueId('SPEC-UI');
     const started = await env.baton.specs.start({
-      spec_id: 'SPEC-UI-1',
+      spec_id: specUi,
       title: 'Token-bucket rate limiter',
       requirements: ['refill at a fixed rate', 'reject when the bucket is empty'],
       acceptance_criteria: ['a burst above the bucket size gets 429'],
     });
-    const result = await env.baton.specs.result('SPEC-UI-1');
+    const result = await env.baton.specs.result(specUi);
     expect(result.status).toBe('completed');
 
     const page = await newPage();
@@ -208,7 +210,7 @@ describe('the Temporal UI', () => {
     await waitForText(
       page,
       'the static summary on the start event',
-      'SPEC SPEC-UI-1: Token-bucket rate limiter',
+      `SPEC ${specUi}: Token-bucket rate limiter`,
     );
     await waitForText(page, 'the first turn on the timeline', 'runModelTurn • model: turn 1');
     await waitForText(page, 'the last turn on the timeline', 'runModelTurn • model: turn 4');
@@ -217,10 +219,10 @@ describe('the Temporal UI', () => {
     await page.getByTestId('user-metadata-tab').click();
     await page.waitForURL('**/user-metadata');
     await waitForMetadata(page, {
-      Summary: ['SPEC SPEC-UI-1: Token-bucket rate limiter'],
+      Summary: [`SPEC ${specUi}: Token-bucket rate limiter`],
       Details: ['Token-bucket rate limiter', 'reject when the bucket is empty'],
       'Current Details': [
-        /SPEC SPEC-UI-1 · completed · 4 of 4 phases done/,
+        new RegExp(`SPEC ${specUi} · completed · 4 of 4 phases done`),
         /[█░]{20} 0\.\d% · [\d,]+ \/ 200,000 tokens · \$0\.\d{4}/,
       ],
     });

@@ -11,6 +11,7 @@ import {
 import { textOf } from '../../src/domain/session';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -147,23 +148,24 @@ describe('resume', () => {
 
 describe('fork, explore and merge', () => {
   it('forks at the head with lineage in both sessions, and refuses bad forks', async () => {
-    const parent = await env.baton.sessions.start({ task: 'parent task', id: 'fork-parent' });
+    const parentId = uniqueId('fork-parent');
+    const childId = uniqueId('fork-child');
+    const parent = await env.baton.sessions.start({ task: 'parent task', id: parentId });
     await env.baton.sessions.send(parent.session_id, 'shared history');
-    const fork = await env.baton.sessions.fork(parent.session_id, { id: 'fork-child' });
+    const fork = await env.baton.sessions.fork(parent.session_id, { id: childId });
     const parentStatus = await env.baton.sessions.status(parent.session_id);
-    expect(fork.lineage).toEqual({ parent_session_id: 'fork-parent', fork_head: parentStatus.head });
-    expect(fork.status.lineage?.parent_session_id).toBe('fork-parent');
+    expect(fork.lineage).toEqual({ parent_session_id: parentId, fork_head: parentStatus.head });
+    expect(fork.status.lineage?.parent_session_id).toBe(parentId);
     expect(fork.status.tokens_used).toBeGreaterThan(0);
+    // The parent finds its forks through visibility, which lists the fork a moment after it starts.
     await expect
-      .poll(async () => (await env.baton.sessions.status('fork-parent')).forks)
-      .toContain('fork-child');
+      .poll(async () => (await env.baton.sessions.status(parentId)).forks, { timeout: 30_000 })
+      .toContain(childId);
 
-    await expect(env.baton.sessions.fork('fork-parent', { id: 'fork-child' })).rejects.toThrow(
-      SessionExistsError,
-    );
-    await expect(env.baton.sessions.fork('no-such-session')).rejects.toThrow(SessionNotFoundError);
-    await expect(env.baton.sessions.fork('fork-parent', { id: 'bad/id' })).rejects.toThrow(InvalidInputError);
-    await expect(env.baton.sessions.fork('fork-parent', { at: 'missing-cp' })).rejects.toThrow(
+    await expect(env.baton.sessions.fork(parentId, { id: childId })).rejects.toThrow(SessionExistsError);
+    await expect(env.baton.sessions.fork(uniqueId('no-such-session'))).rejects.toThrow(SessionNotFoundError);
+    await expect(env.baton.sessions.fork(parentId, { id: 'bad/id' })).rejects.toThrow(InvalidInputError);
+    await expect(env.baton.sessions.fork(parentId, { at: 'missing-cp' })).rejects.toThrow(
       /No checkpoint 'missing-cp'/,
     );
   });
@@ -188,28 +190,29 @@ describe('fork, explore and merge', () => {
   });
 
   it('fast-forwards when main has not moved, and summarizes when both moved', async () => {
-    const main = await env.baton.sessions.start({ task: 'merge target', id: 'merge-main' });
-    await env.baton.sessions.send('merge-main', 'common ground');
-    await env.baton.sessions.fork('merge-main', { id: 'merge-ff' });
-    const forkReply = await env.baton.sessions.send('merge-ff', 'work on the fork');
-    const ff = await env.baton.sessions.merge('merge-main', 'merge-ff');
+    const [mainId, ffId, sumId] = [uniqueId('merge-main'), uniqueId('merge-ff'), uniqueId('merge-sum')];
+    const main = await env.baton.sessions.start({ task: 'merge target', id: mainId });
+    await env.baton.sessions.send(mainId, 'common ground');
+    await env.baton.sessions.fork(mainId, { id: ffId });
+    const forkReply = await env.baton.sessions.send(ffId, 'work on the fork');
+    const ff = await env.baton.sessions.merge(mainId, ffId);
     expect(ff.merge.strategy).toBe('fast-forward');
     expect(ff.status.head).toBe(forkReply.head);
 
-    await env.baton.sessions.fork('merge-main', { id: 'merge-sum' });
-    await env.baton.sessions.send('merge-sum', 'Decision: the fork chose gRPC.');
-    await env.baton.sessions.send('merge-main', 'main moved on meanwhile');
-    await expect(
-      env.baton.sessions.merge('merge-main', 'merge-sum', { strategy: 'fast-forward' }),
-    ).rejects.toThrow(/Cannot fast-forward merge-main: it has moved on/);
-    const summary = await env.baton.sessions.merge('merge-main', 'merge-sum');
+    await env.baton.sessions.fork(mainId, { id: sumId });
+    await env.baton.sessions.send(sumId, 'Decision: the fork chose gRPC.');
+    await env.baton.sessions.send(mainId, 'main moved on meanwhile');
+    await expect(env.baton.sessions.merge(mainId, sumId, { strategy: 'fast-forward' })).rejects.toThrow(
+      new RegExp(`Cannot fast-forward ${mainId}: it has moved on`),
+    );
+    const summary = await env.baton.sessions.merge(mainId, sumId);
     expect(summary.merge.strategy).toBe('summary');
     const text = await contextOf(summary.status.head);
-    expect(text).toContain('[Merged from session merge-sum');
+    expect(text).toContain(`[Merged from session ${sumId}`);
     expect(text).toContain('Decision: the fork chose gRPC.');
     expect(text).toContain('main moved on meanwhile');
-    expect(summary.status.merges.map((m) => m.fork_session_id)).toEqual(['merge-ff', 'merge-sum']);
-    expect(main.session_id).toBe('merge-main');
+    expect(summary.status.merges.map((m) => m.fork_session_id)).toEqual([ffId, sumId]);
+    expect(main.session_id).toBe(mainId);
   });
 
   it('refuses to merge a session with itself or with one that shares no history', async () => {
@@ -258,52 +261,62 @@ describe('export and import', () => {
     await env.baton.sessions.send(session_id, 'payload');
     const bundle = await env.baton.sessions.export(session_id);
     const clone = () => JSON.parse(JSON.stringify(bundle)) as typeof bundle;
+    const ids = {
+      tampered: uniqueId('imp-tampered'),
+      truncated: uniqueId('imp-truncated'),
+      version: uniqueId('imp-version'),
+      shape: uniqueId('imp-shape'),
+    };
 
     const tampered = clone();
     (tampered.nodes.at(-1)!.content[0] as { text: string }).text = 'something else';
-    await expect(env.baton.sessions.import(tampered, { id: 'imp-tampered' })).rejects.toThrow(
+    await expect(env.baton.sessions.import(tampered, { id: ids.tampered })).rejects.toThrow(
       /does not match its hash/,
     );
     const truncated = clone();
     truncated.nodes.splice(0, 1);
-    await expect(env.baton.sessions.import(truncated, { id: 'imp-truncated' })).rejects.toThrow(
+    await expect(env.baton.sessions.import(truncated, { id: ids.truncated })).rejects.toThrow(
       /parent that is not in the bundle/,
     );
-    await expect(
-      env.baton.sessions.import({ ...clone(), version: 7 }, { id: 'imp-version' }),
-    ).rejects.toThrow(/Unknown bundle version 7: this baton reads version 1/);
-    await expect(env.baton.sessions.import({ hello: 'world' }, { id: 'imp-shape' })).rejects.toThrow(
+    await expect(env.baton.sessions.import({ ...clone(), version: 7 }, { id: ids.version })).rejects.toThrow(
+      /Unknown bundle version 7: this baton reads version 1/,
+    );
+    await expect(env.baton.sessions.import({ hello: 'world' }, { id: ids.shape })).rejects.toThrow(
       /Not a valid baton session bundle/,
     );
     await expect(env.baton.sessions.import(clone())).rejects.toThrow(SessionExistsError);
-    for (const id of ['imp-tampered', 'imp-truncated', 'imp-version', 'imp-shape'])
-      expect(await exists(id)).toBe(false);
+    for (const id of Object.values(ids)) expect(await exists(id)).toBe(false);
   });
 
   it('works from the CLI, and a truncated file gets a clear error', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bundle-'));
     const file = path.join(dir, 'session.json');
-    const start = await runCli(['session', 'start', 'cli export', '--id', 'cli-exported'], env.cliEnv);
+    const [exportedId, importedId, brokenId] = [
+      uniqueId('cli-exported'),
+      uniqueId('cli-imported'),
+      uniqueId('cli-broken'),
+    ];
+    const start = await runCli(['session', 'start', 'cli export', '--id', exportedId], env.cliEnv);
     expect(start.code).toBe(0);
-    await runCli(['session', 'send', 'cli-exported', 'hello'], env.cliEnv);
+    await runCli(['session', 'send', exportedId, 'hello'], env.cliEnv);
     // The CLI opens the worker's store through BATON_STORE_URL.
     const cliEnv = { ...env.cliEnv, BATON_STORE_URL: `file:${env.storeDir}` };
-    const exported = await runCli(['session', 'export', 'cli-exported', '--out', file], cliEnv);
+    const exported = await runCli(['session', 'export', exportedId, '--out', file], cliEnv);
     expect(exported.code).toBe(0);
-    const imported = await runCli(['session', 'import', file, '--id', 'cli-imported', '--json'], cliEnv);
+    const imported = await runCli(['session', 'import', file, '--id', importedId, '--json'], cliEnv);
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.stdout)).toMatchObject({ session_id: 'cli-imported' });
+    expect(JSON.parse(imported.stdout)).toMatchObject({ session_id: importedId });
 
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
-    const broken = await runCli(['session', 'import', file, '--id', 'cli-broken'], cliEnv);
+    const broken = await runCli(['session', 'import', file, '--id', brokenId], cliEnv);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/is not valid JSON .*cut short/);
-    expect(await exists('cli-broken')).toBe(false);
+    expect(await exists(brokenId)).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
 
-    const merge = await runCli(['session', 'merge', 'cli-exported', 'cli-exported'], cliEnv);
+    const merge = await runCli(['session', 'merge', exportedId, exportedId], cliEnv);
     expect(merge.code).toBe(1);
-    expect(merge.stderr).toMatch(/Cannot merge session cli-exported with itself/);
+    expect(merge.stderr).toMatch(new RegExp(`Cannot merge session ${exportedId} with itself`));
   });
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -16,6 +15,8 @@ import { handoffPackageProblems } from '../../src/domain/handoff';
 import { BUILTIN_MODELS } from '../../src/domain/models';
 import type { handoffWorkflow } from '../../src/workflows';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
+import { waitUntil } from '../support/wait-until';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -32,38 +33,22 @@ const spec = (spec_id: string) => ({
   acceptance_criteria: ['a wrong password is refused'],
 });
 
-const uniqueSpecId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
-
-/** Visibility is eventually consistent: wait until a list query sees what it should. */
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
-
 describe('a three-agent handoff', () => {
   it('runs spec-builder → tdd-implementer → doc-syncer as child sessions and hands valid packages on', async () => {
+    const specH1 = uniqueId('SPEC-H1');
     const progress: HandoffStatus[] = [];
     const result = await env.baton.handoffs.run({
-      spec: spec('SPEC-H1'),
+      spec: spec(specH1),
       onProgress: (s) => progress.push(s),
     });
 
-    expect(result).toMatchObject({ handoff_id: 'handoff-SPEC-H1', spec_id: 'SPEC-H1', state: 'completed' });
+    expect(result).toMatchObject({ handoff_id: `handoff-${specH1}`, spec_id: specH1, state: 'completed' });
     expect(result.chain).toEqual(['spec-builder', 'tdd-implementer', 'doc-syncer']);
-    expect(result.ui_url).toContain('/workflows/handoff-SPEC-H1/');
+    expect(result.ui_url).toContain(`/workflows/handoff-${specH1}/`);
     expect(result.agents.map((a) => a.session_id)).toEqual([
-      'handoff-SPEC-H1-1-spec-builder',
-      'handoff-SPEC-H1-2-tdd-implementer',
-      'handoff-SPEC-H1-3-doc-syncer',
+      `handoff-${specH1}-1-spec-builder`,
+      `handoff-${specH1}-2-tdd-implementer`,
+      `handoff-${specH1}-3-doc-syncer`,
     ]);
     // Progress was reported while the chain ran, and ended with the result.
     expect(progress.some((s) => s.state === 'running' && s.current !== null)).toBe(true);
@@ -107,8 +92,8 @@ describe('a three-agent handoff', () => {
           context_position: sender.position_percent,
         },
         task_context: {
-          spec_id: 'SPEC-H1',
-          spec: spec('SPEC-H1'),
+          spec_id: specH1,
+          spec: spec(specH1),
           current_phase: `${i + 2}-${receiver.agent}`,
         },
         last_checkpoint: { name: `handoff_${i + 1}_${sender.agent}`, head: sender.head },
@@ -119,16 +104,16 @@ describe('a three-agent handoff', () => {
     }
 
     // The children are linked to the handoff by a search attribute.
-    const children = await eventually(
-      () => env.baton.sessions.list({ query: "BatonParent = 'handoff-SPEC-H1'" }),
+    const children = await waitUntil(
+      () => env.baton.sessions.list({ query: `BatonParent = 'handoff-${specH1}'` }),
       (rows) => rows.length === 3,
     );
     expect(children.map((c) => c.session_id).sort()).toEqual(result.agents.map((a) => a.session_id).sort());
-    const parent = await eventually(
+    const parent = await waitUntil(
       async () => {
         const rows = [];
         for await (const wf of env.baton.temporal.workflow.list({
-          query: "BatonKind = 'handoff' AND BatonPhase = 'completed' AND WorkflowId = 'handoff-SPEC-H1'",
+          query: `BatonKind = 'handoff' AND BatonPhase = 'completed' AND WorkflowId = 'handoff-${specH1}'`,
         })) {
           rows.push(wf);
         }
@@ -139,16 +124,16 @@ describe('a three-agent handoff', () => {
     expect(parent).toHaveLength(1);
 
     // status reads the same result once it completed.
-    const status = await env.baton.handoffs.status('SPEC-H1');
+    const status = await env.baton.handoffs.status(specH1);
     expect(status).toMatchObject({
-      handoff_id: 'handoff-SPEC-H1',
+      handoff_id: `handoff-${specH1}`,
       state: 'completed',
       execution_status: 'COMPLETED',
     });
     expect(status.agents).toEqual(result.agents);
 
     // One handoff per SPEC id.
-    await expect(env.baton.handoffs.run({ spec: spec('SPEC-H1') })).rejects.toThrow(HandoffExistsError);
+    await expect(env.baton.handoffs.run({ spec: spec(specH1) })).rejects.toThrow(HandoffExistsError);
   });
 });
 
@@ -165,8 +150,9 @@ describe('the floor', () => {
   ];
 
   it('compacts a receiving agent below the floor before it starts', async () => {
+    const specFloor = uniqueId('SPEC-FLOOR');
     const result = await env.baton.handoffs.run({
-      spec: spec('SPEC-FLOOR'),
+      spec: spec(specFloor),
       definitions,
       model: small,
       min_tokens_available: 7_000,
@@ -190,7 +176,7 @@ describe('the floor', () => {
     // The compacted context still holds the SPEC and the writer's request verbatim.
     const path = await env.store.path(compaction.head_after!);
     const texts = path.map((n) => n.content.map((b) => (b.type === 'text' ? b.text : '')).join(''));
-    expect(texts.some((t) => t.includes('SPEC SPEC-FLOOR: User authentication'))).toBe(true);
+    expect(texts.some((t) => t.includes(`SPEC ${specFloor}: User authentication`))).toBe(true);
     expect(texts.some((t) => t.includes('Objective: Write the full draft.'))).toBe(true);
     expect(texts.some((t) => t.startsWith('[Summary of the earlier conversation'))).toBe(true);
   });
@@ -201,38 +187,41 @@ describe('invalid handoffs', () => {
   const agent = { name: 'solo', role_prompt: 'You work alone.', work_message: 'Do it.', model: a };
 
   it('refuses, before starting, a chain whose agent would hand work to itself', async () => {
+    const specSelf = uniqueId('SPEC-SELF');
     const err = await env.baton.handoffs
-      .run({ spec: spec('SPEC-SELF'), agents: ['spec-builder', 'spec-builder'] })
+      .run({ spec: spec(specSelf), agents: ['spec-builder', 'spec-builder'] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as Error).message).toMatch(
       /handoff 1 \(spec-builder → spec-builder\): to_agent: must differ from from_agent/,
     );
-    await expect(env.baton.handoffs.status('SPEC-SELF')).rejects.toThrow(/No handoff 'handoff-SPEC-SELF'/);
+    await expect(env.baton.handoffs.status(specSelf)).rejects.toThrow(`No handoff 'handoff-${specSelf}'`);
   });
 
   it('names the agent field that is wrong, and unknown agents and models', async () => {
+    const specBad = uniqueId('SPEC-BAD');
     await expect(
-      env.baton.handoffs.run({ spec: spec('SPEC-BAD'), definitions: [{ name: 'x', role_prompt: '' }] }),
+      env.baton.handoffs.run({ spec: spec(specBad), definitions: [{ name: 'x', role_prompt: '' }] }),
     ).rejects.toThrow(/definitions\[0\]\.role_prompt: must be a non-empty string/);
     await expect(
-      env.baton.handoffs.run({ spec: spec('SPEC-BAD'), agents: ['spec-builder', 'nobody'] }),
+      env.baton.handoffs.run({ spec: spec(specBad), agents: ['spec-builder', 'nobody'] }),
     ).rejects.toThrow(
       "Unknown agent 'nobody'. Known agents (defaults): spec-builder, tdd-implementer, doc-syncer.",
     );
-    await expect(env.baton.handoffs.run({ spec: spec('SPEC-BAD'), model: 'gpt-x' })).rejects.toThrow(
+    await expect(env.baton.handoffs.run({ spec: spec(specBad), model: 'gpt-x' })).rejects.toThrow(
       /Unknown model 'gpt-x'/,
     );
-    await expect(env.baton.handoffs.run({ spec: { ...spec('SPEC-BAD'), requirements: [] } })).rejects.toThrow(
+    await expect(env.baton.handoffs.run({ spec: { ...spec(specBad), requirements: [] } })).rejects.toThrow(
       /Invalid SPEC: requirements must be a non-empty list/,
     );
   });
 
   it('fails the workflow with InvalidHandoffPackage naming the field, before any agent runs', async () => {
+    const specWfSelf = uniqueId('SPEC-WF-SELF');
     // Straight to Temporal, past the client's checks: the workflow validates packages itself.
-    const input: HandoffInput = { spec: spec('SPEC-WF-SELF'), agents: [agent, agent] };
+    const input: HandoffInput = { spec: spec(specWfSelf), agents: [agent, agent] };
     const handle = await env.baton.temporal.workflow.start<typeof handoffWorkflow>('handoffWorkflow', {
-      workflowId: 'handoff-SPEC-WF-SELF',
+      workflowId: `handoff-${specWfSelf}`,
       taskQueue: env.taskQueue,
       args: [input],
     });
@@ -246,20 +235,21 @@ describe('invalid handoffs', () => {
     );
     // No agent ran.
     await expect(
-      env.baton.temporal.workflow.getHandle('handoff-SPEC-WF-SELF-1-solo').describe(),
+      env.baton.temporal.workflow.getHandle(`handoff-${specWfSelf}-1-solo`).describe(),
     ).rejects.toThrow(WorkflowNotFoundError);
     // The failed run still answers its status query, and the client reports the failure.
     const status = await handle.query(handoffStatusQuery);
     expect(status).toMatchObject({ state: 'failed', error: { type: 'InvalidHandoffPackage' } });
-    const reported = await env.baton.handoffs.result('handoff-SPEC-WF-SELF').catch((e: unknown) => e);
+    const reported = await env.baton.handoffs.result(`handoff-${specWfSelf}`).catch((e: unknown) => e);
     expect(reported).toBeInstanceOf(HandoffFailedError);
     expect((reported as HandoffFailedError).type).toBe('InvalidHandoffPackage');
   });
 
   it('fails the workflow with InvalidHandoffInput naming an invalid agent field', async () => {
-    const input: HandoffInput = { spec: spec('SPEC-WF-BAD'), agents: [{ ...agent, role_prompt: '' }] };
+    const specWfBad = uniqueId('SPEC-WF-BAD');
+    const input: HandoffInput = { spec: spec(specWfBad), agents: [{ ...agent, role_prompt: '' }] };
     const handle = await env.baton.temporal.workflow.start<typeof handoffWorkflow>('handoffWorkflow', {
-      workflowId: 'handoff-SPEC-WF-BAD',
+      workflowId: `handoff-${specWfBad}`,
       taskQueue: env.taskQueue,
       args: [input],
     });
@@ -270,7 +260,7 @@ describe('invalid handoffs', () => {
   });
 
   it('fails with AgentFailed, naming the agent, when an agent fails and nobody decides in time', async () => {
-    const specId = uniqueSpecId('SPEC-FAIL');
+    const specId = uniqueId('SPEC-FAIL');
     const pill = `poison-${specId}`;
     env.model.injectFaults([{ kind: 'http', status: 400, message: 'messages: bad block', match: pill }]);
     const definitions: AgentDefinition[] = [
@@ -319,7 +309,7 @@ describe('invalid handoffs', () => {
     };
 
     // Retry: the agent runs again with the guidance and the chain completes.
-    const retryId = uniqueSpecId('SPEC-HRETRY');
+    const retryId = uniqueId('SPEC-HRETRY');
     env.model.injectFaults([
       { kind: 'http', status: 400, message: 'refused once', match: `pill-${retryId}` },
     ]);
@@ -331,7 +321,7 @@ describe('invalid handoffs', () => {
     const failed = await waiting(retryId);
     expect(failed.failure).toMatchObject({ index: 2, agent: 'second', choices: ['retry', 'skip', 'abort'] });
     expect(failed.failure?.error).toMatch(/refused once/);
-    await expect(env.baton.handoffs.skip(uniqueSpecId('SPEC-NONE'))).rejects.toThrow(/No handoff/);
+    await expect(env.baton.handoffs.skip(uniqueId('SPEC-NONE'))).rejects.toThrow(/No handoff/);
     await env.baton.handoffs.retry(retryId, 'be brief');
     const retried = await env.baton.handoffs.result(retryId);
     expect(retried.state).toBe('completed');
@@ -341,7 +331,7 @@ describe('invalid handoffs', () => {
     await expect(env.baton.handoffs.retry(retryId)).rejects.toThrow(/not waiting for a decision/);
 
     // Skip: the third agent takes the first agent's package.
-    const skipId = uniqueSpecId('SPEC-HSKIP');
+    const skipId = uniqueId('SPEC-HSKIP');
     env.model.injectFaults([{ kind: 'http', status: 400, match: `pill-${skipId}` }]);
     await env.baton.handoffs.run({
       spec: spec(skipId),
@@ -360,7 +350,7 @@ describe('invalid handoffs', () => {
     ]);
 
     // Abort: the chain stops; its result lists what finished.
-    const abortId = uniqueSpecId('SPEC-HABORT');
+    const abortId = uniqueId('SPEC-HABORT');
     env.model.injectFaults([{ kind: 'http', status: 400, match: `pill-${abortId}` }]);
     await env.baton.handoffs.run({
       spec: spec(abortId),

@@ -3,6 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { SpecDefinition } from '../../src/domain/spec';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -41,9 +42,10 @@ async function waitForDecision(specId: string) {
 
 describe('specWorkflow', () => {
   it('runs four phases with a checkpoint at the start and end of each', async () => {
-    env.model.injectFaults([{ kind: 'http', status: 529, match: 'SPEC SPEC-001 · phase 1/4' }]);
-    await env.baton.specs.start(spec('SPEC-001'));
-    const result = await env.baton.specs.result('SPEC-001');
+    const specId = uniqueId('SPEC-001');
+    env.model.injectFaults([{ kind: 'http', status: 529, match: `SPEC ${specId} · phase 1/4` }]);
+    await env.baton.specs.start(spec(specId));
+    const result = await env.baton.specs.result(specId);
     expect(result.status).toBe('completed');
     expect(result.checkpoints).toEqual([
       'phase_1_analysis_start',
@@ -68,21 +70,22 @@ describe('specWorkflow', () => {
     expect(result.tokens_used).toBe(result.phases.reduce((s, p) => s + p.tokens, 0));
     expect(result.cost_usd).toBeGreaterThan(0);
     // The transient 529 on analysis was retried by Temporal, not by a second phase attempt.
-    expect(callsPerPhase('SPEC-001')).toEqual({ analysis: 2, red: 1, green: 1, refactor: 1 });
+    expect(callsPerPhase(specId)).toEqual({ analysis: 2, red: 1, green: 1, refactor: 1 });
     // The phases' checkpoints are the session's too: each is a head the session can be restored to.
-    const status = await env.baton.specs.status('SPEC-001');
+    const status = await env.baton.specs.status(specId);
     expect(status.execution_status).toBe('COMPLETED');
   });
 
   it('compacts before a phase when too few tokens are available, and says so', async () => {
-    await env.baton.specs.start(spec('SPEC-SMALL'), {
+    const specSmall = uniqueId('SPEC-SMALL');
+    await env.baton.specs.start(spec(specSmall), {
       model: 'baton-small-8k',
       // A floor is capped at the room above the summarization threshold (8,000 × 98 % = 7,840
       // here); 7,800 fits, so the phases compact first as soon as the context passes 200 tokens.
       settings: { keep_recent_turns: 0, summarize_at_percent: 2 },
       min_tokens_available: 7_800,
     });
-    const result = await env.baton.specs.result('SPEC-SMALL');
+    const result = await env.baton.specs.result(specSmall);
     expect(result.status).toBe('completed');
     const logs = result.phases.flatMap((p) => p.log);
     expect(
@@ -92,68 +95,74 @@ describe('specWorkflow', () => {
   });
 
   it('waits for a decision when a phase fails, and a retry restarts only that phase', async () => {
+    const specRetry = uniqueId('SPEC-RETRY');
     env.model.injectFaults([
-      { kind: 'http', status: 400, message: 'green refused', match: 'SPEC SPEC-RETRY · phase 3/4' },
+      { kind: 'http', status: 400, message: 'green refused', match: `SPEC ${specRetry} · phase 3/4` },
     ]);
-    await env.baton.specs.start(spec('SPEC-RETRY'));
-    const waiting = await waitForDecision('SPEC-RETRY');
+    await env.baton.specs.start(spec(specRetry));
+    const waiting = await waitForDecision(specRetry);
     expect(waiting.failure).toMatchObject({ phase: 'green', choices: ['retry', 'skip', 'abort'] });
     expect(waiting.failure?.error).toMatch(/green refused/);
     expect(waiting.phases[2]).toMatchObject({ name: 'green', status: 'failed', attempts: 1 });
-    await expect(env.baton.specs.skip('SPEC-001')).rejects.toThrow(/not waiting for a decision/);
 
-    await env.baton.specs.retry('SPEC-RETRY', 'keep it minimal');
-    const result = await env.baton.specs.result('SPEC-RETRY');
+    await env.baton.specs.retry(specRetry, 'keep it minimal');
+    const result = await env.baton.specs.result(specRetry);
     expect(result.status).toBe('completed');
     expect(result.phases[2]).toMatchObject({ status: 'completed', attempts: 2 });
+    // A decision applies only while the SPEC waits for one.
+    await expect(env.baton.specs.skip(specRetry)).rejects.toThrow(/not waiting for a decision/);
     // Completed phases were not called again; the failed one twice (the refusal, then the retry).
-    expect(callsPerPhase('SPEC-RETRY')).toEqual({ analysis: 1, red: 1, green: 2, refactor: 1 });
+    expect(callsPerPhase(specRetry)).toEqual({ analysis: 1, red: 1, green: 2, refactor: 1 });
     const retried = env.model.requests
-      .filter((r) => r.last_user_text.includes('SPEC SPEC-RETRY · phase 3/4'))
+      .filter((r) => r.last_user_text.includes(`SPEC ${specRetry} · phase 3/4`))
       .at(-1);
     expect(retried?.last_user_text).toContain('Guidance for this attempt: keep it minimal');
   });
 
   it('skips or aborts a failed phase on request', async () => {
+    const specAbort = uniqueId('SPEC-ABORT');
+    const specSkip = uniqueId('SPEC-SKIP');
     env.model.injectFaults([
-      { kind: 'http', status: 400, match: 'SPEC SPEC-SKIP · phase 4/4' },
-      { kind: 'http', status: 400, match: 'SPEC SPEC-ABORT · phase 2/4' },
+      { kind: 'http', status: 400, match: `SPEC ${specSkip} · phase 4/4` },
+      { kind: 'http', status: 400, match: `SPEC ${specAbort} · phase 2/4` },
     ]);
-    await env.baton.specs.start(spec('SPEC-SKIP'));
-    await waitForDecision('SPEC-SKIP');
-    await env.baton.specs.skip('SPEC-SKIP');
-    const skipped = await env.baton.specs.result('SPEC-SKIP');
+    await env.baton.specs.start(spec(specSkip));
+    await waitForDecision(specSkip);
+    await env.baton.specs.skip(specSkip);
+    const skipped = await env.baton.specs.result(specSkip);
     expect(skipped.status).toBe('completed');
     expect(skipped.phases[3]?.status).toBe('skipped');
 
-    await env.baton.specs.start(spec('SPEC-ABORT'));
-    await waitForDecision('SPEC-ABORT');
-    await env.baton.specs.abort('SPEC-ABORT');
-    const aborted = await env.baton.specs.result('SPEC-ABORT');
+    await env.baton.specs.start(spec(specAbort));
+    await waitForDecision(specAbort);
+    await env.baton.specs.abort(specAbort);
+    const aborted = await env.baton.specs.result(specAbort);
     expect(aborted.status).toBe('aborted');
     expect(aborted.phases.map((p) => p.status)).toEqual(['completed', 'failed', 'pending', 'pending']);
   });
 
   it('fails cleanly when nobody decides in time', async () => {
-    env.model.injectFaults([{ kind: 'http', status: 400, match: 'SPEC SPEC-TIMEOUT · phase 1/4' }]);
-    await env.baton.specs.start(spec('SPEC-TIMEOUT'), { decision_timeout: '2s' });
-    const failure = await env.baton.specs.result('SPEC-TIMEOUT').catch((e: unknown) => e);
+    const specTimeout = uniqueId('SPEC-TIMEOUT');
+    env.model.injectFaults([{ kind: 'http', status: 400, match: `SPEC ${specTimeout} · phase 1/4` }]);
+    await env.baton.specs.start(spec(specTimeout), { decision_timeout: '2s' });
+    const failure = await env.baton.specs.result(specTimeout).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause?.message).toMatch(
-      /Phase analysis of SPEC SPEC-TIMEOUT failed .* no retry, skip or abort came within 2 s/,
+      new RegExp(`Phase analysis of SPEC ${specTimeout} failed .* no retry, skip or abort came within 2 s`),
     );
   });
 
   it('reruns from a phase without running or billing the earlier ones again', async () => {
-    await env.baton.specs.start(spec('SPEC-RERUN'));
-    const first = await env.baton.specs.result('SPEC-RERUN');
+    const specRerun = uniqueId('SPEC-RERUN');
+    await env.baton.specs.start(spec(specRerun));
+    const first = await env.baton.specs.result(specRerun);
     expect(first.status).toBe('completed');
-    const before = callsPerPhase('SPEC-RERUN');
-    const rerun = await env.baton.specs.rerun('SPEC-RERUN', 'green');
+    const before = callsPerPhase(specRerun);
+    const rerun = await env.baton.specs.rerun(specRerun, 'green');
     expect(rerun.run_id).not.toBe(rerun.previous_run_id);
-    const second = await env.baton.specs.result('SPEC-RERUN');
+    const second = await env.baton.specs.result(specRerun);
     expect(second.status).toBe('completed');
-    const after = callsPerPhase('SPEC-RERUN');
+    const after = callsPerPhase(specRerun);
     expect({
       analysis: after.analysis - before.analysis,
       red: after.red - before.red,
@@ -162,34 +171,37 @@ describe('specWorkflow', () => {
     }).toEqual({ analysis: 0, red: 0, green: 1, refactor: 1 });
     // The earlier run is still there to look at.
     const old = await env.baton.temporal.workflow
-      .getHandle('spec-SPEC-RERUN', rerun.previous_run_id)
+      .getHandle(`spec-${specRerun}`, rerun.previous_run_id)
       .describe();
     expect(old.runId).toBe(rerun.previous_run_id);
-    await expect(env.baton.specs.rerun('SPEC-RERUN', 'purple')).rejects.toThrow(/Unknown phase 'purple'/);
+    await expect(env.baton.specs.rerun(specRerun, 'purple')).rejects.toThrow(/Unknown phase 'purple'/);
   });
 });
 
 describe('baton spec (CLI)', () => {
   it('runs a SPEC and prints its result; bad input gets a clear error', async () => {
+    const specBad = uniqueId('SPEC-BAD');
+    const specCli = uniqueId('SPEC-CLI');
+    const specNope = uniqueId('SPEC-NOPE');
     const ok = await runCli(
-      ['spec', 'run', 'SPEC-CLI', '--title', 'Search', '--req', 'index', '--req', 'query', '--json'],
+      ['spec', 'run', specCli, '--title', 'Search', '--req', 'index', '--req', 'query', '--json'],
       env.cliEnv,
     );
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ spec_id: 'SPEC-CLI', status: 'completed' });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ spec_id: specCli, status: 'completed' });
 
-    const noReq = await runCli(['spec', 'run', 'SPEC-BAD', '--title', 'x'], env.cliEnv);
+    const noReq = await runCli(['spec', 'run', specBad, '--title', 'x'], env.cliEnv);
     expect(noReq.code).toBe(1);
     expect(noReq.stderr).toMatch(/Invalid SPEC: requirements must be a non-empty list/);
     const badId = await runCli(['spec', 'run', '../x', '--title', 'x', '--req', 'y'], env.cliEnv);
     expect(badId.code).toBe(1);
     expect(badId.stderr).toMatch(/spec_id must be letters/);
-    const unknown = await runCli(['spec', 'status', 'SPEC-NOPE'], env.cliEnv);
+    const unknown = await runCli(['spec', 'status', specNope], env.cliEnv);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/No SPEC run 'SPEC-NOPE'/);
-    const dup = await runCli(['spec', 'run', 'SPEC-CLI', '--title', 'Search', '--req', 'index'], env.cliEnv);
+    expect(unknown.stderr).toContain(`No SPEC run '${specNope}'`);
+    const dup = await runCli(['spec', 'run', specCli, '--title', 'Search', '--req', 'index'], env.cliEnv);
     expect(dup.code).toBe(1);
-    expect(dup.stderr).toMatch(/SPEC SPEC-CLI has a run already/);
+    expect(dup.stderr).toMatch(new RegExp(`SPEC ${specCli} has a run already`));
   });
 });
