@@ -14,6 +14,7 @@ import {
   loadMcpConfig,
   McpClientPool,
 } from '../../src/mcp';
+import type { McpServerConfig } from '../../src/domain/mcp';
 import {
   createMcpFixture,
   isRunning,
@@ -24,20 +25,27 @@ import {
 import { waitUntil } from '../support/wait-until';
 
 let fixture: McpFixture;
+let servers: Record<string, McpServerConfig>;
+/** The pool most tests share; a test that needs a pool's first moments or its end gets its own. */
 let pool: McpClientPool;
-const pids = new Set<number>();
 const stderrLines: string[] = [];
 
-/** Every child the pool has had, so the last test can check that none outlived `close()`. */
-function remember(): void {
-  for (const c of pool.snapshot()) if (c.pid !== null) pids.add(c.pid);
+/** A pool of its own over the same servers, closed after `use`. */
+async function withOwnPool(use: (own: McpClientPool) => Promise<void>): Promise<void> {
+  const own = new McpClientPool({ servers, env: {} });
+  try {
+    await use(own);
+  } finally {
+    await own.close();
+  }
 }
 
 beforeAll(async () => {
   fixture = createMcpFixture();
   const { config } = await loadMcpConfig({ file: fixture.configPath, env: {} });
+  servers = config.servers;
   pool = new McpClientPool({
-    servers: config.servers,
+    servers,
     env: {},
     onStderr: (server, line) => stderrLines.push(`${server}: ${line}`),
   });
@@ -49,26 +57,31 @@ afterAll(async () => {
 });
 
 describe('McpClientPool with real servers', () => {
-  it('starts servers lazily', () => {
-    expect(pool.serverNames).toEqual(['filesystem', 'memory', 'testkit', 'broken']);
-    expect(pool.snapshot()).toEqual([]);
+  it('starts servers lazily, each on its first use', async () => {
+    await withOwnPool(async (own) => {
+      expect(own.serverNames).toEqual(['filesystem', 'memory', 'testkit', 'broken']);
+      expect(own.snapshot()).toEqual([]);
+      await own.listTools('memory');
+      expect(own.snapshot().map((c) => c.server)).toEqual(['memory']);
+    });
   });
 
   it('lists the tools of the filesystem and memory servers', async () => {
-    const [files, memory] = await Promise.all([pool.listTools('filesystem'), pool.listTools('memory')]);
-    expect(files.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['read_text_file', 'write_file', 'list_directory']),
-    );
-    expect(memory.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['create_entities', 'read_graph', 'search_nodes']),
-    );
-    remember();
-    expect(
-      pool
-        .snapshot()
-        .map((c) => c.server)
-        .sort(),
-    ).toEqual(['filesystem', 'memory']);
+    await withOwnPool(async (own) => {
+      const [files, memory] = await Promise.all([own.listTools('filesystem'), own.listTools('memory')]);
+      expect(files.map((t) => t.name)).toEqual(
+        expect.arrayContaining(['read_text_file', 'write_file', 'list_directory']),
+      );
+      expect(memory.map((t) => t.name)).toEqual(
+        expect.arrayContaining(['create_entities', 'read_graph', 'search_nodes']),
+      );
+      expect(
+        own
+          .snapshot()
+          .map((c) => c.server)
+          .sort(),
+      ).toEqual(['filesystem', 'memory']);
+    });
   });
 
   it('calls a filesystem tool and a memory tool', async () => {
@@ -92,7 +105,6 @@ describe('McpClientPool with real servers', () => {
     const servedBy = new Set(answers.map((a) => JSON.stringify(a.content)));
     expect(servedBy.size).toBe(1);
     expect(pool.snapshot().filter((c) => c.server === 'testkit')).toHaveLength(1);
-    remember();
   });
 
   it('returns tool errors as results, not exceptions', async () => {
@@ -117,10 +129,12 @@ describe('McpClientPool with real servers', () => {
 
     const after = await pool.callTool('testkit', 'pid', {});
     expect(after.content).not.toEqual(before.content);
-    remember();
   });
 
   it('starts a server again after it was killed from outside, for listTools too', async () => {
+    await pool.callTool('memory', 'create_entities', {
+      entities: [{ name: 'restart-witness', entityType: 'note', observations: ['outlives its server'] }],
+    });
     const victim = pool.snapshot().find((c) => c.server === 'memory')?.pid;
     expect(victim).toBeTypeOf('number');
     process.kill(victim as number, 'SIGKILL');
@@ -129,8 +143,7 @@ describe('McpClientPool with real servers', () => {
     expect(tools.length).toBeGreaterThan(0);
     const graph = await pool.callTool('memory', 'read_graph', {});
     // The memory server keeps its graph in the file, so the restarted process still knows it.
-    expect(JSON.stringify(graph.content)).toContain('runs sessions on Temporal');
-    remember();
+    expect(JSON.stringify(graph.content)).toContain('outlives its server');
   });
 
   it('fails only the server whose command does not exist, naming it and the command', async () => {
@@ -259,12 +272,14 @@ describe('McpClientPool with real servers', () => {
   });
 
   it('stops every child process on close() and refuses requests afterwards', async () => {
-    remember();
-    expect(pids.size).toBeGreaterThanOrEqual(4);
-    await pool.close();
+    const own = new McpClientPool({ servers, env: {} });
+    await Promise.all(['filesystem', 'memory', 'testkit'].map((name) => own.listTools(name)));
+    const pids = own.snapshot().flatMap((c) => (c.pid === null ? [] : [c.pid]));
+    expect(pids).toHaveLength(3);
+    await own.close();
     for (const pid of pids) expect(isRunning(pid), `process ${pid} still running`).toBe(false);
-    expect(pool.snapshot()).toEqual([]);
-    const error = await pool.listTools('memory').catch((e: unknown) => e);
+    expect(own.snapshot()).toEqual([]);
+    const error = await own.listTools('memory').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(McpPoolClosedError);
   });
 });
