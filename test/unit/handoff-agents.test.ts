@@ -3,10 +3,12 @@ import {
   agentCatalogProblems,
   agentDefinitionProblems,
   agentNameProblem,
+  agentRequest,
   defaultWorkMessage,
   selectAgents,
 } from '../../src/domain/handoff';
 import { DEFAULT_AGENTS } from '../../src/domain/handoff';
+import { BUILTIN_MODELS } from '../../src/domain/models';
 
 const agent = { name: 'reviewer', role_prompt: 'You review code.' };
 
@@ -85,17 +87,32 @@ describe('agentCatalogProblems', () => {
 });
 
 describe('the default agents', () => {
-  it('are a valid chain: spec-builder → tdd-implementer → doc-syncer', () => {
+  it('are a valid catalog', () => {
     expect(agentCatalogProblems(DEFAULT_AGENTS)).toEqual([]);
-    expect(DEFAULT_AGENTS.map((a) => a.name)).toEqual(['spec-builder', 'tdd-implementer', 'doc-syncer']);
   });
 
-  it('each ask for their artifact', () => {
-    const [builder, implementer, syncer] = DEFAULT_AGENTS;
-    expect(builder!.work_message).toMatch(/refined SPEC/);
-    expect(implementer!.work_message).toMatch(/test plan and the implementation notes/);
-    expect(syncer!.work_message).toMatch(/documentation updates/);
-    for (const a of DEFAULT_AGENTS) expect(a.model).toBeUndefined(); // they use the run's model
+  it('each ask, in the request its session sends, for its artifact as an Objective line', () => {
+    const sonnet = BUILTIN_MODELS.find((m) => m.id === 'claude-sonnet-4-6')!;
+    const spec = {
+      spec_id: 'SPEC-7',
+      title: 'Rate limiter',
+      requirements: ['burst of 10'],
+      acceptance_criteria: [],
+    };
+    const chain = DEFAULT_AGENTS.map((a) => a.name);
+    const asks = DEFAULT_AGENTS.map((a, i) =>
+      agentRequest({
+        spec,
+        chain,
+        index: i + 1,
+        agent: { ...a, work_message: a.work_message!, model: sonnet },
+      }),
+    );
+    expect(asks[0]).toMatch(/^Objective: .*refined SPEC/m);
+    expect(asks[1]).toMatch(/^Objective: .*test plan and the implementation notes/m);
+    expect(asks[2]).toMatch(/^Objective: .*documentation updates/m);
+    // No default agent names a model: each runs on the run's.
+    for (const a of DEFAULT_AGENTS) expect(a.model).toBeUndefined();
   });
 });
 
