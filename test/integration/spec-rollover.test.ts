@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpecDefinition } from '../../src/domain/spec';
 import { checkpointsQuery, statusQuery } from '../../src/domain/session';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -11,8 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
-
-const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** A SPEC with many requirements: a large, critical task that compaction must keep verbatim. */
 function bulkySpec(specId: string, title: string, requirements: number): SpecDefinition {
