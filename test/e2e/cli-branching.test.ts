@@ -3,7 +3,6 @@
  * `busy` from inside its own lock), `merge --close-others` closes an exploration's other forks, and
  * `session list` hides forks that have closed unless asked (`--all`).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ExploreResult,
@@ -16,9 +15,9 @@ import type {
 import type { CheckpointRecord } from '../../src/domain/session';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 let env: TestEnvironment;
-const tag = randomUUID().slice(0, 8);
 const cli = (...argv: string[]) => runCli(argv, env.cliEnv);
 
 async function json<T>(...argv: string[]): Promise<T> {
@@ -40,7 +39,7 @@ afterAll(async () => {
 
 describe('status printed by the commands that change a session', () => {
   it('merge, restore and resume print the status after they finished', async () => {
-    const main = `br-status-${tag}`;
+    const main = uniqueId('br-status');
     await json('session', 'start', 'Plan the cache', '--id', main);
     await json('session', 'send', main, 'First idea');
     await json('session', 'checkpoint', main, '--name', 'start');
@@ -76,7 +75,7 @@ describe('status printed by the commands that change a session', () => {
 
 describe('explore, then merge --close-others', () => {
   it('closes the forks that were not merged, and list hides them unless --all', async () => {
-    const main = `br-explore-${tag}`;
+    const main = uniqueId('br-explore');
     await json('session', 'start', 'Choose a cache', '--id', main);
     await json('session', 'send', main, 'What are the options?');
     const explored = await json<ExploreResult>(
@@ -126,7 +125,7 @@ describe('explore, then merge --close-others', () => {
   });
 
   it('refuses --close-others for a fork that explore did not make, and merges nothing', async () => {
-    const main = `br-plain-${tag}`;
+    const main = uniqueId('br-plain');
     await json('session', 'start', 'Plain fork', '--id', main);
     await json('session', 'send', main, 'Hello');
     const fork = `${main}-fork`;

@@ -3,15 +3,14 @@
  * free caps it (and says so once) instead of compacting before every phase, and a floor compaction
  * that has nothing to do neither runs an aggressive pass nor fills the log.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointRecord } from '../../src/domain/session';
 import type { SpecStatus } from '../../src/domain/spec';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
 
 let env: TestEnvironment;
-const tag = randomUUID().slice(0, 8);
 const cli = (...argv: string[]) => runCli(argv, env.cliEnv);
 
 beforeAll(async () => {
@@ -23,7 +22,7 @@ afterAll(async () => {
 
 describe('a SPEC on baton-small-8k with the default 50,000-token floor', () => {
   it('caps the floor, says so once, and logs no compaction that did nothing', async () => {
-    const specId = `FLOOR-${tag}`;
+    const specId = uniqueId('FLOOR');
     const run = await cli(
       'spec',
       'run',
@@ -62,7 +61,7 @@ describe('a SPEC on baton-small-8k with the default 50,000-token floor', () => {
 
 describe('a floor that compaction cannot reach', () => {
   it('stops after a progressive pass that found nothing to do (no aggressive pass)', async () => {
-    const specId = `NOTHING-${tag}`;
+    const specId = uniqueId('NOTHING');
     // The first agent starts with only the SPEC: ~7,700 of 8,000 tokens free, below a 7,990 floor,
     // and nothing a compaction could shorten.
     const run = await cli(

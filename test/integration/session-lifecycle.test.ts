@@ -221,8 +221,8 @@ describe('model errors', () => {
         async () => (await handle.describe()).raw.pendingActivities?.find((a) => (a.attempt ?? 0) >= 2),
         { what: 'the model call waiting for its second attempt' },
       );
-      expect(waiting.lastFailure?.applicationFailureInfo?.type).toBe('rate_limit_error');
-      expect(waiting.lastFailure?.message).toContain('retried after 600 s, as the API asked');
+      expect(waiting.lastFailure?.applicationFailureInfo?.type).toBe(FailureType.RateLimited);
+      expect(waiting.lastFailure?.message).toContain('asked to wait 600 s');
       // Scheduled (not measured) ten minutes after the 429 arrived; the policy's own backoff tops out
       // at one minute. Temporal keeps whole seconds of the schedule, hence 599.
       const calls = env.model.requests.filter((r) => r.last_user_text.includes(text));
