@@ -5,7 +5,13 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_CODEC_PORT, DEFAULT_UI_ORIGIN, EncryptionCodec, startCodecServer } from '../codec';
+import {
+  CODEC_AUTH_TOKEN_VARIABLE,
+  DEFAULT_CODEC_PORT,
+  DEFAULT_UI_ORIGIN,
+  EncryptionCodec,
+  startCodecServer,
+} from '../codec';
 import type { CliIO } from './cli-io';
 import { wholeNumber } from './option-parsers';
 
@@ -59,7 +65,10 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
  * fails at once with a clear message when no key is set.
  *
  * CORS origins come from `--origin` (repeatable), else `BATON_CODEC_CORS_ORIGINS`
- * (comma-separated), else the dev server UI's `http://localhost:8233`.
+ * (comma-separated), else the dev server UI's `http://localhost:8233`. `BATON_CODEC_AUTH_TOKEN`
+ * makes every request need `Authorization: Bearer <token>`; it is required with a `--host` beyond
+ * loopback (the command refuses to start without it). The token is read from the environment
+ * only, so it never shows in a process listing.
  *
  * @example
  * registerCodecServerCommand(program, io, signal);
@@ -75,7 +84,11 @@ export function registerCodecServerCommand(program: Command, io: CliIO, signal?:
       wholeNumber(0, 65_535),
       DEFAULT_CODEC_PORT,
     )
-    .option('--host <address>', 'address to listen on (0.0.0.0 inside a container)', '127.0.0.1')
+    .option(
+      '--host <address>',
+      `address to listen on (default 127.0.0.1; beyond loopback, e.g. 0.0.0.0, needs ${CODEC_AUTH_TOKEN_VARIABLE})`,
+      '127.0.0.1',
+    )
     .option(
       '--origin <url>',
       `browser origin allowed to call it, e.g. the Temporal UI's address; repeatable (default ${DEFAULT_UI_ORIGIN})`,
@@ -94,17 +107,21 @@ export function registerCodecServerCommand(program: Command, io: CliIO, signal?:
         .filter((o) => o !== '')
         .reduce<string[] | undefined>((all, o) => collectOrigin(o, all), undefined);
       const origins = options.origin ?? fromEnv ?? [DEFAULT_UI_ORIGIN];
+      const authToken = io.env[CODEC_AUTH_TOKEN_VARIABLE] || undefined;
       const server = await startCodecServer({
         codec,
         port: options.port,
         host: options.host,
         origins,
+        ...(authToken !== undefined ? { authToken } : {}),
         log: (line) => io.stderr(`${line}\n`),
       });
       io.stdout(
-        `Codec server at ${server.url} (key ${codec.current.id}; decrypts ${codec.keyIds.join(', ')}), CORS for ${origins.join(', ')}.\n` +
+        `Codec server at ${server.url} (key ${codec.current.id}; decrypts ${codec.keyIds.join(', ')}), CORS for ${origins.join(', ')}` +
+          `${authToken !== undefined ? `, bearer token required (${CODEC_AUTH_TOKEN_VARIABLE})` : ''}.\n` +
           `Temporal UI: set TEMPORAL_CODEC_ENDPOINT=${server.url} (or Settings → Codec Server). ` +
-          `CLI: temporal workflow show -w <id> --codec-endpoint ${server.url}\n`,
+          `CLI: temporal workflow show -w <id> --codec-endpoint ${server.url}` +
+          `${authToken !== undefined ? ` --codec-auth "Bearer $${CODEC_AUTH_TOKEN_VARIABLE}"` : ''}\n`,
       );
       try {
         await untilStopped(signal);

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
+import { bearerMatches, checkCodecAccess } from './codec-auth';
 import { CodecRequestError } from './errors';
 import { payloadsFromJson, payloadsToJson } from './payloads-json';
 
@@ -20,9 +21,15 @@ export interface CodecServerOptions {
   port?: number;
   /**
    * Address to listen on (default `127.0.0.1`: anyone who can reach the server can decrypt, so
-   * it is not exposed beyond this machine unless asked, e.g. `0.0.0.0` in a container).
+   * it is not exposed beyond this machine unless asked, e.g. `0.0.0.0` in a container, and then
+   * only with an `authToken`).
    */
   host?: string;
+  /**
+   * Bearer token every `/encode` and `/decode` request must carry (`Authorization: Bearer <token>`);
+   * others get 401. Required when `host` is beyond loopback; optional (but enforced) on loopback.
+   */
+  authToken?: string;
   /**
    * Browser origins allowed to call it (CORS), e.g. the Temporal UI's `http://localhost:8080`
    * (default `http://localhost:8233`). `*` allows any origin. Requests without an `Origin` header
@@ -71,12 +78,20 @@ async function readBody(request: http.IncomingMessage, limit: number): Promise<s
  * `OPTIONS` preflights are answered with the methods and the `Content-Type`, `X-Namespace` and
  * `Authorization` headers the UI sends; other origins get `403`.
  *
+ * Access: with an `authToken`, a request without `Authorization: Bearer <token>` gets `401` and
+ * `WWW-Authenticate: Bearer` (preflights are exempt: browsers never send credentials on them).
+ *
+ * @throws CodecAuthConfigError when `host` is beyond loopback without an `authToken`, or the token
+ * is too short; nothing is bound then.
  * @throws Error when the port cannot be bound (in use, no permission).
  * @example
  * const server = await startCodecServer({ codec, origins: ['http://localhost:8080'] });
  * // TEMPORAL_CODEC_ENDPOINT=http://localhost:8888 for the Temporal UI
  */
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.authToken;
+  checkCodecAccess(host, token);
   const origins = new Set(options.origins ?? [DEFAULT_UI_ORIGIN]);
   const limit = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const log = options.log ?? (() => undefined);
@@ -113,6 +128,18 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       response.end();
       return;
     }
+    if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+      log(
+        `codec-server: refused ${request.method ?? '?'} ${request.url ?? ''} (${request.headers.authorization ? 'wrong' : 'no'} bearer token)`,
+      );
+      response.setHeader('WWW-Authenticate', 'Bearer realm="baton codec server"');
+      send(
+        401,
+        'This codec server needs `Authorization: Bearer <token>` with its BATON_CODEC_AUTH_TOKEN ' +
+          "(the Temporal CLI: --codec-auth 'Bearer <token>').",
+      );
+      return;
+    }
     // The protocol only looks at the last path segment, so the endpoints can be mounted anywhere
     // (for example /default/decode per namespace behind a proxy).
     const action = new URL(request.url ?? '/', 'http://codec').pathname.split('/').at(-1);
@@ -147,7 +174,6 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     });
   });
 
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_CODEC_PORT, host, () => {

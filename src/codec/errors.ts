@@ -65,3 +65,10 @@ export class CodecRequestError extends BatonError {
     super(message);
   }
 }
+
+/**
+ * The codec server's access settings are unsafe or malformed: listening beyond loopback without a
+ * bearer token, or a token too short to resist guessing. The message says what to set; it never
+ * repeats the token.
+ */
+export class CodecAuthConfigError extends BatonError {}

@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import readline from 'node:readline';
 import { batonCacheDir } from './cache-dir';
 import { TemporalCliBuildError } from './errors';
+import { findOnPath, goInstall, isExecutable } from './go-install';
 
 /** The CLI version baton builds when none is on PATH (the newest tag `go install` accepts). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const MODULE = 'github.com/temporalio/cli/cmd/temporal';
+const MODULE = 'github.com/temporalio/cli';
 
 export interface FindTemporalCliOptions {
   env?: NodeJS.ProcessEnv;
@@ -41,75 +38,18 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 async function buildTemporalCli(target: string, env: NodeJS.ProcessEnv, progress: (line: string) => void) {
-  const go = await findOnPath('go', env.PATH ?? '');
-  if (!go) {
-    throw new TemporalCliBuildError(
+  await goInstall({
+    what: 'the Temporal CLI',
+    module: MODULE,
+    version: TEMPORAL_CLI_VERSION,
+    packages: [{ path: 'cmd/temporal', binary: 'temporal' }],
+    target: path.dirname(path.dirname(target)),
+    env,
+    progress,
+    noGoMessage:
       'No `temporal` CLI on PATH and no Go toolchain to build one. Install Go 1.23 or newer ' +
-        '(https://go.dev/dl/ or `apt-get install golang`), or put a `temporal` binary on PATH, then run again.',
-    );
-  }
-  // Build into a private folder and rename into place, so a concurrent or interrupted build never
-  // leaves a half-written binary where the next run would pick it up.
-  const binDir = path.dirname(target);
-  await fs.mkdir(binDir, { recursive: true });
-  const staging = await fs.mkdtemp(path.join(path.dirname(binDir), 'build-'));
-  progress(
-    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from source with Go (first run only; a few minutes)…`,
-  );
-  progress(`  go install ${MODULE}@${TEMPORAL_CLI_VERSION} → ${target}`);
-  const started = Date.now();
-  const ticker = setInterval(
-    () => progress(`  still building… ${Math.round((Date.now() - started) / 1000)}s`),
-    15_000,
-  );
-  try {
-    const tail: string[] = [];
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(go, ['install', `${MODULE}@${TEMPORAL_CLI_VERSION}`], {
-        env: { ...env, GOBIN: staging, GOFLAGS: env.GOFLAGS ?? '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      for (const stream of [child.stdout, child.stderr]) {
-        readline.createInterface({ input: stream }).on('line', (line) => {
-          tail.push(line);
-          if (tail.length > 20) tail.shift();
-          // `go: downloading x` lines are the only sign of life during the long part.
-          if (line.startsWith('go: downloading')) progress(`  ${line}`);
-        });
-      }
-      child.on('error', reject);
-      child.on('close', (c) => resolve(c ?? 1));
-    });
-    if (code !== 0) {
-      throw new TemporalCliBuildError(
-        `Building the Temporal CLI failed (go install exited ${code}). Last output:\n${tail.join('\n')}\n` +
-          'Check that Go can reach its module proxy, or install `temporal` yourself and put it on PATH.',
-      );
-    }
-    await fs.rename(path.join(staging, 'temporal'), target);
-    progress(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)}s; cached at ${target}.`);
-  } finally {
-    clearInterval(ticker);
-    await fs.rm(staging, { recursive: true, force: true });
-  }
-}
-
-async function findOnPath(name: string, searchPath: string): Promise<string | undefined> {
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return false;
-    await fs.access(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+      '(https://go.dev/dl/ or `apt-get install golang`), or put a `temporal` binary on PATH, then run again.',
+    hint: 'Check that Go can reach its module proxy, or install `temporal` yourself and put it on PATH.',
+    fail: (message) => new TemporalCliBuildError(message),
+  });
 }

@@ -3,11 +3,14 @@
  * with base64 bytes, `X-Namespace`, CORS preflights from the UI's origin. Also `baton
  * codec-server` as a command.
  */
+import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCodecServerCommand } from '../../src/cli/codec-server-command';
 import {
+  CodecAuthConfigError,
+  isLoopbackHost,
   EncryptionCodec,
   generateEncryptionKey,
   payloadsFromJson,
@@ -162,6 +165,106 @@ describe('codec server', () => {
   });
 });
 
+describe('codec server beyond loopback', () => {
+  const token = randomBytes(24).toString('hex');
+
+  it('refuses to listen beyond loopback without a bearer token, saying what to set', async () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'codec.internal']) {
+      const error: unknown = await startCodecServer({ codec, port: 0, host }).catch((e: unknown) => e);
+      expect(error, host).toBeInstanceOf(CodecAuthConfigError);
+      expect((error as Error).message).toContain(
+        `listening on ${host} (beyond this machine) needs a bearer token`,
+      );
+      expect((error as Error).message).toContain('set BATON_CODEC_AUTH_TOKEN');
+    }
+    expect(['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost'].every(isLoopbackHost)).toBe(true);
+  });
+
+  it('refuses a token too short to resist guessing, without repeating it', async () => {
+    const error: unknown = await startCodecServer({
+      codec,
+      port: 0,
+      host: '0.0.0.0',
+      authToken: 'hunter2',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CodecAuthConfigError);
+    expect((error as Error).message).toMatch(
+      /BATON_CODEC_AUTH_TOKEN is too short \(7 characters; at least 16\)/,
+    );
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  describe('with a bearer token', () => {
+    let server: CodecServer;
+    const logged: string[] = [];
+    beforeAll(async () => {
+      server = await startCodecServer({
+        codec,
+        port: 0,
+        host: '0.0.0.0',
+        authToken: token,
+        log: (line) => logged.push(line),
+      });
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    // 0.0.0.0 includes loopback, so the test reaches it the way a remote caller would, minus the network.
+    const url = (action: string) => `http://127.0.0.1:${server.port}/${action}`;
+    const body = () => JSON.stringify(uiPayloads({ secret: 'only for the token holder' }));
+
+    it('answers 401 with a Bearer challenge when the token is missing, wrong or of another scheme', async () => {
+      for (const authorization of [
+        undefined,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(1)}`,
+        `Basic ${token}`,
+        token,
+      ]) {
+        const response = await post(url('encode'), body(), {
+          ...(authorization ? { Authorization: authorization } : {}),
+          Origin: UI,
+        });
+        expect(response.status, String(authorization)).toBe(401);
+        expect(response.headers.get('www-authenticate')).toBe('Bearer realm="baton codec server"');
+        expect(response.text).toContain('needs `Authorization: Bearer <token>`');
+        expect(response.text).not.toContain(token);
+        // The UI can read the refusal (CORS headers are on it) and show it.
+        expect(response.headers.get('access-control-allow-origin')).toBe(UI);
+      }
+      expect(logged.some((l) => l.includes('(no bearer token)'))).toBe(true);
+      expect(logged.some((l) => l.includes('(wrong bearer token)'))).toBe(true);
+      expect(logged.join('\n')).not.toContain(token);
+    });
+
+    it('encodes and decodes for a caller with the token', async () => {
+      const auth = { Authorization: `Bearer ${token}` };
+      const encoded = await post(url('encode'), body(), auth);
+      expect(encoded.status).toBe(200);
+      const decoded = await post(url('decode'), encoded.text, { authorization: `bearer  ${token}` });
+      expect(decoded.status).toBe(200);
+      expect(valuesOf(JSON.parse(decoded.text) as JsonPayloads)).toEqual([
+        { secret: 'only for the token holder' },
+      ]);
+    });
+
+    it('answers the browser’s preflight without credentials, allowing the Authorization header', async () => {
+      const response = await fetch(url('decode'), {
+        method: 'OPTIONS',
+        headers: {
+          Origin: UI,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type,x-namespace',
+        },
+      });
+      expect(response.status).toBe(204);
+      expect((response.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain(
+        'authorization',
+      );
+    });
+  });
+});
+
 describe('baton codec-server', () => {
   function program(env: NodeJS.ProcessEnv) {
     const out: string[] = [];
@@ -211,6 +314,24 @@ describe('baton codec-server', () => {
     await expect
       .poll(() => out.join(''), { timeout: 5_000 })
       .toMatch(/CORS for http:\/\/ui\.internal:8080, http:\/\/localhost:8080/);
+    controller.abort();
+    await running;
+  });
+
+  it('requires BATON_CODEC_AUTH_TOKEN beyond loopback, and then says callers need it', async () => {
+    const refused = program({ BATON_ENCRYPTION_KEY: key });
+    await expect(
+      refused.cmd.parseAsync(['codec-server', '--port', '0', '--host', '0.0.0.0'], { from: 'user' }),
+    ).rejects.toThrow(/listening on 0\.0\.0\.0 \(beyond this machine\) needs a bearer token/);
+
+    const token = randomBytes(24).toString('hex');
+    const { cmd, out, controller } = program({ BATON_ENCRYPTION_KEY: key, BATON_CODEC_AUTH_TOKEN: token });
+    const running = cmd.parseAsync(['codec-server', '--port', '0', '--host', '0.0.0.0'], { from: 'user' });
+    await expect.poll(() => out.join(''), { timeout: 5_000 }).toMatch(/bearer token required/);
+    expect(out.join('')).toContain('--codec-auth "Bearer $BATON_CODEC_AUTH_TOKEN"');
+    expect(out.join('')).not.toContain(token);
+    const port = /Codec server at http:\/\/localhost:(\d+)/.exec(out.join(''))?.[1];
+    expect((await post(`http://127.0.0.1:${port}/encode`, JSON.stringify(uiPayloads('x')))).status).toBe(401);
     controller.abort();
     await running;
   });
