@@ -2,6 +2,8 @@
 // Installs what `npm run demo`, `npm test` and `npm run bench` need and is missing: node modules
 // (when node_modules is absent or older than package-lock.json) and the Temporal CLI (built once
 // per machine into a cache outside the repo; the TypeScript side does the build with progress).
+// With --topology (`npm test`), also the Temporal server, its SQL tool and the UI server that the
+// production-topology tests run (built once with Go, about five minutes the first time).
 // Plain JavaScript on purpose: it must run before any dependency is installed.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -26,9 +28,13 @@ if (stale()) {
   }
 }
 
-const result = spawnSync(
-  process.execPath,
-  [require.resolve('tsx/cli', { paths: [root] }), path.join(root, 'scripts', 'ensure-temporal-cli.ts')],
-  { cwd: root, stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const scripts = ['ensure-temporal-cli.ts'];
+if (process.argv.includes('--topology')) scripts.push('ensure-temporal-server.ts');
+for (const script of scripts) {
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli', { paths: [root] }), path.join(root, 'scripts', script)],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -21,7 +21,7 @@ export interface ActivityDeps {
   store: ConversationStore;
   anthropic: Anthropic;
   countTokens: TokenCounter;
-  /** How often a long model call heartbeats, in ms (default 5 s). */
+  /** How often a model activity heartbeats, in ms (default 1 s; MCP tool calls 5 s). */
   heartbeatIntervalMs?: number;
   /** A model stream that sends nothing for this long is abandoned and retried (default 120 s). */
   streamIdleTimeoutMs?: number;

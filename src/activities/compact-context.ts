@@ -8,6 +8,7 @@ import type { ActivityDeps } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { summarizeHistory } from './summarizer';
 import { toMessageParams } from './to-message-params';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
 
 export interface CompactContextInput {
   session_id: string;
@@ -67,6 +68,13 @@ export function createCompactContext(deps: ActivityDeps) {
     let usage: Usage = ZERO_USAGE;
     const toSummarize = plan.summarize;
     if (toSummarize.length > 0 || plan.previous_summaries.length > 1) {
+      // A summary can take longer than the heartbeat timeout; beat throughout, with progress.
+      let progress: Record<string, unknown> = { phase: 'summarizing' };
+      const stopHeartbeats = keepHeartbeating(
+        ctx,
+        deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        () => progress,
+      );
       try {
         ({ summary, calls, usage } = await summarizeHistory({
           anthropic: deps.anthropic,
@@ -74,10 +82,12 @@ export function createCompactContext(deps: ActivityDeps) {
           previous: plan.previous_summaries.map((n) => textOf(n.content)),
           nodes: toSummarize,
           signal: ctx.cancellationSignal,
-          onProgress: (done, total) => ctx.heartbeat({ phase: 'summarizing', done, total }),
+          onProgress: (done, total) => (progress = { phase: 'summarizing', done, total }),
         }));
       } catch (err) {
         throw toModelCallFailure(err);
+      } finally {
+        stopHeartbeats();
       }
     } else {
       summary = plan.previous_summaries.map((n) => textOf(n.content)).join('\n\n');

@@ -9,6 +9,7 @@ import type { ActivityDeps } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { summarizeHistory } from './summarizer';
 import { toMessageParams } from './to-message-params';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
 
 export interface InspectMergeInput {
   main_session_id: string;
@@ -84,6 +85,13 @@ export function createMergeBySummary(deps: ActivityDeps) {
     let calls = 0;
     let usage: Usage = ZERO_USAGE;
     if (divergent.length > 0) {
+      // A summary can take longer than the heartbeat timeout; beat throughout, with progress.
+      let progress: Record<string, unknown> = { phase: 'summarizing fork' };
+      const stopHeartbeats = keepHeartbeating(
+        ctx,
+        deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        () => progress,
+      );
       try {
         ({ summary, calls, usage } = await summarizeHistory({
           anthropic: deps.anthropic,
@@ -91,10 +99,12 @@ export function createMergeBySummary(deps: ActivityDeps) {
           previous: [],
           nodes: divergent,
           signal: ctx.cancellationSignal,
-          onProgress: (done, total) => ctx.heartbeat({ phase: 'summarizing fork', done, total }),
+          onProgress: (done, total) => (progress = { phase: 'summarizing fork', done, total }),
         }));
       } catch (err) {
         throw toModelCallFailure(err);
+      } finally {
+        stopHeartbeats();
       }
     }
     const decisions = [...new Set(divergent.flatMap((n) => extractDecisionLines(textOf(n.content))))];

@@ -10,6 +10,7 @@ import { normalizeUsage, type Usage } from '../domain/session';
 import { estimateTokens } from '../domain/session';
 import type { ActivityDeps, CountableRequest } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
 import { fromResponseContent, toMessageParams } from './to-message-params';
 
 export interface ModelTurnInput {
@@ -53,84 +54,105 @@ export interface ModelTurnResult {
 export function createModelTurn(deps: ActivityDeps) {
   return async function runModelTurn(input: ModelTurnInput): Promise<ModelTurnResult> {
     const ctx = Context.current();
-    const { head: requestHead } = await deps.store.append(input.head, input.messages);
-    const path = await deps.store.path(requestHead);
-    const messages = toMessageParams(path);
-    const tools = await offeredTools(deps, input);
-    const request = {
-      model: input.model.id,
-      max_tokens: input.max_tokens,
-      messages,
-      ...(input.system ? { system: input.system } : {}),
-      ...(tools.length > 0 ? { tools } : {}),
-      ...(tools.length > 0 && input.tool_choice === 'none' ? { tool_choice: { type: 'none' as const } } : {}),
-    };
-
-    const requestTokens = await measureRequest(deps, input, request);
-    if (requestTokens + input.max_tokens > input.model.context_window) {
-      throw ApplicationFailure.create({
-        type: FailureType.ContextOverflow,
-        nonRetryable: true,
-        message:
-          `The request is ${requestTokens} tokens and the reply may take ${input.max_tokens} more, ` +
-          `beyond the ${input.model.context_window}-token window of ${input.model.id}. ` +
-          'Compact the session (`baton session compact`) or send a shorter message.',
-      });
-    }
-
-    // Heartbeats keep a live worker's call alive, so a connection that stops sending would hang
-    // until the 10-minute start-to-close timeout. A watchdog aborts a stream that goes quiet.
-    const idleMs = deps.streamIdleTimeoutMs ?? 120_000;
-    const stalled = new AbortController();
-    let lastEvent = Date.now();
-    const heartbeat = setInterval(
-      () => {
-        if (Date.now() - lastEvent > idleMs) stalled.abort();
-        ctx.heartbeat({ phase: 'waiting for model' });
-      },
-      Math.min(deps.heartbeatIntervalMs ?? 5_000, idleMs),
+    // From the first moment: loading the conversation, listing MCP tools and counting tokens can
+    // take longer than the heartbeat timeout on their own.
+    let phase: Record<string, unknown> = { phase: 'preparing' };
+    const stopHeartbeats = keepHeartbeating(
+      ctx,
+      deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+      () => phase,
     );
     try {
-      const stream = deps.anthropic.messages.stream(request, {
-        signal: AbortSignal.any([ctx.cancellationSignal, stalled.signal]),
-      });
-      let chunks = 0;
-      stream.on('streamEvent', () => {
-        lastEvent = Date.now();
-        // Each event proves progress; the SDK throttles heartbeats, so this is cheap.
-        if (++chunks % 16 === 0) ctx.heartbeat({ phase: 'streaming', events: chunks });
-      });
-      const message = await stream.finalMessage();
-      const content = fromResponseContent(message.content);
-      const reply: NewMessage = {
-        role: 'assistant',
-        content,
-        meta: { kind: 'message', class: 'supporting' },
-      };
-      const { head } = await deps.store.append(requestHead, [reply]);
-      return {
-        head,
-        request_head: requestHead,
-        reply: textOf(content),
-        stop_reason: message.stop_reason ?? null,
-        usage: normalizeUsage(message.usage),
-        request_tokens: requestTokens,
-        tool_calls: content.flatMap((b) =>
-          b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : [],
-        ),
-      };
-    } catch (err) {
-      if (stalled.signal.aborted && !ctx.cancellationSignal.aborted) {
-        throw ApplicationFailure.create({
-          type: FailureType.StreamStalled,
-          message: `The model sent nothing for ${Math.round(idleMs / 1000)} s, so the call was abandoned.`,
-        });
-      }
-      throw toModelCallFailure(err);
+      return await runTurn(deps, ctx, input, (next) => (phase = next));
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeats();
     }
   };
+}
+
+async function runTurn(
+  deps: ActivityDeps,
+  ctx: Context,
+  input: ModelTurnInput,
+  setPhase: (phase: Record<string, unknown>) => void,
+): Promise<ModelTurnResult> {
+  const { head: requestHead } = await deps.store.append(input.head, input.messages);
+  const path = await deps.store.path(requestHead);
+  const messages = toMessageParams(path);
+  const tools = await offeredTools(deps, input);
+  const request = {
+    model: input.model.id,
+    max_tokens: input.max_tokens,
+    messages,
+    ...(input.system ? { system: input.system } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(tools.length > 0 && input.tool_choice === 'none' ? { tool_choice: { type: 'none' as const } } : {}),
+  };
+
+  const requestTokens = await measureRequest(deps, input, request);
+  if (requestTokens + input.max_tokens > input.model.context_window) {
+    throw ApplicationFailure.create({
+      type: FailureType.ContextOverflow,
+      nonRetryable: true,
+      message:
+        `The request is ${requestTokens} tokens and the reply may take ${input.max_tokens} more, ` +
+        `beyond the ${input.model.context_window}-token window of ${input.model.id}. ` +
+        'Compact the session (`baton session compact`) or send a shorter message.',
+    });
+  }
+
+  // Heartbeats keep a live worker's call alive, so a connection that stops sending would hang
+  // until the 10-minute start-to-close timeout. A watchdog aborts a stream that goes quiet.
+  const idleMs = deps.streamIdleTimeoutMs ?? 120_000;
+  const stalled = new AbortController();
+  let lastEvent = Date.now();
+  setPhase({ phase: 'waiting for model' });
+  const watchdog = setInterval(
+    () => {
+      if (Date.now() - lastEvent > idleMs) stalled.abort();
+    },
+    Math.min(deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS, idleMs),
+  );
+  try {
+    const stream = deps.anthropic.messages.stream(request, {
+      signal: AbortSignal.any([ctx.cancellationSignal, stalled.signal]),
+    });
+    let chunks = 0;
+    stream.on('streamEvent', () => {
+      lastEvent = Date.now();
+      // The next heartbeat reports progress.
+      if (++chunks % 16 === 0) setPhase({ phase: 'streaming', events: chunks });
+    });
+    const message = await stream.finalMessage();
+    const content = fromResponseContent(message.content);
+    const reply: NewMessage = {
+      role: 'assistant',
+      content,
+      meta: { kind: 'message', class: 'supporting' },
+    };
+    const { head } = await deps.store.append(requestHead, [reply]);
+    return {
+      head,
+      request_head: requestHead,
+      reply: textOf(content),
+      stop_reason: message.stop_reason ?? null,
+      usage: normalizeUsage(message.usage),
+      request_tokens: requestTokens,
+      tool_calls: content.flatMap((b) =>
+        b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : [],
+      ),
+    };
+  } catch (err) {
+    if (stalled.signal.aborted && !ctx.cancellationSignal.aborted) {
+      throw ApplicationFailure.create({
+        type: FailureType.StreamStalled,
+        message: `The model sent nothing for ${Math.round(idleMs / 1000)} s, so the call was abandoned.`,
+      });
+    }
+    throw toModelCallFailure(err);
+  } finally {
+    clearInterval(watchdog);
+  }
 }
 
 /**

@@ -49,6 +49,12 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
       ...(options.mcp ? { mcp: options.mcp } : {}),
       ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
     }),
+    // Quick takeover of a killed worker's turn. Each heartbeat reaches the server within a second
+    // (the SDK would otherwise hold them back for 80 % of the 5 s heartbeat timeout, leaving no
+    // slack). And the dead worker's sticky queue, which the server still counts as live for 10 s,
+    // holds the workflow's next task for 2 s instead of 10 s before any worker may take it.
+    maxHeartbeatThrottleInterval: '1 second',
+    stickyQueueScheduleToStartTimeout: '2 seconds',
     ...options.tuning,
   });
 }

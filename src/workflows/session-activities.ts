@@ -7,11 +7,14 @@ import { FINAL_MODEL_CALL_FAILURES } from '../domain/failures';
  * Model calls: Temporal is the only retry layer (the Anthropic client has `maxRetries: 0`).
  * Transient API errors back off from 1 s up to a minute, or wait as long as `retry-after` says;
  * failures that sending again cannot fix are never retried (the activity marks them so too).
- * The heartbeat timeout notices a dead worker quickly so another one takes the call over.
+ * The heartbeat timeout notices a dead worker quickly so another one takes the call over: these
+ * activities beat every second however slow the model is (src/activities/heartbeats.ts), so five
+ * seconds of silence means the worker is gone, and a killed worker's turn is finished by another
+ * within about ten seconds (test/topology measures it).
  */
 export const modelActivities = proxyActivities<BatonActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

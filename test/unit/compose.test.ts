@@ -13,6 +13,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/codec';
 import { BATON_SEARCH_ATTRIBUTES } from '../../src/domain/visibility';
+import {
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_UI_SERVER_VERSION,
+} from '../../src/temporal/temporal-server-build';
+import { readEnvFile } from '../support/temporal-server';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -36,6 +41,7 @@ interface ComposeService {
   user?: string;
   volumes?: (string | { source?: string; target: string })[];
   ports?: unknown[];
+  network_mode?: string;
 }
 
 interface ComposeConfig {
@@ -162,6 +168,27 @@ describe('docker-compose.yml', () => {
     expect(read('docker-compose.yml')).not.toMatch(/temporalio\/auto-setup/);
   });
 
+  it('runs the Temporal versions the topology tests build, with the settings and dynamic config they use', () => {
+    const tag = (image: string | undefined) => `v${image?.split(':')[1] ?? ''}`;
+    expect(tag(service(config, 'temporal').image)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(tag(service(config, 'temporal-schema').image)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(tag(service(config, 'temporal-setup').image)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(tag(service(config, 'temporal-ui').image)).toBe(TEMPORAL_UI_SERVER_VERSION);
+    // deploy/temporal/server.env reaches the server (as it reaches the tests' server).
+    expect(service(config, 'temporal').environment).toMatchObject(
+      readEnvFile(path.join(ROOT, 'deploy', 'temporal', 'server.env')),
+    );
+    const temporal = service(config, 'temporal');
+    expect(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/production-sql.yaml');
+    const mounted = (temporal.volumes ?? []).map((v) =>
+      typeof v === 'string' ? v.split(':')[0] : (v.source ?? ''),
+    );
+    expect(mounted).toContain(path.join(ROOT, 'deploy', 'temporal', 'dynamicconfig'));
+    expect(read('deploy/temporal/dynamicconfig/production-sql.yaml')).toMatch(
+      /^system\.enableActivityEagerExecution:\n {2}- value: true$/m,
+    );
+  });
+
   it('sets up Temporal’s schema with temporal-sql-tool before the server starts', () => {
     expect(service(config, 'temporal').depends_on).toEqual({
       'temporal-schema': { condition: 'service_completed_successfully' },
@@ -212,10 +239,16 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('runs the codec server in the encryption profile and points the UI at it', () => {
+  it('runs the codec server in the encryption profile, on the host’s loopback only, and points the UI at it', () => {
     const codec = service(config, 'codec-server');
     expect(codec.profiles).toEqual(['encryption']);
-    expect(codec.command).toEqual(expect.arrayContaining(['codec-server', '--host', '0.0.0.0', '--origin']));
+    // Host networking and loopback: the browser on this host reaches it, and nobody else can,
+    // since beyond loopback it would need a bearer token the Temporal UI cannot send.
+    expect(codec.network_mode).toBe('host');
+    expect(codec.ports ?? []).toEqual([]);
+    expect(codec.command).toEqual(
+      expect.arrayContaining(['codec-server', '--host', '127.0.0.1', '--port', '8888', '--origin']),
+    );
     expect(codec.environment?.BATON_ENCRYPTION_KEY).toBe(SECRETS.BATON_ENCRYPTION_KEY);
     expect(service(config, 'temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:8888');
   });
