@@ -37,10 +37,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * @throws CodecRequestError naming the first field that is not as the protocol says.
  */
 export function payloadsFromJson(body: unknown): Payload[] {
-  if (!isRecord(body) || !Array.isArray(body.payloads)) {
+  // Protobuf JSON leaves an empty repeated field out: the Temporal CLI sends `{}` for no payloads.
+  if (
+    !isRecord(body) ||
+    !(body.payloads === undefined || body.payloads === null || Array.isArray(body.payloads))
+  ) {
     throw new CodecRequestError('The body must be a JSON object with a "payloads" array.');
   }
-  return body.payloads.map((item: unknown, i): Payload => {
+  const items: unknown[] = Array.isArray(body.payloads) ? body.payloads : [];
+  return items.map((item: unknown, i): Payload => {
     const where = `payloads[${i}]`;
     if (!isRecord(item)) throw new CodecRequestError(`${where} must be an object.`);
     const payload: Payload = {};

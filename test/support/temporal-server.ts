@@ -15,10 +15,10 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { freePort } from '../../src/temporal/dev-server';
 import { TemporalServerStartError } from '../../src/temporal/errors';
 import type { TemporalServerInstall } from '../../src/temporal/temporal-server-build';
 
@@ -111,18 +111,22 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     }),
   );
 
-  const ports = {
-    FRONTEND_GRPC_PORT: await freePort(),
-    FRONTEND_HTTP_PORT: await freePort(),
-    FRONTEND_MEMBERSHIP_PORT: await freePort(),
-    HISTORY_GRPC_PORT: await freePort(),
-    HISTORY_MEMBERSHIP_PORT: await freePort(),
-    MATCHING_GRPC_PORT: await freePort(),
-    MATCHING_MEMBERSHIP_PORT: await freePort(),
-    WORKER_GRPC_PORT: await freePort(),
-    WORKER_MEMBERSHIP_PORT: await freePort(),
-  };
-  const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
+  // Temporal keeps its services' ports in a PostgreSQL smallint (cluster_membership.rpc_port), so
+  // they must be below 32768, under Linux's ephemeral range where freePort() picks.
+  const names = [
+    'FRONTEND_GRPC_PORT',
+    'FRONTEND_HTTP_PORT',
+    'FRONTEND_MEMBERSHIP_PORT',
+    'HISTORY_GRPC_PORT',
+    'HISTORY_MEMBERSHIP_PORT',
+    'MATCHING_GRPC_PORT',
+    'MATCHING_MEMBERSHIP_PORT',
+    'WORKER_GRPC_PORT',
+    'WORKER_MEMBERSHIP_PORT',
+  ] as const;
+  const ports: Record<string, number> = {};
+  for (const name of names) ports[name] = await freePortBelow(32_768, Object.values(ports));
+  const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT!}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     ...readEnvFile(SERVER_ENV_FILE),
@@ -256,6 +260,21 @@ async function waitForNamespace(address: string, namespace: string, timeoutMs: n
   } finally {
     await connection.close();
   }
+}
+
+/** A port in [20000, limit) that nothing listens on now (and not one of `taken`). */
+async function freePortBelow(limit: number, taken: number[]): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * (limit - 20_000));
+    if (taken.includes(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`No free port below ${limit} after 100 tries.`);
 }
 
 function tail(file: string, lines = 20): string {

@@ -146,6 +146,18 @@ describe('codec server', () => {
     expect(logged.some((line) => line.includes('/decode failed (400)'))).toBe(true);
   });
 
+  it('reads a body without "payloads" as none, as protobuf JSON writes an empty list (the Temporal CLI does)', async () => {
+    const empty = await post(`${server.url}/decode`, '{}');
+    expect(empty).toMatchObject({ status: 200 });
+    expect(JSON.parse(empty.text)).toEqual({ payloads: [] });
+    for (const bad of ['[]', '{"payloads": 3}', '"payloads"']) {
+      expect(await post(`${server.url}/decode`, bad)).toMatchObject({
+        status: 400,
+        text: 'The body must be a JSON object with a "payloads" array.',
+      });
+    }
+  });
+
   it('answers 405 for other methods and 404 for other paths', async () => {
     expect((await fetch(`${server.url}/decode`)).status).toBe(405);
     expect((await post(`${server.url}/transcode`, '{}')).status).toBe(404);
