@@ -52,9 +52,10 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
     // Quick takeover of a killed worker's turn. Each heartbeat reaches the server within a second
     // (the SDK would otherwise hold them back for 80 % of the 5 s heartbeat timeout, leaving no
     // slack). And the dead worker's sticky queue, which the server still counts as live for 10 s,
-    // holds the workflow's next task for 2 s instead of 10 s before any worker may take it.
+    // holds the workflow's next task for 1 s instead of 10 s before any worker may take it (a live
+    // worker's poll is already waiting there, so this only ever delays a dead or jammed one).
     maxHeartbeatThrottleInterval: '1 second',
-    stickyQueueScheduleToStartTimeout: '2 seconds',
+    stickyQueueScheduleToStartTimeout: '1 second',
     ...options.tuning,
   });
 }

@@ -3,8 +3,9 @@
  * session (or the SPEC) over, the caller's request completes, nothing the user sent is lost, and no
  * model call that had completed is made again (the offline model's request log is the witness).
  *
- * The model activity's heartbeat timeout (30 s, src/workflows/session-activities.ts) is how
- * Temporal learns that the killed worker's call is dead, so each recovery takes about that long.
+ * The model activity's heartbeat timeout (5 s, src/workflows/session-activities.ts) is how
+ * Temporal learns that the killed worker's call is dead; each recovery here also waits for the new
+ * worker process to start. (test/topology/ kills one of two running compiled workers.)
  * The two scenarios run concurrently, each with its own worker process, model and task queue.
  */
 import fs from 'node:fs';
@@ -25,7 +26,7 @@ import { uniqueId } from '../support/unique-id';
 
 /** Long enough that the call is still waiting when the worker is killed. */
 const SLOW_CALL_MS = 10 * 60_000;
-/** Heartbeat timeout (30 s) + retry backoff + a new worker's start, with room to spare. */
+/** Heartbeat timeout (5 s) + retry backoff + a new worker's start, with room to spare. */
 const CRASH_TEST_TIMEOUT_MS = 150_000;
 
 interface CrashStack {

@@ -147,27 +147,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
     const uiPort = await freePort();
     const uiOrigin = `http://127.0.0.1:${uiPort}`;
-    const codec = await timed('codec server', () =>
-      startCodecServerProcess(workDir, encryptionKey, uiOrigin),
-    );
-    cleanups.push(() => stopProcess(codec.child));
-    const uiServer = await timed('UI server', () =>
-      startUiServer(
-        ui.uiServerPath,
-        path.dirname(ui.configDir),
-        {
-          TEMPORAL_ADDRESS: server.address,
-          TEMPORAL_UI_PORT: String(uiPort),
-          TEMPORAL_DEFAULT_NAMESPACE: namespace,
-          TEMPORAL_CODEC_ENDPOINT: codec.url,
-          TEMPORAL_NOTIFY_ON_NEW_VERSION: 'false',
-          TEMPORAL_CORS_ORIGINS: uiOrigin,
-        },
-        uiOrigin,
-        path.join(workDir, 'temporal-ui.log'),
-      ),
-    );
-    cleanups.push(() => stopProcess(uiServer));
+    const codecPort = await freePort();
+    const codecUrl = `http://127.0.0.1:${codecPort}`;
 
     const mcpConfig = path.join(workDir, 'mcp.json');
     fs.writeFileSync(mcpConfig, JSON.stringify({ mcpServers: {} }));
@@ -215,7 +196,31 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       workers.push(...fresh);
       for (const w of fresh) await waitForPoller(connection, namespace, taskQueue, w.identity);
     };
-    await timed(`${options.workers} compiled workers`, () => ensureWorkers(options.workers));
+    // The codec server, the UI server and the workers come up side by side.
+    await Promise.all([
+      timed('codec server', async () => {
+        const codec = await startCodecServerProcess(workDir, encryptionKey, uiOrigin, codecPort);
+        cleanups.push(() => stopProcess(codec));
+      }),
+      timed('UI server', async () => {
+        const uiServer = await startUiServer(
+          ui.uiServerPath,
+          path.dirname(ui.configDir),
+          {
+            TEMPORAL_ADDRESS: server.address,
+            TEMPORAL_UI_PORT: String(uiPort),
+            TEMPORAL_DEFAULT_NAMESPACE: namespace,
+            TEMPORAL_CODEC_ENDPOINT: codecUrl,
+            TEMPORAL_NOTIFY_ON_NEW_VERSION: 'false',
+            TEMPORAL_CORS_ORIGINS: uiOrigin,
+          },
+          uiOrigin,
+          path.join(workDir, 'temporal-ui.log'),
+        );
+        cleanups.push(() => stopProcess(uiServer));
+      }),
+      timed(`${options.workers} compiled workers`, () => ensureWorkers(options.workers)),
+    ]);
 
     return {
       address: server.address,
@@ -226,7 +231,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       encryptionKey,
       storeUrl,
       uiUrl: uiOrigin,
-      codecUrl: codec.url,
+      codecUrl,
       server,
       serverPath: install.serverPath,
       cliPath,
@@ -318,8 +323,8 @@ async function startCodecServerProcess(
   workDir: string,
   encryptionKey: string,
   uiOrigin: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
+  port: number,
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [path.join(DIST, 'cli.js'), 'codec-server', '--port', String(port), '--origin', uiOrigin],
@@ -332,8 +337,8 @@ async function startCodecServerProcess(
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  await waitForOutput(child, () => output, /Codec server at/, 30_000, 'baton codec-server');
-  return { url: `http://127.0.0.1:${port}`, child };
+  await waitForOutput(child, () => output, /Codec server at/, 60_000, 'baton codec-server');
+  return child;
 }
 
 /** The UI server with the `temporalio/ui` image's own config template (`--env docker`). */
