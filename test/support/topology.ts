@@ -107,7 +107,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
   try {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-topology-'));
-    cleanups.push(async () => fs.rmSync(workDir, { recursive: true, force: true }));
+    cleanups.push(() => fs.promises.rm(workDir, { recursive: true, force: true }));
     const onProgress = (line: string) => log(line);
     const [install, ui, cliPath] = await timed('Go builds (cached after the first run)', () =>
       Promise.all([
@@ -335,8 +335,8 @@ async function startCodecServerProcess(
     },
   );
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   await waitForOutput(child, () => output, /Codec server at/, 60_000, 'baton codec-server');
   return child;
 }
