@@ -186,15 +186,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     let started = 0;
     const ensureWorkers = async (count: number) => {
       const missing = count - workers.filter((w) => !w.exited()).length;
-      const fresh = await Promise.all(
-        Array.from({ length: Math.max(0, missing) }, () => {
-          const home = path.join(workDir, `worker-${++started}`);
-          fs.mkdirSync(home);
-          return startCompiledWorker({ ...workerEnv, BATON_HOME: home, HOME: home });
-        }),
-      );
+      const fresh = Array.from({ length: Math.max(0, missing) }, () => {
+        const home = path.join(workDir, `worker-${++started}`);
+        fs.mkdirSync(home);
+        return startCompiledWorker({ ...workerEnv, BATON_HOME: home, HOME: home });
+      });
       workers.push(...fresh);
-      for (const w of fresh) await waitForPoller(connection, namespace, taskQueue, w.identity);
+      for (const w of fresh) await waitForPoller(connection, namespace, taskQueue, w);
     };
     // The codec server, the UI server and the workers come up side by side.
     await Promise.all([
@@ -294,8 +292,8 @@ async function buildLikeTheDockerfile(log: (line: string) => void): Promise<void
   }
 }
 
-/** `node dist/worker.js`, as the Dockerfile's CMD runs it; resolves once it says it polls. */
-async function startCompiledWorker(env: NodeJS.ProcessEnv): Promise<CompiledWorker> {
+/** `node dist/worker.js`, as the Dockerfile's CMD runs it (not yet polling when this returns). */
+function startCompiledWorker(env: NodeJS.ProcessEnv): CompiledWorker {
   const child = spawn(process.execPath, [path.join(DIST, 'worker.js')], {
     cwd: env.BATON_HOME,
     env,
@@ -305,7 +303,7 @@ async function startCompiledWorker(env: NodeJS.ProcessEnv): Promise<CompiledWork
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForOutput(child, () => output, /Worker polling task queue/, 60_000, 'node dist/worker.js');
+  // Ready means polling, which waitForPoller checks with the server; its log lines may change.
   return {
     pid: child.pid!,
     identity: `${child.pid}@${os.hostname()}`,
@@ -396,16 +394,18 @@ async function waitForOutput(
   }
 }
 
-/** Waits until Temporal lists `identity` as a poller of both the workflow and the activity queue. */
+/** Waits until Temporal lists the worker as a poller of both the workflow and the activity queue. */
 async function waitForPoller(
   connection: Connection,
   namespace: string,
   taskQueue: string,
-  identity: string,
+  worker: CompiledWorker,
 ): Promise<void> {
   const { TaskQueueType } = temporal.api.enums.v1;
-  const deadline = Date.now() + 30_000;
+  const { identity } = worker;
+  const deadline = Date.now() + 90_000;
   for (;;) {
+    if (worker.exited()) throw new Error(`node dist/worker.js exited before it polled:\n${worker.output()}`);
     const listed = await Promise.all(
       [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY].map(async (type) => {
         const { pollers } = await connection.workflowService.describeTaskQueue({
@@ -417,8 +417,12 @@ async function waitForPoller(
       }),
     );
     if (listed.every(Boolean)) return;
-    if (Date.now() > deadline)
-      throw new Error(`Worker ${identity} does not show as a poller of ${taskQueue}.`);
+    if (Date.now() > deadline) {
+      await worker.kill('SIGKILL');
+      throw new Error(
+        `Worker ${identity} does not show as a poller of ${taskQueue} after 90 s. It said:\n${worker.output()}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
