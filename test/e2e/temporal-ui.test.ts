@@ -229,7 +229,7 @@ describe('the Temporal UI', () => {
     await waitForText(page, 'the activity summary under Events with Metadata', 'model: turn 4');
     await screenshot(page, 'temporal-ui-spec.png');
     await page.context().close();
-  }, 60_000);
+  }, 180_000);
 
   it('finds a running session by its search attributes and shows current details that keep up', async () => {
     const { session_id } = await env.baton.sessions.start({ task: 'Design a rate limiter for a public API' });
@@ -257,5 +257,5 @@ describe('the Temporal UI', () => {
     await waitForText(page, 'the activity summary under Events with Metadata', 'model: turn 3');
     await screenshot(page, 'temporal-ui-session.png');
     await page.context().close();
-  }, 60_000);
+  }, 180_000);
 });
