@@ -5,6 +5,9 @@
  */
 import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
 
+/** The largest blob a store keeps: 256 MiB, far above a source repository's bundle. */
+export const MAX_BLOB_BYTES = 256 * 1024 * 1024;
+
 /** The result of {@link ConversationStore.append}. */
 export interface AppendResult {
   /** The id of the last appended node (the new head). */
@@ -68,6 +71,25 @@ export interface ConversationStore {
    * @throws NodeNotFoundError, CorruptNodeError as for `path`.
    */
   reachable(head: string): Promise<readonly StoredNode[]>;
+
+  /**
+   * Stores opaque bytes (a git bundle of a workspace checkpoint) under their SHA-256 and returns
+   * it; idempotent. Blobs live beside the nodes, so every worker that shares the store can read
+   * them.
+   *
+   * @throws BlobTooLargeError above {@link MAX_BLOB_BYTES}.
+   */
+  putBlob(bytes: Uint8Array): Promise<string>;
+
+  /**
+   * Reads a blob, verifying that its bytes hash to `id`.
+   *
+   * @throws InvalidBlobIdError, BlobNotFoundError, CorruptBlobError.
+   */
+  getBlob(id: string): Promise<Uint8Array>;
+
+  /** True when a blob with this id is stored. @throws InvalidBlobIdError. */
+  hasBlob(id: string): Promise<boolean>;
 
   /** Releases the backend's resources; idempotent. */
   close(): Promise<void>;

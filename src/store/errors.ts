@@ -112,3 +112,51 @@ export class StoreMigrationError extends BatonError {
     this.version = version;
   }
 }
+
+/** A blob id that is not 64 lowercase hex characters; rejected before any I/O. */
+export class InvalidBlobIdError extends BatonError {
+  constructor(value: unknown) {
+    const shown =
+      typeof value === 'string'
+        ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+        : typeof value;
+    super(`Invalid blob id ${shown}: a blob id is the SHA-256 of its bytes, 64 lowercase hex characters.`);
+  }
+}
+
+/** No blob (a checkpoint bundle, say) with this id is stored. */
+export class BlobNotFoundError extends BatonError {
+  /** The id that was not found. */
+  readonly id: string;
+
+  constructor(id: string, location: string) {
+    super(
+      `Blob ${id} is not in ${location}. It was stored by a worker using another conversation store, or removed; ` +
+        'point this worker at the same BATON_STORE_URL as the one that stored it.',
+    );
+    this.id = id;
+  }
+}
+
+/** A stored blob whose bytes do not hash to its id; it was not used. */
+export class CorruptBlobError extends BatonError {
+  /** The id the blob was stored under. */
+  readonly id: string;
+
+  constructor(id: string, location: string) {
+    super(
+      `Blob ${id} in ${location} is corrupt: its bytes do not hash to its id. It was not used; restore it from a backup of the store.`,
+    );
+    this.id = id;
+  }
+}
+
+/** Bytes larger than a store keeps in one blob. */
+export class BlobTooLargeError extends BatonError {
+  constructor(bytes: number, max: number) {
+    super(
+      `A blob of ${bytes.toLocaleString('en-US')} bytes is larger than the store keeps (${max.toLocaleString('en-US')} bytes). ` +
+        'Keep large build output and dependencies out of the workspace repository (.gitignore them).',
+    );
+  }
+}

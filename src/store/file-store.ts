@@ -10,16 +10,19 @@ import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { walkPath } from './path-walk';
 import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
+import { MAX_BLOB_BYTES } from './conversation-store';
 import type { AppendResult, ConversationStore } from './conversation-store';
+import { BlobNotFoundError, BlobTooLargeError, CorruptBlobError, InvalidBlobIdError } from './errors';
 import { InvalidNodeIdError, NodeNotFoundError, StoreClosedError } from './errors';
 import { decodeNode, encodeChain, encodeNode } from './node-encoding';
 import type { EncodedNode } from './node-encoding';
+import { sha256Hex } from './node-id';
 import { isNodeId } from '../domain/session';
 import type { NodeNotFoundContext } from './errors';
 
 /** The part of a file handle the store uses. */
 export interface StoreFileHandle {
-  writeFile(data: string): Promise<void>;
+  writeFile(data: string | Uint8Array): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,7 +42,10 @@ export interface StoreFileSystem {
 
 /** Options of {@link FileConversationStore}. */
 export interface FileConversationStoreOptions {
-  /** Root directory; nodes live in `<root>/nodes/<2 hex>/<62 hex>.json`. Created on first write. */
+  /**
+   * Root directory; nodes live in `<root>/nodes/<2 hex>/<62 hex>.json` and blobs in
+   * `<root>/blobs/<2 hex>/<62 hex>`. Created on first write.
+   */
   root: string;
   /** How many recently read or written nodes to keep in memory (default 10 000). */
   nodeCacheSize?: number;
@@ -54,6 +60,7 @@ export interface FileConversationStoreOptions {
 }
 
 const NODES_DIR = 'nodes';
+const BLOBS_DIR = 'blobs';
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
@@ -219,6 +226,56 @@ export class FileConversationStore implements ConversationStore {
     return this.path(head);
   }
 
+  /**
+   * Stores bytes under their SHA-256 at `blobs/<2 hex>/<62 hex>`, atomically as nodes are; a no-op
+   * when an intact copy is there.
+   *
+   * @throws BlobTooLargeError above MAX_BLOB_BYTES.
+   */
+  async putBlob(bytes: Uint8Array): Promise<string> {
+    this.assertOpen();
+    if (bytes.byteLength > MAX_BLOB_BYTES) throw new BlobTooLargeError(bytes.byteLength, MAX_BLOB_BYTES);
+    const id = sha256Hex(bytes);
+    const file = this.blobFile(id);
+    try {
+      if (sameBytes(await this.fs.readFile(file), bytes)) return id;
+    } catch (error) {
+      if (!isMissingFile(error)) throw error;
+    }
+    await this.writeAtomically(file, bytes);
+    return id;
+  }
+
+  /**
+   * Reads a blob, verifying its bytes against the id.
+   *
+   * @throws InvalidBlobIdError, BlobNotFoundError, CorruptBlobError.
+   */
+  async getBlob(id: string): Promise<Uint8Array> {
+    this.assertOpen();
+    const file = this.blobFile(id);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(file);
+    } catch (error) {
+      if (isMissingFile(error)) throw new BlobNotFoundError(id, this.root);
+      throw error;
+    }
+    if (sha256Hex(bytes) !== id) throw new CorruptBlobError(id, file);
+    return bytes;
+  }
+
+  /** True when the blob's file exists. @throws InvalidBlobIdError. */
+  async hasBlob(id: string): Promise<boolean> {
+    this.assertOpen();
+    try {
+      return (await this.fs.stat(this.blobFile(id))).isFile();
+    } catch (error) {
+      if (isMissingFile(error)) return false;
+      throw error;
+    }
+  }
+
   /** Drops the caches; later calls throw StoreClosedError. Idempotent. */
   close(): Promise<void> {
     this.closed = true;
@@ -229,6 +286,11 @@ export class FileConversationStore implements ConversationStore {
 
   private assertOpen(): void {
     if (this.closed) throw new StoreClosedError('filesystem');
+  }
+
+  private blobFile(id: string): string {
+    if (!isNodeId(id)) throw new InvalidBlobIdError(id);
+    return path.join(this.root, BLOBS_DIR, id.slice(0, 2), id.slice(2));
   }
 
   private checkedId(id: string): string {
@@ -284,7 +346,7 @@ export class FileConversationStore implements ConversationStore {
    * Temp file in the target's directory (so the rename cannot cross filesystems), fsync, rename,
    * fsync the directory: the node's name appears only once its full content is durable.
    */
-  private async writeAtomically(file: string, data: string): Promise<void> {
+  private async writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
     const dir = path.dirname(file);
     const created = await this.fs.mkdir(dir, { recursive: true });
     const temp = path.join(

@@ -3,9 +3,14 @@
  * these as types).
  */
 export { commonAncestor } from './common-ancestor';
+export { MAX_BLOB_BYTES } from './conversation-store';
 export type { AppendResult, ConversationStore } from './conversation-store';
 export {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  CorruptBlobError,
   CorruptNodeError,
+  InvalidBlobIdError,
   InvalidNodeError,
   InvalidNodeIdError,
   NodeNotFoundError,
@@ -24,7 +29,7 @@ export { isNodeId } from '../domain/session';
 export { isMessageNode, messageNodeProblem } from './node-shape';
 export { openConversationStore } from './open-store';
 export type { OpenConversationStoreOptions } from './open-store';
-export { migratePostgresSchema, POSTGRES_MIGRATIONS } from './postgres-migrations';
+export { BLOBS_TABLE, migratePostgresSchema, POSTGRES_MIGRATIONS } from './postgres-migrations';
 export type { MigrationResult, PostgresMigration } from './postgres-migrations';
 export { PostgresConversationStore } from './postgres-store';
 export type { PostgresConversationStoreOptions } from './postgres-store';

@@ -22,6 +22,9 @@ export const MIGRATIONS_TABLE = 'baton_schema_migrations';
 /** The table that holds conversation nodes. */
 export const NODES_TABLE = 'baton_nodes';
 
+/** The table that holds blobs (git bundles of workspace checkpoints). */
+export const BLOBS_TABLE = 'baton_blobs';
+
 /**
  * baton's migrations, oldest first. Add new ones at the end; never edit one that has shipped (the
  * runner refuses to open a database whose recorded checksum differs from the code's, because the
@@ -43,6 +46,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX ${NODES_TABLE}_parent_idx ON ${NODES_TABLE} (parent);
+    `,
+  },
+  {
+    version: 2,
+    name: 'create baton_blobs',
+    // Like nodes, a blob's id is the SHA-256 of `body`, so reads are verified.
+    sql: `
+      CREATE TABLE ${BLOBS_TABLE} (
+        id text PRIMARY KEY CHECK (id ~ '^[0-9a-f]{64}$'),
+        body bytea NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
     `,
   },
 ];

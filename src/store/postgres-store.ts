@@ -7,9 +7,14 @@ import { walkPath } from './path-walk';
 import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
 import type { MessageNode, NewMessage, StoredNode } from '../domain/session';
+import { MAX_BLOB_BYTES } from './conversation-store';
 import type { AppendResult, ConversationStore } from './conversation-store';
 import {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  CorruptBlobError,
   CorruptNodeError,
+  InvalidBlobIdError,
   InvalidNodeIdError,
   NodeNotFoundError,
   StoreClosedError,
@@ -20,7 +25,8 @@ import { decodeNode, encodeChain, encodeNode } from './node-encoding';
 import type { EncodedNode } from './node-encoding';
 import { isNodeId } from '../domain/session';
 import type { NodeNotFoundContext } from './errors';
-import { migratePostgresSchema, NODES_TABLE, POSTGRES_MIGRATIONS } from './postgres-migrations';
+import { sha256Hex } from './node-id';
+import { BLOBS_TABLE, migratePostgresSchema, NODES_TABLE, POSTGRES_MIGRATIONS } from './postgres-migrations';
 import type { MigrationResult, PostgresMigration } from './postgres-migrations';
 import { postgresUrlSecrets, redactPostgresUrl, scrubSecrets } from './postgres-url';
 
@@ -288,6 +294,49 @@ export class PostgresConversationStore implements ConversationStore {
    */
   reachable(head: string): Promise<readonly StoredNode[]> {
     return this.path(head);
+  }
+
+  /**
+   * Stores bytes under their SHA-256 in `baton_blobs`; a no-op when an intact copy is there (a
+   * damaged row is rewritten, as for nodes).
+   *
+   * @throws BlobTooLargeError above MAX_BLOB_BYTES; StoreUnavailableError.
+   */
+  async putBlob(bytes: Uint8Array): Promise<string> {
+    this.assertOpen();
+    if (bytes.byteLength > MAX_BLOB_BYTES) throw new BlobTooLargeError(bytes.byteLength, MAX_BLOB_BYTES);
+    const id = sha256Hex(bytes);
+    await this.query(
+      `INSERT INTO ${BLOBS_TABLE} (id, body) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body WHERE ${BLOBS_TABLE}.body IS DISTINCT FROM EXCLUDED.body`,
+      [id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
+    );
+    return id;
+  }
+
+  /**
+   * Reads a blob, verifying its bytes against the id.
+   *
+   * @throws InvalidBlobIdError, BlobNotFoundError, CorruptBlobError, StoreUnavailableError.
+   */
+  async getBlob(id: string): Promise<Uint8Array> {
+    this.assertOpen();
+    if (!isNodeId(id)) throw new InvalidBlobIdError(id);
+    const { rows } = await this.query<{ body: Buffer }>(`SELECT body FROM ${BLOBS_TABLE} WHERE id = $1`, [
+      id,
+    ]);
+    const body = rows[0]?.body;
+    if (body === undefined) throw new BlobNotFoundError(id, this.location);
+    if (sha256Hex(body) !== id) throw new CorruptBlobError(id, `${BLOBS_TABLE} of ${this.location}`);
+    return body;
+  }
+
+  /** True when a blob with this id is stored. @throws InvalidBlobIdError. */
+  async hasBlob(id: string): Promise<boolean> {
+    this.assertOpen();
+    if (!isNodeId(id)) throw new InvalidBlobIdError(id);
+    const { rows } = await this.query(`SELECT 1 FROM ${BLOBS_TABLE} WHERE id = $1`, [id]);
+    return rows.length > 0;
   }
 
   /** Drops the caches and ends the pool; later calls throw StoreClosedError. Idempotent. */

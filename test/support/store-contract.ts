@@ -5,8 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageNode, NewMessage, StoredNode } from '../../src/domain/session';
+import { createHash } from 'node:crypto';
 import {
+  BlobNotFoundError,
   commonAncestor,
+  InvalidBlobIdError,
   InvalidNodeError,
   InvalidNodeIdError,
   isNodeId,
@@ -378,6 +381,30 @@ export function describeConversationStoreContract(
         const { head } = await store.append(null, [textMessage('only')]);
         expect(await store.append(head, [])).toEqual({ head, nodes: [] });
         await expect(store.append(null, [])).rejects.toBeInstanceOf(RangeError);
+      });
+    });
+
+    describe('blobs', () => {
+      it('stores bytes under their SHA-256 and reads them back, shared with a second store', async () => {
+        const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 256);
+        const id = await store.putBlob(bytes);
+        expect(id).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(await store.putBlob(bytes)).toBe(id);
+        expect(await store.hasBlob(id)).toBe(true);
+        expect(Buffer.from(await store.getBlob(id)).equals(Buffer.from(bytes))).toBe(true);
+        const empty = await store.putBlob(new Uint8Array());
+        expect((await store.getBlob(empty)).byteLength).toBe(0);
+      });
+
+      it('says which blob is missing, and refuses a malformed id before any I/O', async () => {
+        const missing = 'b'.repeat(64);
+        expect(await store.hasBlob(missing)).toBe(false);
+        await expect(store.getBlob(missing)).rejects.toBeInstanceOf(BlobNotFoundError);
+        await expect(store.getBlob(missing)).rejects.toThrow(/same BATON_STORE_URL/);
+        for (const bad of ['../x', 'B'.repeat(64)]) {
+          await expect(store.getBlob(bad)).rejects.toBeInstanceOf(InvalidBlobIdError);
+          await expect(store.hasBlob(bad)).rejects.toBeInstanceOf(InvalidBlobIdError);
+        }
       });
     });
 

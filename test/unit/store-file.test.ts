@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageNode } from '../../src/domain/session';
 import {
+  CorruptBlobError,
   CorruptNodeError,
   FileConversationStore,
   InvalidNodeError,
@@ -148,6 +149,23 @@ describe('FileConversationStore on disk', () => {
         expect(() => store.fileFor(id)).toThrow();
       }
       expect(ops).toEqual([]);
+    });
+  });
+
+  describe('blobs', () => {
+    it('keeps a blob at blobs/<2 hex>/<62 hex>, and refuses one whose bytes were changed', async () => {
+      const id = await reopen().putBlob(Buffer.from('bundle bytes'));
+      const file = path.join(root, 'blobs', id.slice(0, 2), id.slice(2));
+      expect(await fsp.readFile(file, 'utf8')).toBe('bundle bytes');
+      await fsp.writeFile(file, 'tampered');
+      const error: unknown = await reopen()
+        .getBlob(id)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CorruptBlobError);
+      expect((error as Error).message).toContain(file);
+      // Storing the blob again repairs the file.
+      await reopen().putBlob(Buffer.from('bundle bytes'));
+      expect(Buffer.from(await reopen().getBlob(id)).toString()).toBe('bundle bytes');
     });
   });
 

@@ -206,26 +206,31 @@ describe('PostgresConversationStore', () => {
       });
       const first = await PostgresConversationStore.open({ url: storeUrl });
       cleanups.push(() => first.close());
-      expect(first.migration).toEqual({ applied: [1], version: POSTGRES_MIGRATIONS.length });
+      expect(first.migration).toEqual({ applied: [1, 2], version: POSTGRES_MIGRATIONS.length });
       const second = await PostgresConversationStore.open({ url: storeUrl });
       cleanups.push(() => second.close());
       expect(second.migration).toEqual({ applied: [], version: POSTGRES_MIGRATIONS.length });
-      const { rows } = await admin.query(`SELECT version, name FROM ${schema}.baton_schema_migrations`);
-      expect(rows).toEqual([{ version: 1, name: 'create baton_nodes' }]);
+      const { rows } = await admin.query(
+        `SELECT version, name FROM ${schema}.baton_schema_migrations ORDER BY version`,
+      );
+      expect(rows).toEqual([
+        { version: 1, name: 'create baton_nodes' },
+        { version: 2, name: 'create baton_blobs' },
+      ]);
     });
 
     it('applies each migration once when many processes open a new database at the same time', async () => {
       const { schema, all } = await stores(6);
-      expect(all.flatMap((s) => s.migration.applied).sort()).toEqual([1]);
+      expect(all.flatMap((s) => s.migration.applied).sort()).toEqual([1, 2]);
       const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.baton_schema_migrations`);
-      expect(rows[0]).toEqual({ n: 1 });
+      expect(rows[0]).toEqual({ n: 2 });
     });
 
     it('applies a new migration to an existing database and keeps its data', async () => {
       const { schema, url: storeUrl, all } = await stores(1);
       const id = await all[0]!.put(rootNode('kept'));
       const next: PostgresMigration = {
-        version: 2,
+        version: POSTGRES_MIGRATIONS.length + 1,
         name: 'add a test column',
         sql: 'ALTER TABLE baton_nodes ADD COLUMN test_note text',
       };
@@ -234,14 +239,14 @@ describe('PostgresConversationStore', () => {
         migrations: [...POSTGRES_MIGRATIONS, next],
       });
       cleanups.push(() => upgraded.close());
-      expect(upgraded.migration).toEqual({ applied: [2], version: 2 });
+      expect(upgraded.migration).toEqual({ applied: [3], version: 3 });
       expect((await upgraded.get(id)).content).toEqual([{ type: 'text', text: 'kept' }]);
-      // A build that knows only migration 1 still opens the upgraded database.
+      // A build that knows only the released migrations still opens the upgraded database.
       const older = await PostgresConversationStore.open({ url: storeUrl });
       cleanups.push(() => older.close());
-      expect(older.migration).toEqual({ applied: [], version: 2 });
+      expect(older.migration).toEqual({ applied: [], version: 3 });
       const { rows } = await admin.query(`SELECT version FROM ${schema}.baton_schema_migrations ORDER BY 1`);
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     });
 
     it('rolls back a failing migration entirely and says which one failed', async () => {
@@ -250,7 +255,7 @@ describe('PostgresConversationStore', () => {
         return f;
       });
       const broken: PostgresMigration = {
-        version: 2,
+        version: POSTGRES_MIGRATIONS.length + 1,
         name: 'broken',
         sql: 'ALTER TABLE no_such_table ADD x int',
       };
@@ -259,9 +264,9 @@ describe('PostgresConversationStore', () => {
         migrations: [...POSTGRES_MIGRATIONS, broken],
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreMigrationError);
-      expect((error as Error).message).toMatch(/Migration 2 \(broken\) failed/);
+      expect((error as Error).message).toMatch(/Migration 3 \(broken\) failed/);
       expect((error as Error).message).not.toContain(password);
-      // Migration 1 ran in the same transaction, so it is gone too.
+      // The earlier migrations ran in the same transaction, so they are gone too.
       const { rows } = await admin.query(
         `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`,
         [schema],
@@ -285,7 +290,7 @@ describe('PostgresConversationStore', () => {
       cleanups.push(fresh.drop);
       const pool = new Pool({ connectionString: fresh.url, max: 1 });
       cleanups.push(() => pool.end());
-      expect((await migratePostgresSchema(pool)).applied).toEqual([1]);
+      expect((await migratePostgresSchema(pool)).applied).toEqual([1, 2]);
       expect((await migratePostgresSchema(pool)).applied).toEqual([]);
     });
   });
