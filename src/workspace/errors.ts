@@ -1,0 +1,99 @@
+/**
+ * Errors of the worker's workspace module. Each says what went wrong and what to do; the
+ * activities map them to `ApplicationFailure`s of the matching `WorkspaceFailureType`.
+ */
+import { WorkspaceFailureType } from '../domain/workspace';
+
+/** Base of the workspace errors; `type` is the failure type the activities report. */
+export class WorkspaceError extends Error {
+  override readonly name: string = 'WorkspaceError';
+  constructor(
+    message: string,
+    readonly type: WorkspaceFailureType,
+    /** Whether Temporal should try the activity again. */
+    readonly retryable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The folder has uncommitted changes and `allow_dirty` was not given. */
+export class DirtyWorkspaceError extends WorkspaceError {
+  override readonly name = 'DirtyWorkspaceError';
+  constructor(
+    readonly path: string,
+    readonly files: string[],
+  ) {
+    const shown =
+      files.slice(0, 10).join(', ') + (files.length > 10 ? `, and ${files.length - 10} more` : '');
+    super(
+      `The workspace ${path} has uncommitted changes (${shown}). Commit or stash them first, or pass --allow-dirty ` +
+        '(allow_dirty: true) to let baton include them in its first commit.',
+      WorkspaceFailureType.DirtyWorkspace,
+    );
+  }
+}
+
+/** The folder cannot be used as a workspace (not a directory, inside another repository…). */
+export class WorkspaceUnusableError extends WorkspaceError {
+  override readonly name = 'WorkspaceUnusableError';
+  constructor(message: string) {
+    super(message, WorkspaceFailureType.WorkspaceMissing);
+  }
+}
+
+/** A git command failed; its stderr is in the message. */
+export class GitCommandError extends WorkspaceError {
+  override readonly name = 'GitCommandError';
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    cwd: string,
+  ) {
+    super(
+      `git ${args.join(' ')} failed in ${cwd} (exit ${String(exitCode)}): ${stderr.trim() || '(no output)'}`,
+      WorkspaceFailureType.GitFailed,
+      true,
+    );
+  }
+}
+
+/** A commit that is neither in the repository nor in the bundle offered for it. */
+export class UnknownCommitError extends WorkspaceError {
+  override readonly name = 'UnknownCommitError';
+  constructor(
+    readonly commit: string,
+    path: string,
+    hint: string,
+  ) {
+    super(`Commit ${commit} is not in the workspace ${path}. ${hint}`, WorkspaceFailureType.UnknownCommit);
+  }
+}
+
+/** bubblewrap cannot run on this worker and commands were not allowed to run unsandboxed. */
+export class SandboxUnavailableError extends WorkspaceError {
+  override readonly name = 'SandboxUnavailableError';
+  constructor(reason: string) {
+    super(
+      `Commands cannot run: ${reason} baton runs every command the model asks for inside bubblewrap. ` +
+        'Install it with `apt-get install bubblewrap` (or run scripts/ensure-bubblewrap.sh), or opt out explicitly ' +
+        'with --unsafe-commands (BATON_UNSAFE_COMMANDS=1) to run commands without a sandbox.',
+      WorkspaceFailureType.SandboxUnavailable,
+    );
+  }
+}
+
+/** A workspace activity input that is malformed. */
+export class InvalidWorkspaceInputError extends WorkspaceError {
+  override readonly name = 'InvalidWorkspaceInputError';
+  constructor(message: string) {
+    super(message, WorkspaceFailureType.InvalidInput);
+  }
+}
+
+/** Type guard for {@link WorkspaceError} and its subclasses. */
+export function isWorkspaceError(err: unknown): err is WorkspaceError {
+  return err instanceof WorkspaceError;
+}
