@@ -36,8 +36,11 @@ const workflowSandboxRestrictions = {
         '**/mcp/*',
         '**/temporal',
         '**/temporal/*',
+        '**/workspace',
+        '**/workspace/*',
         // The pure domain folders share names with worker folders (domain/mcp beside src/mcp).
         '!**/domain/mcp',
+        '!**/domain/workspace',
       ],
       allowTypeImports: true,
       message: 'Worker-only code: import it as a type (import type) or move the logic to src/domain/.',
@@ -98,7 +101,10 @@ export default tseslint.config(
           ...workflowSandboxRestrictions,
           patterns: [
             // '../mcp' inside src/domain/ is the pure domain/mcp folder, not the worker's src/mcp.
-            ...workflowSandboxRestrictions.patterns.map((p) => ({ ...p, group: [...p.group, '!../mcp'] })),
+            ...workflowSandboxRestrictions.patterns.map((p) => ({
+              ...p,
+              group: [...p.group, '!../mcp', '!../workspace'],
+            })),
             // Inside src/domain/, a sibling folder is reached through its index.
             { group: ['../*/*', '!../*/index'], message: domainDeepImports.message },
           ],

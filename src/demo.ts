@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
   const log = (line: string) => console.log(`[demo] ${line}`);
   const dev = await startDevEnvironment({ log });
-  const running = dev.runtime?.worker.run();
+  const running = dev.runtime?.run();
   const baton = await BatonClient.connect({ env: dev.env });
   try {
     await baton.waitForWorker();

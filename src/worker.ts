@@ -11,8 +11,8 @@ export { createTokenCounter } from './worker/token-counter';
 async function main(): Promise<void> {
   const runtime = await startWorkerRuntime(process.env, (line) => console.log(line));
   try {
-    // Worker.run resolves after SIGINT/SIGTERM, which the SDK handles by draining in-flight tasks.
-    await runtime.worker.run();
+    // Resolves after SIGINT/SIGTERM, which the SDK handles by draining in-flight tasks.
+    await runtime.run();
   } finally {
     await runtime.shutdown();
   }

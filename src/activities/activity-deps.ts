@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { McpClientPool } from '../mcp';
 import type { ConversationStore } from '../store';
+import type { WorkspaceHost } from '../workspace';
 
 /** A request whose input tokens are to be counted, in Messages API shape. */
 export interface CountableRequest {
@@ -27,4 +28,6 @@ export interface ActivityDeps {
   streamIdleTimeoutMs?: number;
   /** The worker's MCP servers (from its .mcp.json), when it has any. */
   mcp?: McpClientPool;
+  /** The worker's workspaces (its own task queue, sandbox and state folder), when it supports them. */
+  workspaces?: WorkspaceHost;
 }

@@ -5,6 +5,7 @@ import { createInspectMerge, createMergeBySummary } from './merge-sessions';
 import { createMcpActivities } from './mcp-activities';
 import { createModelTurn } from './model-turn';
 import { createPrepareSession } from './prepare-session';
+import { createWorkspaceActivities } from './workspace-activities';
 
 /**
  * Builds baton's activities around their dependencies. The worker calls this once; tests call it
@@ -18,6 +19,9 @@ export function createActivities(deps: ActivityDeps) {
     inspectMerge: createInspectMerge(deps),
     mergeBySummary: createMergeBySummary(deps),
     ...mcpActivities(deps),
+    // Registered here so workflows see their types and a claim on the shared queue finds a worker;
+    // the tool activities themselves run only on the workspace worker's own queue.
+    ...createWorkspaceActivities({ host: deps.workspaces }),
   };
 }
 
@@ -46,3 +50,5 @@ export type {
   MergeBySummaryResult,
 } from './merge-sessions';
 export type { PrepareSessionInput, PrepareSessionResult } from './prepare-session';
+export { createWorkspaceActivities } from './workspace-activities';
+export type { WorkspaceActivities, WorkspaceActivityDeps } from './workspace-activities';

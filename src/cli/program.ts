@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BatonClient } from '../client/baton-client';
 import type { ContextClass } from '../domain/session';
@@ -65,9 +66,18 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .command('dev')
     .description('start (or reuse) the Temporal dev server and a worker, in the foreground')
     .option('--no-worker', 'only the server, no worker')
-    .action(async (opts: { worker: boolean }) => {
+    .option(
+      '--offline-script <file>',
+      'offline model: answer matching turns from this script of replies and tool calls',
+    )
+    .option('--unsafe-commands', 'run the commands the model asks for WITHOUT the bubblewrap sandbox')
+    .action(async (opts: { worker: boolean; offlineScript?: string; unsafeCommands?: boolean }) => {
       const dev = await startDevEnvironment({
-        env: io.env,
+        env: {
+          ...io.env,
+          ...(opts.offlineScript ? { BATON_OFFLINE_SCRIPT: path.resolve(opts.offlineScript) } : {}),
+          ...(opts.unsafeCommands ? { BATON_UNSAFE_COMMANDS: '1' } : {}),
+        },
         worker: opts.worker,
         log: (line) => io.stderr(`${line}\n`),
       });

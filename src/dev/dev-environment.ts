@@ -89,7 +89,8 @@ export async function runWorkerUntilPolling(
   timeoutMs = 60_000,
 ): Promise<{ running: Promise<void> }> {
   let visible = false;
-  const running = runtime.worker.run();
+  // Both workers: the shared queue's, and this process's own for its workspaces.
+  const running = runtime.run();
   const stoppedEarly = running.then(() => {
     if (!visible) throw new Error('The worker stopped before it started polling.');
   });

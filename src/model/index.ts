@@ -22,5 +22,18 @@ export type { AnthropicClientOptions, ModelEndpoint } from './anthropic-client';
 export { classifyAnthropicError, retryAfterMsFromHeaders } from './anthropic-errors';
 export type { AnthropicErrorDecision } from './anthropic-errors';
 export { MissingModelEndpointError } from './errors';
-export { OfflineModel, InvalidFaultError, replyFor } from './offline-model';
-export type { OfflineModelOptions, OfflineFault, OfflineFaultKind, RequestLogEntry } from './offline-model';
+export {
+  OfflineModel,
+  InvalidFaultError,
+  replyFor,
+  InvalidOfflineScriptError,
+  loadOfflineScript,
+  parseOfflineScript,
+} from './offline-model';
+export type {
+  OfflineModelOptions,
+  OfflineFault,
+  OfflineFaultKind,
+  OfflineScript,
+  RequestLogEntry,
+} from './offline-model';

@@ -1,9 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type TokenCounter } from '../activities';
+import { createActivities, createWorkspaceActivities, type TokenCounter } from '../activities';
 import type { McpClientPool } from '../mcp';
 import type { ConversationStore } from '../store';
+import type { WorkspaceHost } from '../workspace';
 
 export interface BatonWorkerOptions {
   connection: NativeConnection;
@@ -24,6 +25,8 @@ export interface BatonWorkerOptions {
   streamIdleTimeoutMs?: number;
   /** MCP servers whose tools sessions may use. */
   mcp?: McpClientPool;
+  /** This worker's workspaces; run {@link createWorkspaceWorker} with the same host beside this worker. */
+  workspaces?: WorkspaceHost;
   /** Overrides for tuning (cache size, concurrency). */
   tuning?: Pick<
     WorkerOptions,
@@ -48,6 +51,7 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
       ...(options.mcp ? { mcp: options.mcp } : {}),
       ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
+      ...(options.workspaces ? { workspaces: options.workspaces } : {}),
     }),
     // Quick takeover of a killed worker's turn. Each heartbeat reaches the server within a second
     // (the SDK would otherwise hold them back for 80 % of the 5 s heartbeat timeout, leaving no
@@ -57,5 +61,30 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
     maxHeartbeatThrottleInterval: '1 second',
     stickyQueueScheduleToStartTimeout: '1 second',
     ...options.tuning,
+  });
+}
+
+/** Options of {@link createWorkspaceWorker}. */
+export interface WorkspaceWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  host: WorkspaceHost;
+  dataConverter?: DataConverter;
+}
+
+/**
+ * The second worker of a worker process: it polls the process's own task queue
+ * (`host.taskQueue`) for the activities of the workspaces on this disk, and runs no workflows
+ * (samples-typescript's worker-specific task queues).
+ */
+export async function createWorkspaceWorker(options: WorkspaceWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.host.taskQueue,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    activities: createWorkspaceActivities({ host: options.host }),
+    // A running command is killed on shutdown (its activity is cancelled); give that time to report.
+    shutdownGraceTime: '30 seconds',
   });
 }

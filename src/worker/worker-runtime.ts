@@ -4,19 +4,33 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } 
 import { resolveConnectionSettings } from '../client/connection-settings';
 import { createDataConverter } from '../codec/data-converter';
 import { EncryptionCodec } from '../codec/encryption-codec';
-import { createAnthropicClient, needsOfflineModel, OfflineModel, resolveModelEndpoint } from '../model';
+import {
+  createAnthropicClient,
+  loadOfflineScript,
+  needsOfflineModel,
+  OfflineModel,
+  resolveModelEndpoint,
+} from '../model';
 import { loadMcpConfig, McpClientPool } from '../mcp';
 import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
-import { createBatonWorker } from './create-worker';
+import { WorkspaceHost } from '../workspace';
+import { createBatonWorker, createWorkspaceWorker } from './create-worker';
 import { createTokenCounter } from './token-counter';
 
 export interface WorkerRuntime {
+  /** The worker on the shared task queue: workflows and every activity that can run anywhere. */
   worker: Worker;
+  /** The worker on this process's own task queue: the activities of the workspaces on this disk. */
+  workspaceWorker: Worker;
+  /** This process's workspaces: task queue, sandbox status, state folder. */
+  workspaces: WorkspaceHost;
   mode: 'api' | 'offline' | 'custom';
   /** The offline model's base URL when this runtime started one. */
   offlineModelUrl?: string;
-  /** Stops the worker and everything it started. */
+  /** Runs both workers until they are shut down (SIGINT/SIGTERM, or {@link WorkerRuntime.shutdown}). */
+  run(): Promise<void>;
+  /** Stops the workers and everything they started. */
   shutdown(): Promise<void>;
 }
 
@@ -27,6 +41,11 @@ export interface WorkerRuntime {
  * With `BATON_ENCRYPTION_KEY` set, every payload is encrypted (see `createDataConverter`); with
  * `BATON_WORKFLOW_BUNDLE` naming a prebuilt bundle (`dist/workflow-bundle.js` in the Docker
  * image), the worker uses it instead of bundling the workflows at start.
+ *
+ * Beside the worker on the shared task queue runs a second one on this process's own task queue
+ * (`BATON_WORKSPACE_QUEUE`, default derived from the host and `BATON_HOME`) for the workspaces on
+ * this disk; commands run under bubblewrap unless `BATON_UNSAFE_COMMANDS=1`. Offline,
+ * `BATON_OFFLINE_SCRIPT` names a script of replies and tool calls for the offline model.
  */
 export async function startWorkerRuntime(
   env: NodeJS.ProcessEnv = process.env,
@@ -43,8 +62,18 @@ export async function startWorkerRuntime(
   let mcp: McpClientPool | undefined;
   try {
     if (needsOfflineModel(env)) {
-      offline = await OfflineModel.start({ port: Number(env.BATON_OFFLINE_MODEL_PORT ?? 0) });
+      const scriptFile = env.BATON_OFFLINE_SCRIPT?.trim();
+      const script = scriptFile ? await loadOfflineScript(path.resolve(scriptFile)) : undefined;
+      offline = await OfflineModel.start({
+        port: Number(env.BATON_OFFLINE_MODEL_PORT ?? 0),
+        ...(script ? { script } : {}),
+      });
       log(`Offline model (a local stand-in for the Anthropic API) at ${offline.baseURL}`);
+      if (script) log(`Offline script ${scriptFile ?? ''}: ${script.steps.map((s) => s.name).join(', ')}`);
+    } else if (env.BATON_OFFLINE_SCRIPT?.trim()) {
+      log(
+        'BATON_OFFLINE_SCRIPT is ignored: the worker talks to a real model endpoint, which follows no script.',
+      );
     }
     const endpoint = resolveModelEndpoint(env, offline?.baseURL);
     const anthropic = createAnthropicClient({
@@ -68,6 +97,20 @@ export async function startWorkerRuntime(
       ...(settings.tls ? { tls: settings.tls } : {}),
       ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     });
+    const home = batonHome(env);
+    const workspaces = await WorkspaceHost.create({
+      stateDir: path.join(home, 'workspaces'),
+      store,
+      env,
+      unsafeCommands: isTrue(env.BATON_UNSAFE_COMMANDS),
+      // Commands never see baton's own state (the store, the dev server's database, journals).
+      hide: [home, ...(env.BATON_SANDBOX_HIDE ?? '').split(':').filter((p) => p !== '')],
+      passEnv: (env.BATON_COMMAND_ENV ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+      ...(env.BATON_WORKSPACE_QUEUE?.trim() ? { taskQueue: env.BATON_WORKSPACE_QUEUE.trim() } : {}),
+    });
     const worker = await createBatonWorker({
       connection,
       namespace: settings.namespace,
@@ -78,23 +121,47 @@ export async function startWorkerRuntime(
       ...(mcp ? { mcp } : {}),
       ...(dataConverter ? { dataConverter } : {}),
       ...(workflowBundle ? { workflowBundle } : {}),
+      workspaces,
+    });
+    const workspaceWorker = await createWorkspaceWorker({
+      connection,
+      namespace: settings.namespace,
+      host: workspaces,
+      ...(dataConverter ? { dataConverter } : {}),
     });
     const codec = dataConverter?.payloadCodecs?.find((c) => c instanceof EncryptionCodec);
     if (codec instanceof EncryptionCodec)
       log(`Payloads encrypted with key ${codec.current.id} (AES-256-GCM)`);
     // Built, not yet polling: `worker.run()` starts the polls (and `baton dev` waits until they show).
     log(`Worker for task queue '${settings.taskQueue}' on ${settings.address} (model: ${endpoint.mode})`);
+    log(
+      `Workspaces on task queue '${workspaces.taskQueue}'; commands: ${workspaces.sandbox.mode} (${workspaces.sandbox.detail})`,
+    );
     const openedStore = store;
     const openedConnection = connection;
     const openedMcp = mcp;
     return {
       worker,
+      workspaceWorker,
+      workspaces,
       mode: endpoint.mode,
       ...(offline ? { offlineModelUrl: offline.baseURL } : {}),
+      async run() {
+        // When one stops (a signal stops both), the other is shut down too.
+        await Promise.all(
+          [worker, workspaceWorker].map((w) =>
+            w.run().finally(() => {
+              for (const other of [worker, workspaceWorker])
+                if (other.getState() === 'RUNNING') other.shutdown();
+            }),
+          ),
+        );
+      },
       async shutdown() {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        // The connection must outlive the worker's drain (in-flight tasks finish and report).
+        for (const w of [worker, workspaceWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+        // The connection must outlive the workers' drain (in-flight tasks finish and report).
         await untilStopped(worker);
+        await untilStopped(workspaceWorker);
         await openedConnection.close().catch(() => undefined);
         await openedStore.close();
         await openedMcp?.close();
@@ -146,6 +213,11 @@ async function untilStopped(worker: Worker, timeoutMs = 30_000): Promise<void> {
   while (running.includes(worker.getState()) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** `1`, `true` or `yes` (any case). */
+function isTrue(value: string | undefined): boolean {
+  return /^(1|true|yes)$/i.test(value?.trim() ?? '');
 }
 
 /** A positive number from an environment variable, or undefined when it is unset. */

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const runtime = await startWorkerRuntime(process.env, (line) => console.log(line));
   try {
-    const running = runtime.worker.run();
+    const running = runtime.run();
     console.log(`${WORKER_READY} ${process.pid}`);
     await running;
   } finally {

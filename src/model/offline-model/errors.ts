@@ -10,6 +10,14 @@ export class InvalidFaultError extends BatonError {}
  */
 export class InvalidRequestBodyError extends BatonError {}
 
+/** An offline script that is not well formed; the message names the field. Nothing is loaded. */
+export class InvalidOfflineScriptError extends BatonError {}
+
+/** True when `err` is an {@link InvalidOfflineScriptError}. */
+export function isInvalidOfflineScriptError(err: unknown): err is InvalidOfflineScriptError {
+  return err instanceof InvalidOfflineScriptError;
+}
+
 /** True when `err` is an {@link InvalidFaultError}. */
 export function isInvalidFaultError(err: unknown): err is InvalidFaultError {
   return err instanceof InvalidFaultError;

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HandlerContext } from './handler-context';
 import { readBody, sendJson } from './http-json';
-import { isInvalidFaultError } from './errors';
+import { isInvalidFaultError, isInvalidOfflineScriptError } from './errors';
+import { parseOfflineScript } from './offline-script';
 
 function sendControlError(res: ServerResponse, status: number, type: string, message: string): void {
   sendJson(res, status, { type: 'error', error: { type, message } });
@@ -42,6 +43,29 @@ async function addFaults(req: IncomingMessage, res: ServerResponse, ctx: Handler
   sendJson(res, 200, { ok: true, pending: ctx.faults.pending.length });
 }
 
+async function putScript(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+  const raw = await readBody(req);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw ?? '');
+  } catch {
+    return sendControlError(
+      res,
+      400,
+      'invalid_request_error',
+      'Send the script as JSON (format "baton.offline-script").',
+    );
+  }
+  try {
+    const script = parseOfflineScript(body);
+    ctx.setScript(script);
+    return sendJson(res, 200, { ok: true, steps: script.steps.map((s) => s.name) });
+  } catch (e) {
+    if (isInvalidOfflineScriptError(e)) return sendControlError(res, 400, 'invalid_request_error', e.message);
+    throw e;
+  }
+}
+
 /** Handles one request under `/_offline/`. */
 export async function handleControl(
   req: IncomingMessage,
@@ -69,12 +93,17 @@ export async function handleControl(
     case 'DELETE /_offline/requests':
       ctx.log.clear();
       return sendJson(res, 200, { ok: true });
+    case 'PUT /_offline/script':
+      return putScript(req, res, ctx);
+    case 'DELETE /_offline/script':
+      ctx.setScript(undefined);
+      return sendJson(res, 200, { ok: true });
     default:
       return sendControlError(
         res,
         404,
         'not_found_error',
-        `No control endpoint ${route}. Known: GET /_offline/health, GET|POST|DELETE /_offline/faults, GET|DELETE /_offline/requests.`,
+        `No control endpoint ${route}. Known: GET /_offline/health, GET|POST|DELETE /_offline/faults, GET|DELETE /_offline/requests, PUT|DELETE /_offline/script.`,
       );
   }
 }

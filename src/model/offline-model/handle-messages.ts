@@ -13,6 +13,7 @@ import { parseMessagesRequest } from './messages-request';
 import { limitsFor } from './model-limits';
 import { offlineMessage } from './offline-message';
 import { replyFor } from './reply-for';
+import { scriptedReply } from './scripted-reply';
 import { lastUserText } from './request-facts';
 import type { SseEvent } from './stream-events';
 import { formatSse, streamEvents } from './stream-events';
@@ -139,7 +140,9 @@ export async function handleMessages(
       break;
   }
 
-  const message = offlineMessage(request, replyFor(request), inputTokens);
+  const script = ctx.script();
+  const reply = (script ? scriptedReply(request, script) : undefined) ?? replyFor(request);
+  const message = offlineMessage(request, reply, inputTokens);
   entry.status = 200;
   if (!request.stream) return sendJson(res, 200, message, { 'request-id': requestId });
   let events = streamEvents(message);

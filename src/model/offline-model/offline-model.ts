@@ -12,6 +12,7 @@ import { handleMessages } from './handle-messages';
 import type { HandlerContext } from './handler-context';
 import { sendApiError } from './http-json';
 import type { OfflineFault } from './offline-fault';
+import type { OfflineScript } from './offline-script';
 import { RequestLog } from './request-log';
 import type { RequestLogEntry } from './request-log';
 
@@ -26,6 +27,8 @@ export interface OfflineModelOptions {
    * pass `registry.models` to include configured ones). Unknown ids get a 200,000-token window.
    */
   models?: readonly ModelSpec[];
+  /** A script of replies and tool calls (see `offline-script.ts`); unmatched turns get the ordinary replies. */
+  script?: OfflineScript;
 }
 
 /**
@@ -44,6 +47,7 @@ export class OfflineModel {
   readonly #inflight = new Set<AbortController>();
   readonly #context: HandlerContext;
   #requestCount = 0;
+  #script: OfflineScript | undefined;
   #stopping: Promise<void> | undefined;
 
   private constructor(options: OfflineModelOptions) {
@@ -52,7 +56,10 @@ export class OfflineModel {
       log: this.#log,
       models: options.models,
       nextRequestId: () => `req_offline_${++this.#requestCount}`,
+      script: () => this.#script,
+      setScript: (script) => (this.#script = script),
     };
+    this.#script = options.script;
     this.#server = createServer((req, res) => this.#handle(req, res));
   }
 
@@ -99,6 +106,11 @@ export class OfflineModel {
    */
   injectFaults(faults: readonly OfflineFault[]): void {
     this.#faults.add(faults);
+  }
+
+  /** Replaces the script (undefined removes it): from the next request on, its steps answer matching turns. */
+  setScript(script: OfflineScript | undefined): void {
+    this.#script = script;
   }
 
   /** Drops every fault not yet used. */

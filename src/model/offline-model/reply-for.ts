@@ -32,7 +32,8 @@ export type ReplyBlock =
 /** What the offline model says, before `max_tokens` is applied. */
 export interface OfflineReply {
   content: ReplyBlock[];
-  stop_reason: 'end_turn' | 'tool_use';
+  /** `max_tokens` only when a script says so; the budget itself is applied later. */
+  stop_reason: 'end_turn' | 'tool_use' | 'max_tokens';
 }
 
 /** How much of the user's words a reply quotes: enough to recognise, short enough to read in a log. */
