@@ -53,7 +53,7 @@ beforeAll(async () => {
     BATON_ENCRYPTION_KEY: key,
   };
   runtime = await startWorkerRuntime(env, (line) => logged.push(line));
-  running = runtime.worker.run();
+  running = runtime.run();
   baton = await BatonClient.connect({
     env: { TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, BATON_TASK_QUEUE: taskQueue, BATON_ENCRYPTION_KEY: key },
   });
