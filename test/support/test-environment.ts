@@ -14,7 +14,8 @@ import { createAnthropicClient, OfflineModel } from '../../src/model';
 import type { McpServerConfig } from '../../src/domain/mcp';
 import { McpClientPool } from '../../src/mcp';
 import { FileConversationStore } from '../../src/store';
-import { createBatonWorker } from '../../src/worker/create-worker';
+import { WorkspaceHost } from '../../src/workspace';
+import { createBatonWorker, createWorkspaceWorker } from '../../src/worker/create-worker';
 import { createTokenCounter } from '../../src/worker/token-counter';
 
 export interface TestEnvironment {
@@ -25,6 +26,8 @@ export interface TestEnvironment {
   taskQueue: string;
   address: string;
   worker: Worker;
+  /** The worker's workspaces (its own task queue and sandbox), when asked for with `workspaces: true`. */
+  workspaces: WorkspaceHost | undefined;
   /** Environment a CLI child process needs to reach this stack. */
   cliEnv: NodeJS.ProcessEnv;
   teardown(): Promise<void>;
@@ -50,6 +53,8 @@ export async function startTestEnvironment(
     mcpServers?: Record<string, McpServerConfig>;
     /** The worker's task queue (default: a new one per environment). */
     taskQueue?: string;
+    /** Also run a workspace worker on its own task queue, with its state in a temp folder. */
+    workspaces?: boolean;
   } = {},
 ): Promise<TestEnvironment> {
   quietRuntime();
@@ -61,6 +66,13 @@ export async function startTestEnvironment(
   const connection = await NativeConnection.connect({ address });
   const mcp = options.mcpServers ? new McpClientPool({ servers: options.mcpServers }) : undefined;
   const anthropic = createAnthropicClient({ apiKey: 'offline-test-key', baseURL: model.baseURL });
+  const workspaces = options.workspaces
+    ? await WorkspaceHost.create({
+        stateDir: path.join(storeDir, '..', `${path.basename(storeDir)}-workspaces`),
+        store,
+        taskQueue: `${taskQueue}-workspace`,
+      })
+    : undefined;
   const worker = await createBatonWorker({
     connection,
     taskQueue,
@@ -72,8 +84,16 @@ export async function startTestEnvironment(
     ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(mcp ? { mcp } : {}),
+    ...(workspaces ? { workspaces } : {}),
   });
-  const running = worker.run();
+  const workspaceWorker = workspaces
+    ? await createWorkspaceWorker({
+        connection,
+        host: workspaces,
+        ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+      })
+    : undefined;
+  const running = Promise.all([worker.run(), workspaceWorker?.run()]);
   const baton = await BatonClient.connect({
     address,
     taskQueue,
@@ -92,16 +112,19 @@ export async function startTestEnvironment(
     taskQueue,
     address,
     worker,
+    workspaces,
     cliEnv: { TEMPORAL_ADDRESS: address, BATON_TASK_QUEUE: taskQueue, BATON_UI_URL: inject('temporalUiUrl') },
     async teardown() {
       await baton.close();
       worker.shutdown();
+      if (workspaceWorker?.getState() === 'RUNNING') workspaceWorker.shutdown();
       await running;
       await connection.close();
       await store.close();
       await mcp?.close();
       await model.stop();
       fs.rmSync(storeDir, { recursive: true, force: true });
+      if (workspaces) fs.rmSync(workspaces.stateDir, { recursive: true, force: true });
     },
   };
 }
