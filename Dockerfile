@@ -19,6 +19,10 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+# git for workspaces, bubblewrap for the sandbox of the commands the model runs.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git bubblewrap \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     BATON_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
     BATON_HOME=/home/node/.baton
