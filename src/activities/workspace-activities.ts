@@ -32,11 +32,11 @@ import {
   claimWorkspace as claim,
   commitWorkspace as commit,
   forkWorkspace as fork,
-  isWorkspaceError,
   restoreWorkspace as restore,
   runBashTool as bash,
   runEditorTool as editor,
   verifyWorkspace as verify,
+  WorkspaceError,
   type WorkspaceHost,
 } from '../workspace';
 
@@ -47,7 +47,7 @@ export interface WorkspaceActivityDeps {
 
 /** Maps the workspace module's errors to failures Temporal's retry policy can act on. */
 function toWorkspaceFailure(err: unknown): unknown {
-  if (isWorkspaceError(err)) {
+  if (err instanceof WorkspaceError) {
     return ApplicationFailure.create({
       type: err.type,
       message: err.message,

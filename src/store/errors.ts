@@ -1,4 +1,5 @@
 import { BatonError } from '../domain/errors';
+import { formatCount } from '../domain/format';
 
 /** Where the store was looking when a node turned out to be missing; shapes the error message. */
 export interface NodeNotFoundContext {
@@ -155,7 +156,7 @@ export class CorruptBlobError extends BatonError {
 export class BlobTooLargeError extends BatonError {
   constructor(bytes: number, max: number) {
     super(
-      `A blob of ${bytes.toLocaleString('en-US')} bytes is larger than the store keeps (${max.toLocaleString('en-US')} bytes). ` +
+      `A blob of ${formatCount(bytes)} bytes is larger than the store keeps (${formatCount(max)} bytes). ` +
         'Keep large build output and dependencies out of the workspace repository (.gitignore them).',
     );
   }

@@ -7,6 +7,7 @@
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { formatCount } from '../domain/format';
 import { displayPath, parseEditorInput, type EditorInput } from '../domain/workspace';
 import { resolveWorkspacePath } from './resolve-path';
 
@@ -44,13 +45,13 @@ async function readText(absolute: string, shown: string): Promise<string | Edito
   if (!stat.isFile()) return fail(`${shown} is not a regular file.`);
   if (stat.size > MAX_EDIT_FILE_BYTES) {
     return fail(
-      `${shown} is ${stat.size.toLocaleString('en-US')} bytes, more than the editor reads (10 MiB). Use bash (head, grep, sed) on it.`,
+      `${shown} is ${formatCount(stat.size)} bytes, more than the editor reads (10 MiB). Use bash (head, grep, sed) on it.`,
     );
   }
   const bytes = await fs.readFile(absolute);
   if (bytes.subarray(0, 8192).includes(0)) {
     return fail(
-      `${shown} is a binary file (${bytes.length.toLocaleString('en-US')} bytes); the editor shows text files only.`,
+      `${shown} is a binary file (${formatCount(bytes.length)} bytes); the editor shows text files only.`,
     );
   }
   return bytes.toString('utf8');

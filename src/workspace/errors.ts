@@ -2,11 +2,11 @@
  * Errors of the worker's workspace module. Each says what went wrong and what to do; the
  * activities map them to `ApplicationFailure`s of the matching `WorkspaceFailureType`.
  */
+import { BatonError } from '../domain/errors';
 import { WorkspaceFailureType } from '../domain/workspace';
 
 /** Base of the workspace errors; `type` is the failure type the activities report. */
-export class WorkspaceError extends Error {
-  override readonly name: string = 'WorkspaceError';
+export class WorkspaceError extends BatonError {
   constructor(
     message: string,
     readonly type: WorkspaceFailureType,
@@ -20,7 +20,6 @@ export class WorkspaceError extends Error {
 
 /** The folder has uncommitted changes and `allow_dirty` was not given. */
 export class DirtyWorkspaceError extends WorkspaceError {
-  override readonly name = 'DirtyWorkspaceError';
   constructor(
     readonly path: string,
     readonly files: string[],
@@ -37,7 +36,6 @@ export class DirtyWorkspaceError extends WorkspaceError {
 
 /** The folder cannot be used as a workspace (not a directory, inside another repository…). */
 export class WorkspaceUnusableError extends WorkspaceError {
-  override readonly name = 'WorkspaceUnusableError';
   constructor(message: string) {
     super(message, WorkspaceFailureType.WorkspaceMissing);
   }
@@ -45,7 +43,6 @@ export class WorkspaceUnusableError extends WorkspaceError {
 
 /** A git command failed; its stderr is in the message. */
 export class GitCommandError extends WorkspaceError {
-  override readonly name = 'GitCommandError';
   constructor(
     readonly args: readonly string[],
     readonly exitCode: number | null,
@@ -62,7 +59,6 @@ export class GitCommandError extends WorkspaceError {
 
 /** A commit that is neither in the repository nor in the bundle offered for it. */
 export class UnknownCommitError extends WorkspaceError {
-  override readonly name = 'UnknownCommitError';
   constructor(
     readonly commit: string,
     path: string,
@@ -74,7 +70,6 @@ export class UnknownCommitError extends WorkspaceError {
 
 /** bubblewrap cannot run on this worker and commands were not allowed to run unsandboxed. */
 export class SandboxUnavailableError extends WorkspaceError {
-  override readonly name = 'SandboxUnavailableError';
   constructor(reason: string) {
     super(
       `Commands cannot run: ${reason} baton runs every command the model asks for inside bubblewrap. ` +
@@ -87,13 +82,7 @@ export class SandboxUnavailableError extends WorkspaceError {
 
 /** A workspace activity input that is malformed. */
 export class InvalidWorkspaceInputError extends WorkspaceError {
-  override readonly name = 'InvalidWorkspaceInputError';
   constructor(message: string) {
     super(message, WorkspaceFailureType.InvalidInput);
   }
-}
-
-/** Type guard for {@link WorkspaceError} and its subclasses. */
-export function isWorkspaceError(err: unknown): err is WorkspaceError {
-  return err instanceof WorkspaceError;
 }

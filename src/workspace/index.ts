@@ -13,7 +13,6 @@ export {
   DirtyWorkspaceError,
   GitCommandError,
   InvalidWorkspaceInputError,
-  isWorkspaceError,
   SandboxUnavailableError,
   UnknownCommitError,
   WorkspaceError,

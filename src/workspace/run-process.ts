@@ -4,6 +4,7 @@
  * group with SIGKILL (inside bubblewrap, killing bwrap ends its PID namespace and everything in it).
  */
 import { spawn } from 'node:child_process';
+import { formatCount } from '../domain/format';
 
 /** How a command ended. */
 export interface ProcessResult {
@@ -64,7 +65,7 @@ class HeadTail {
     if (tail.length > this.limit) tail = tail.subarray(tail.length - this.limit);
     const cut = this.total - this.headBytes - tail.length;
     if (cut <= 0) return head + tail.toString('utf8');
-    return `${head}\n[… ${cut.toLocaleString('en-US')} bytes of output not kept …]\n${tail.toString('utf8')}`;
+    return `${head}\n[… ${formatCount(cut)} bytes of output not kept …]\n${tail.toString('utf8')}`;
   }
 }
 

@@ -13,8 +13,20 @@ import {
 } from '../../src/domain/mcp';
 import { createModelRegistry, UnknownModelError } from '../../src/domain/models';
 import { InvalidSessionSettingsError, resolveSessionSettings } from '../../src/domain/session';
-import { MissingModelEndpointError, resolveModelEndpoint } from '../../src/model';
-import { FileConversationStore, InvalidNodeIdError, StoreClosedError } from '../../src/store';
+import { InvalidCommandPolicyError, parseCommandPolicy } from '../../src/domain/workspace';
+import {
+  InvalidOfflineScriptError,
+  MissingModelEndpointError,
+  parseOfflineScript,
+  resolveModelEndpoint,
+} from '../../src/model';
+import {
+  BlobNotFoundError,
+  FileConversationStore,
+  InvalidBlobIdError,
+  InvalidNodeIdError,
+  StoreClosedError,
+} from '../../src/store';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -67,6 +79,14 @@ describe('baton errors', () => {
       InvalidInputError,
     ],
     ['InvalidNodeIdError', () => rejected(store.get('not-a-node-id')), InvalidNodeIdError],
+    ['InvalidBlobIdError', () => rejected(store.getBlob('not-a-blob-id')), InvalidBlobIdError],
+    ['BlobNotFoundError', () => rejected(store.getBlob('b'.repeat(64))), BlobNotFoundError],
+    [
+      'InvalidCommandPolicyError',
+      () => caught(() => parseCommandPolicy('sometimes')),
+      InvalidCommandPolicyError,
+    ],
+    ['InvalidOfflineScriptError', () => caught(() => parseOfflineScript({})), InvalidOfflineScriptError],
     [
       'StoreClosedError',
       async () => {

@@ -3,6 +3,8 @@
  * policies can match (`nonRetryableErrorTypes`) without importing worker code; and the domain's
  * own error for a malformed policy. Workflow-safe.
  */
+import { BatonError } from '../errors';
+
 export const WorkspaceFailureType = {
   /** The activity input is malformed (no workspace, bad limit). Never retried. */
   InvalidInput: 'InvalidWorkspaceInput',
@@ -23,6 +25,4 @@ export const WorkspaceFailureType = {
 export type WorkspaceFailureType = (typeof WorkspaceFailureType)[keyof typeof WorkspaceFailureType];
 
 /** A command policy that is not well formed. */
-export class InvalidCommandPolicyError extends Error {
-  override readonly name = 'InvalidCommandPolicyError';
-}
+export class InvalidCommandPolicyError extends BatonError {}

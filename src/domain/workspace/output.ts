@@ -4,6 +4,7 @@
  * is cut in the middle, because its end (the test summary, the error) matters most and its start
  * (what ran) next.
  */
+import { formatCount } from '../format';
 
 /** Class of the context a workspace tool result is stored as. */
 export const WORKSPACE_RESULT_CLASS = 'temporary' as const;
@@ -22,7 +23,7 @@ export interface CutOutput {
   original_chars: number;
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 /** `end` moved back by one when it would split a surrogate pair. */
 function safeEnd(text: string, end: number): number {
