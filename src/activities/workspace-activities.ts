@@ -11,8 +11,8 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../domain/failures';
 import {
-  WorkspaceFailureType,
   type BashToolInput,
   type ClaimWorkspaceInput,
   type ClaimWorkspaceResult,
@@ -57,7 +57,7 @@ function toWorkspaceFailure(err: unknown): unknown {
   }
   if (err instanceof BlobNotFoundError) {
     return ApplicationFailure.create({
-      type: WorkspaceFailureType.UnknownCommit,
+      type: FailureType.UnknownWorkspaceCommit,
       message: err.message,
       nonRetryable: true,
     });
@@ -73,7 +73,7 @@ export function createWorkspaceActivities(deps: WorkspaceActivityDeps) {
   function hostOrFail(): WorkspaceHost {
     if (deps.host === undefined) {
       throw ApplicationFailure.create({
-        type: WorkspaceFailureType.WorkspaceMissing,
+        type: FailureType.WorkspaceMissing,
         message:
           'This worker was started without workspace support; start it with startWorkerRuntime (or pass `workspaces` to createBatonWorker).',
         nonRetryable: true,
@@ -91,7 +91,7 @@ export function createWorkspaceActivities(deps: WorkspaceActivityDeps) {
     const ctx = Context.current();
     if (ctx.info.taskQueue !== host.taskQueue) {
       throw ApplicationFailure.create({
-        type: WorkspaceFailureType.WrongTaskQueue,
+        type: FailureType.WorkspaceWrongTaskQueue,
         message:
           `${name} ran on task queue '${ctx.info.taskQueue}', but workspaces live on one worker's disk: schedule it on ` +
           'the task queue claimWorkspace returned (proxyActivities({ taskQueue })).',

@@ -8,17 +8,10 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { WorkspaceActivities } from '../activities';
-import { WorkspaceFailureType } from '../domain/workspace';
+import { FINAL_WORKSPACE_FAILURES } from '../domain/failures';
 
 /** Failures no retry can fix. */
-const NON_RETRYABLE = [
-  WorkspaceFailureType.InvalidInput,
-  WorkspaceFailureType.WrongTaskQueue,
-  WorkspaceFailureType.DirtyWorkspace,
-  WorkspaceFailureType.WorkspaceMissing,
-  WorkspaceFailureType.SandboxUnavailable,
-  WorkspaceFailureType.UnknownCommit,
-];
+const NON_RETRYABLE = [...FINAL_WORKSPACE_FAILURES];
 
 /** `claimWorkspace` (shared queue): initialising or recreating a repository can take a while. */
 export const claimActivities = proxyActivities<WorkspaceActivities>({

@@ -1,15 +1,15 @@
 /**
  * Errors of the worker's workspace module. Each says what went wrong and what to do; the
- * activities map them to `ApplicationFailure`s of the matching `WorkspaceFailureType`.
+ * activities map them to `ApplicationFailure`s of the matching `FailureType`.
  */
 import { BatonError } from '../domain/errors';
-import { WorkspaceFailureType } from '../domain/workspace';
+import { FailureType } from '../domain/failures';
 
 /** Base of the workspace errors; `type` is the failure type the activities report. */
 export class WorkspaceError extends BatonError {
   constructor(
     message: string,
-    readonly type: WorkspaceFailureType,
+    readonly type: FailureType,
     /** Whether Temporal should try the activity again. */
     readonly retryable = false,
     options?: { cause?: unknown },
@@ -29,7 +29,7 @@ export class DirtyWorkspaceError extends WorkspaceError {
     super(
       `The workspace ${path} has uncommitted changes (${shown}). Commit or stash them first, or pass --allow-dirty ` +
         '(allow_dirty: true) to let baton include them in its first commit.',
-      WorkspaceFailureType.DirtyWorkspace,
+      FailureType.DirtyWorkspace,
     );
   }
 }
@@ -37,7 +37,7 @@ export class DirtyWorkspaceError extends WorkspaceError {
 /** The folder cannot be used as a workspace (not a directory, inside another repository…). */
 export class WorkspaceUnusableError extends WorkspaceError {
   constructor(message: string) {
-    super(message, WorkspaceFailureType.WorkspaceMissing);
+    super(message, FailureType.WorkspaceMissing);
   }
 }
 
@@ -51,7 +51,7 @@ export class GitCommandError extends WorkspaceError {
   ) {
     super(
       `git ${args.join(' ')} failed in ${cwd} (exit ${String(exitCode)}): ${stderr.trim() || '(no output)'}`,
-      WorkspaceFailureType.GitFailed,
+      FailureType.WorkspaceGitFailed,
       true,
     );
   }
@@ -64,7 +64,7 @@ export class UnknownCommitError extends WorkspaceError {
     path: string,
     hint: string,
   ) {
-    super(`Commit ${commit} is not in the workspace ${path}. ${hint}`, WorkspaceFailureType.UnknownCommit);
+    super(`Commit ${commit} is not in the workspace ${path}. ${hint}`, FailureType.UnknownWorkspaceCommit);
   }
 }
 
@@ -75,7 +75,7 @@ export class SandboxUnavailableError extends WorkspaceError {
       `Commands cannot run: ${reason} baton runs every command the model asks for inside bubblewrap. ` +
         'Install it with `apt-get install bubblewrap` (or run scripts/ensure-bubblewrap.sh), or opt out explicitly ' +
         'with --unsafe-commands (BATON_UNSAFE_COMMANDS=1) to run commands without a sandbox.',
-      WorkspaceFailureType.SandboxUnavailable,
+      FailureType.SandboxUnavailable,
     );
   }
 }
@@ -83,6 +83,6 @@ export class SandboxUnavailableError extends WorkspaceError {
 /** A workspace activity input that is malformed. */
 export class InvalidWorkspaceInputError extends WorkspaceError {
   constructor(message: string) {
-    super(message, WorkspaceFailureType.InvalidInput);
+    super(message, FailureType.InvalidWorkspaceInput);
   }
 }

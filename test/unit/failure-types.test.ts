@@ -3,7 +3,7 @@
  * SPEC, handoff, MCP) drawn from it, so a retry policy or a caller matches one spelling.
  */
 import { describe, expect, it } from 'vitest';
-import { FailureType, FINAL_MODEL_CALL_FAILURES } from '../../src/domain/failures';
+import { FailureType, FINAL_MODEL_CALL_FAILURES, FINAL_WORKSPACE_FAILURES } from '../../src/domain/failures';
 import { HandoffFailureType } from '../../src/domain/handoff';
 import { McpFailureType } from '../../src/domain/mcp';
 import { SessionFailureType } from '../../src/domain/session';
@@ -27,5 +27,11 @@ describe('FailureType', () => {
     for (const type of FINAL_MODEL_CALL_FAILURES) expect(names).toContain(type);
     expect(FINAL_MODEL_CALL_FAILURES).not.toContain(FailureType.RateLimited);
     expect(FINAL_MODEL_CALL_FAILURES).toContain(FailureType.ContextOverflow);
+  });
+
+  it('lists only its own names as final workspace failures, leaving a failed git command retryable', () => {
+    for (const type of FINAL_WORKSPACE_FAILURES) expect(names).toContain(type);
+    expect(FINAL_WORKSPACE_FAILURES).toContain(FailureType.DirtyWorkspace);
+    expect(FINAL_WORKSPACE_FAILURES).not.toContain(FailureType.WorkspaceGitFailed);
   });
 });

@@ -83,6 +83,22 @@ export const FailureType = {
   McpServerCrashed: 'McpServerCrashed',
   /** The server did not answer in time. Retried. */
   McpTimeout: 'McpTimeout',
+
+  // Workspaces (files and commands on one worker's disk).
+  /** A workspace activity's input is malformed (a relative path, a bad limit, an empty message). Never retried. */
+  InvalidWorkspaceInput: 'InvalidWorkspaceInput',
+  /** A workspace activity ran on a task queue other than the workspace worker's own. Never retried. */
+  WorkspaceWrongTaskQueue: 'WorkspaceWrongTaskQueue',
+  /** The folder has uncommitted changes and `allow_dirty` was not given. Never retried. */
+  DirtyWorkspace: 'DirtyWorkspace',
+  /** The folder is unusable (a file, inside another repository) or the worker has no workspace support. Never retried. */
+  WorkspaceMissing: 'WorkspaceMissing',
+  /** bubblewrap cannot run on the worker and commands were not allowed unsandboxed. Never retried. */
+  SandboxUnavailable: 'SandboxUnavailable',
+  /** A commit is neither in the repository nor in the checkpoint bundle offered for it. Never retried. */
+  UnknownWorkspaceCommit: 'UnknownWorkspaceCommit',
+  /** A git command failed. Retried (a lock file left by a crash clears). */
+  WorkspaceGitFailed: 'WorkspaceGitFailed',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -103,4 +119,14 @@ export const FINAL_MODEL_CALL_FAILURES: readonly FailureType[] = [
   FailureType.ModelCallCancelled,
   FailureType.ModelCallFailed,
   FailureType.McpNotConfigured,
+];
+
+/** Workspace failure types that running the activity again cannot fix; their retry policies list them. */
+export const FINAL_WORKSPACE_FAILURES: readonly FailureType[] = [
+  FailureType.InvalidWorkspaceInput,
+  FailureType.WorkspaceWrongTaskQueue,
+  FailureType.DirtyWorkspace,
+  FailureType.WorkspaceMissing,
+  FailureType.SandboxUnavailable,
+  FailureType.UnknownWorkspaceCommit,
 ];

@@ -1,1 +1,1 @@
-export { FailureType, FINAL_MODEL_CALL_FAILURES } from './failure-types';
+export { FailureType, FINAL_MODEL_CALL_FAILURES, FINAL_WORKSPACE_FAILURES } from './failure-types';

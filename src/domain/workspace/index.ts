@@ -44,7 +44,7 @@ export {
 export type { CutOutput } from './output';
 export { gateVerdict } from './verification';
 export type { GateExpectation, GateVerdict, VerificationResult } from './verification';
-export { InvalidCommandPolicyError, WorkspaceFailureType } from './errors';
+export { InvalidCommandPolicyError } from './errors';
 export { interruptedToolMessage } from './contract';
 export type {
   BashToolInput,
