@@ -203,6 +203,33 @@ async function recordSpecs(baton: BatonClient, model: OfflineModel): Promise<voi
   }
 }
 
+/** Handoffs whose failed agent is retried (with guidance), skipped and aborted. */
+async function recordHandoffDecisions(baton: BatonClient, model: OfflineModel): Promise<void> {
+  const cases: [string, (id: string) => Promise<unknown>, string][] = [
+    ['SPEC-REC-HRETRY', (id) => baton.handoffs.retry(id, 'be brief'), 'completed'],
+    ['SPEC-REC-HSKIP', (id) => baton.handoffs.skip(id), 'completed'],
+    ['SPEC-REC-HABORT', (id) => baton.handoffs.abort(id), 'aborted'],
+  ];
+  for (const [specId, decide, expected] of cases) {
+    const pill = `pill-${specId}`;
+    model.injectFaults([{ kind: 'http', status: 400, match: pill }]);
+    await baton.handoffs.run({
+      spec: { spec_id: specId, title: 'Decisions', requirements: ['retry'], acceptance_criteria: [] },
+      definitions: [
+        { name: 'first', role_prompt: 'You start.', work_message: 'Start.' },
+        { name: 'second', role_prompt: 'You may fail.', work_message: `Handle the ${pill}.` },
+      ],
+      wait: false,
+    });
+    for (let i = 0; i < 200 && (await baton.handoffs.status(specId)).state !== 'awaiting_decision'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await decide(specId);
+    const result = await baton.handoffs.result(specId);
+    check(result.state === expected, `${specId} ends ${expected} (got ${result.state})`);
+  }
+}
+
 /** The three default agents, each a child session that compacts to its floor before it starts. */
 async function recordHandoff(baton: BatonClient): Promise<void> {
   const result = await baton.handoffs.run({
@@ -358,6 +385,7 @@ async function main(): Promise<void> {
         ['MCP session', () => recordMcpSession(client)],
         ['SPEC runs', () => recordSpecs(client, model)],
         ['handoff', () => recordHandoff(client)],
+        ['handoff decisions', () => recordHandoffDecisions(client, model)],
       ];
       for (const [name, step] of steps) {
         const started = Date.now();
