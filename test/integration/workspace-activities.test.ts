@@ -6,7 +6,6 @@
  * drives the activities the way a session will.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
@@ -21,6 +20,8 @@ import type {
   WorkspaceWorkflowResult,
 } from '../fixtures/workspace-workflow';
 import { ensureBubblewrap } from '../support/bubblewrap';
+import { uniqueId } from '../support/unique-id';
+import { waitUntil } from '../support/wait-until';
 import {
   startWorkerProcess,
   tempDir,
@@ -47,7 +48,7 @@ async function startWorker(taskQueue: string, storeDir: string): Promise<WorkerP
   return worker;
 }
 
-function run(taskQueue: string, input: WorkspaceWorkflowInput, id = `ws-${randomUUID()}`) {
+function run(taskQueue: string, input: WorkspaceWorkflowInput, id = uniqueId('ws')) {
   return client.workflow.start('workspaceWorkflow', { taskQueue, workflowId: id, args: [input] });
 }
 
@@ -55,15 +56,6 @@ const value = (o: StepOutcome | undefined): WorkspaceToolResult => {
   if (!o?.ok) throw new Error(`step failed: ${JSON.stringify(o)}`);
   return o.value as WorkspaceToolResult;
 };
-
-/** Waits until `check` holds (the condition, not a fixed sleep). */
-async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function processesWith(marker: string): string[] {
   return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
@@ -216,10 +208,15 @@ describe.concurrent('workspace activities on a worker-specific task queue', () =
         },
       ],
     });
-    await until(() => fs.existsSync(path.join(dir, 'runs.txt')), 'the command to start');
+    await waitUntil(() => fs.existsSync(path.join(dir, 'runs.txt')), Boolean, {
+      what: 'the command to start',
+      timeoutMs: 90_000,
+    });
     await first.kill('SIGKILL');
     // bwrap dies with its parent, and its PID namespace with it.
-    await until(() => processesWith(`sleep ${marker}`).length === 0, 'the command to be gone');
+    await waitUntil(() => processesWith(`sleep ${marker}`).length === 0, Boolean, {
+      what: 'the command to be gone',
+    });
     // A worker on the same disk polls the same workspace queue and takes the retry.
     await startWorker(taskQueue, storeDir);
     const result = (await handle.result()) as WorkspaceWorkflowResult;
@@ -249,12 +246,17 @@ describe.concurrent('workspace activities on a worker-specific task queue', () =
         },
       ],
     });
-    await until(() => fs.existsSync(path.join(dir, 'started')), 'the command to start');
+    await waitUntil(() => fs.existsSync(path.join(dir, 'started')), Boolean, {
+      what: 'the command to start',
+      timeoutMs: 90_000,
+    });
     expect(processesWith(`sleep ${marker}`).length).toBeGreaterThan(0);
     await handle.signal('cancel');
     const result = (await handle.result()) as WorkspaceWorkflowResult;
     expect(result.outcomes[0]).toMatchObject({ ok: false, type: 'cancelled' });
-    await until(() => processesWith(`sleep ${marker}`).length === 0, 'the command to be gone');
+    await waitUntil(() => processesWith(`sleep ${marker}`).length === 0, Boolean, {
+      what: 'the command to be gone',
+    });
   }, 120_000);
 
   it('a dirty workspace fails the claim with a typed, non-retryable failure that says what to do', async ({

@@ -28,6 +28,7 @@ import {
   WorkspaceUnusableError,
 } from '../../src/workspace';
 import { ensureBubblewrap } from '../support/bubblewrap';
+import { waitUntil } from '../support/wait-until';
 
 let base: string;
 let store: FileConversationStore;
@@ -60,15 +61,6 @@ function processesWith(marker: string): string[] {
   return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
-}
-
-/** Waits until `check` holds (the condition, not a fixed sleep). */
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 beforeAll(async () => {
@@ -346,7 +338,9 @@ describe('commands in the sandbox', () => {
     expect(result.timed_out).toBe(true);
     expect(result.exit_code).toBeNull();
     expect(result.content).toMatch(/^started\n\[baton: the command was killed after 2 s, its time limit/);
-    await until(() => processesWith(`sleep ${marker}`).length === 0, 'the sandboxed sleeps to be gone');
+    await waitUntil(() => processesWith(`sleep ${marker}`).length === 0, Boolean, {
+      what: 'the sandboxed sleeps to be gone',
+    });
   });
 
   it('kills a command when its call is cancelled', async () => {
@@ -358,11 +352,15 @@ describe('commands in the sandbox', () => {
       { path: dir, tool_use_id: 'cancel', input: { command: `touch started; sleep ${marker}` } },
       { scope: scope(), signal: controller.signal },
     );
-    await until(() => fs.existsSync(path.join(dir, 'started')), 'the command to start');
+    await waitUntil(() => fs.existsSync(path.join(dir, 'started')), Boolean, {
+      what: 'the command to start',
+    });
     controller.abort();
     const result = await running;
     expect(result.content).toContain('[baton: the command was cancelled.]');
-    await until(() => processesWith(`sleep ${marker}`).length === 0, 'the sleep to be gone');
+    await waitUntil(() => processesWith(`sleep ${marker}`).length === 0, Boolean, {
+      what: 'the sleep to be gone',
+    });
   });
 
   it('cuts long output in the middle and keeps its end', async () => {
