@@ -109,7 +109,8 @@ export function formatCompaction(r: CompactionReport): string {
     `Compaction ${r.number} (${r.mode}, ${r.trigger}): ${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens, ` +
       `${formatCount(r.tokens_freed)} freed (×${r.compression_ratio})`,
     `  kept ${r.kept} verbatim · summarized ${r.summarized} · dropped ${r.dropped} · ` +
-      `${r.decisions_carried} decisions carried · ${r.summarizer_calls} summarizer call(s)`,
+      `${r.decisions_carried} decisions carried (${r.decisions_restored ?? 0} put back after the summary dropped them) · ` +
+      `${r.summarizer_calls} summarizer call(s)`,
   ].join('\n');
 }
 

@@ -62,6 +62,7 @@ export async function compactContext(
       summarized: r.summarized,
       dropped: r.dropped,
       decisions_carried: r.decisions_carried,
+      decisions_restored: r.decisions_restored ?? 0,
       summarizer_calls: r.summarizer_calls,
       head_after: r.status === 'committed' ? r.head : at.head,
     };

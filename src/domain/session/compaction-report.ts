@@ -24,6 +24,11 @@ export interface CompactionReport {
   dropped: number;
   /** Decision lines carried forward verbatim. */
   decisions_carried: number;
+  /**
+   * Of those, the lines the model's summary had dropped and that were put back verbatim after it
+   * (every summary is checked). Absent in reports from before this check existed.
+   */
+  decisions_restored?: number;
   /** How many summarizer calls it took (more than one when the history did not fit one window). */
   summarizer_calls: number;
   head_before: string | null;

@@ -72,7 +72,7 @@ export type {
   StoredNode,
   NewMessage,
 } from './conversation';
-export { hasDecisionLine, extractDecisionLines } from './decisions';
+export { hasDecisionLine, extractDecisionLines, isDecisionLine, missingLines } from './decisions';
 export { renderSessionDetails, sessionStatusLine, contextLine } from './details';
 export { sessionIdProblem, newSessionId } from './ids';
 export {
