@@ -6,7 +6,7 @@ import type { WorkspaceHost } from '../workspace';
 /** A request whose input tokens are to be counted, in Messages API shape. */
 export interface CountableRequest {
   model: string;
-  system?: string;
+  system?: string | Anthropic.TextBlockParam[];
   messages: Anthropic.MessageParam[];
   tools?: Anthropic.Tool[];
 }

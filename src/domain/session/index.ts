@@ -1,5 +1,17 @@
-export { ZERO_CUMULATIVE, contextFill, costOf, addUsage, tokenBudget, cumulativeTokens } from './budget';
+export {
+  ZERO_CUMULATIVE,
+  contextFill,
+  costOf,
+  isPriced,
+  addUsage,
+  tokenBudget,
+  cumulativeTokens,
+  roundUsd,
+} from './budget';
 export type { CumulativeUsage, TokenBudget } from './budget';
+export { BUDGET_NOTE_EXPLANATION, budgetNote, parseBudgetNote } from './budget-note';
+export { cacheStats } from './cache-stats';
+export type { CacheStats } from './cache-stats';
 export { checkpointNameProblem } from './checkpoint-names';
 export { classifyMessage } from './classification';
 export { capFloor, floorCapNote } from './floor';
@@ -65,6 +77,8 @@ export type {
   TextBlock,
   ToolUseBlock,
   ToolResultBlock,
+  ThinkingBlock,
+  RedactedThinkingBlock,
   ContentBlock,
   NodeKind,
   NodeMeta,
@@ -75,6 +89,8 @@ export type {
 export { hasDecisionLine, extractDecisionLines, isDecisionLine, missingLines } from './decisions';
 export { renderSessionDetails, sessionStatusLine, contextLine } from './details';
 export { sessionIdProblem, newSessionId } from './ids';
+export { modelCallOptions, thinkingProblem } from './model-call';
+export type { ModelCallOptions, ThinkingConfig } from './model-call';
 export {
   closedProblem,
   compactRequestProblem,
@@ -87,11 +103,11 @@ export {
 export type { SessionFacts } from './request-checks';
 export { sendRequestProblem } from './send-validation';
 export { estimateTokens } from './token-estimate';
-export { DEFAULT_SESSION_SETTINGS, resolveSessionSettings } from './settings';
+export { DEFAULT_SESSION_SETTINGS, resolveSessionSettings, MIN_THINKING_BUDGET } from './settings';
 export { InvalidSessionSettingsError } from './errors';
-export type { SessionSettings } from './settings';
+export type { SessionSettings, CacheTtl } from './settings';
 export { ZERO_USAGE, normalizeUsage, sumUsage } from './usage';
-export type { Usage } from './usage';
+export type { Usage, RawUsage } from './usage';
 export {
   MAX_AUTOMATIC_CHECKPOINTS,
   initialState,
