@@ -13,6 +13,8 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
 export interface CompactContextInput {
   session_id: string;
   model: { id: string; context_window: number; max_output_tokens: number };
+  /** The model that writes the summary; the session's own model when absent. */
+  summarizer?: { id: string; context_window: number; max_output_tokens: number };
   system?: string;
   head: string;
   mode: CompactionMode;
@@ -33,7 +35,7 @@ export interface CompactContextResult {
   /** Decision lines the summary dropped and that were put back verbatim. */
   decisions_restored: number;
   summarizer_calls: number;
-  /** What the summarizer calls used (the session adds it to its cumulative usage and cost). */
+  /** What the summarizer calls used, on the summarizer model (the session adds it to its totals). */
   usage: Usage;
 }
 
@@ -81,7 +83,7 @@ export function createCompactContext(deps: ActivityDeps) {
       try {
         ({ summary, calls, usage } = await summarizeHistory({
           anthropic: deps.anthropic,
-          model: input.model,
+          model: input.summarizer ?? input.model,
           previous: plan.previous_summaries.map((n) => textOf(n.content)),
           nodes: toSummarize,
           signal: ctx.cancellationSignal,

@@ -12,3 +12,5 @@ export {
   defaultSummarizerModel,
 } from './registry';
 export type { ModelRegistry } from './registry';
+export { MODEL_LOOKUP_WORKFLOW_TYPE, ModelFailureType } from './lookup';
+export type { ModelLookupRequest, ModelLookupResult } from './lookup';

@@ -109,7 +109,7 @@ export function lifecycleWarning(
   const successor = model.line ? newestOfLine(models, model.line) : undefined;
   const instead = successor
     ? `${successor.id}, the newest active ${model.line} model (\`--model ${model.line}\`)`
-    : 'an active model (`baton models` lists them)';
+    : 'an active model';
   if (model.lifecycle === 'retired') {
     const when = model.retires_at ? ` on ${formatDate(model.retires_at)}` : '';
     throw new RetiredModelError(

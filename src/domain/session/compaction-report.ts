@@ -1,4 +1,18 @@
 /** What a compaction did, as `status` and the `compact` update report it. */
+import type { Usage } from './usage';
+
+/**
+ * The first turn after the context changed under the prompt cache (a compaction or a rollover
+ * writes a new conversation, so that turn reads little from the cache and writes much): what it
+ * used and cost, so the price of compacting is visible.
+ */
+export interface TurnCost {
+  turn: number;
+  usage: Usage;
+  cost_usd: number;
+  /** Share of its input read from the prompt cache, 0 to 1. */
+  cache_hit_rate: number;
+}
 
 export type CompactionMode = 'progressive' | 'aggressive';
 export type CompactionTrigger = 'threshold' | 'manual' | 'rollover' | 'handoff' | 'phase';
@@ -35,6 +49,8 @@ export interface CompactionReport {
   head_after: string | null;
   /** Why it failed; the session kept `head_before`. */
   error?: string;
+  /** The first turn after this compaction (committed ones only), once it has run. */
+  first_turn_after?: TurnCost;
   /** With MCP servers: tool-definition tokens each request carries now. */
   mcp_tool_tokens_per_request?: number;
   /** With MCP servers: tokens per request freed by disabling idle servers, over the session's life. */

@@ -26,7 +26,7 @@ export {
   chunkByTokens,
 } from './compaction-plan';
 export type { DroppedItem, CompactionPlan, PlanOptions } from './compaction-plan';
-export type { CompactionMode, CompactionTrigger, CompactionReport } from './compaction-report';
+export type { CompactionMode, CompactionTrigger, CompactionReport, TurnCost } from './compaction-report';
 export { shouldSummarizeBeforeTurn, rolloverReason } from './context-pressure';
 export type { RolloverReason } from './context-pressure';
 export {

@@ -127,6 +127,7 @@ export function replyFor(request: MessagesRequest): OfflineReply {
   if (directives.replyTokens !== undefined) {
     text = padToTokens(text, directives.replyTokens, request.max_tokens, digest);
   }
+  if (directives.say !== undefined && toolResult === undefined) text = `${text}\n${directives.say}`;
   const content: ReplyBlock[] = [];
   if (thinkingOn(request)) {
     // Thinking comes first, as with the API; short, and within the budget when there is one.
