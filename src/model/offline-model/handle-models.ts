@@ -77,6 +77,8 @@ function displayName(id: string): string {
 export function handleModels(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): void {
   const url = new URL(req.url ?? '/', 'http://offline');
   const requestId = ctx.nextRequestId();
+  const entry = ctx.log.begin(url.pathname, requestId);
+  res.on('finish', () => (entry.status = res.statusCode));
   const models = ctx.models ?? BUILTIN_MODELS;
   // Configured models override built-in ones with the same id, as in the registry.
   const table = [...new Map(models.map((m) => [m.id, m])).values()];
@@ -84,6 +86,7 @@ export function handleModels(req: IncomingMessage, res: ServerResponse, ctx: Han
   if (path !== '/v1/models') {
     const id = decodeURIComponent(path.slice('/v1/models/'.length));
     const spec = table.find((m) => m.id === id);
+    entry.model = id;
     if (!spec) return sendApiError(res, 404, requestId, { message: `model: ${id}` });
     return sendJson(res, 200, modelInfo(spec), { 'request-id': requestId });
   }

@@ -2,7 +2,7 @@ import type { OfflineFaultKind } from './offline-fault';
 
 /** One request to the offline model's API, as the request log records it. */
 export interface RequestLogEntry {
-  /** `/v1/messages` or `/v1/messages/count_tokens`. */
+  /** `/v1/messages`, `/v1/messages/count_tokens`, `/v1/models` or `/v1/models/{id}`. */
   path: string;
   /** `null` when the body could not be read as a request. */
   model: string | null;
