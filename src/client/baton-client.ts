@@ -6,7 +6,9 @@ import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import { InvalidInputError, TemporalUnavailableError } from './errors';
+import { loadModelsFile } from './model-registry-file';
 import { ModelResolver } from './model-resolver';
+import type { ModelSpec } from '../domain/models';
 import { SessionsClient } from './sessions-client';
 import { HandoffsClient } from './handoffs-client';
 import { SpecsClient } from './specs-client';
@@ -57,13 +59,14 @@ export class BatonClient {
     private readonly connection: Connection,
     readonly settings: ConnectionSettings,
     env: NodeJS.ProcessEnv,
+    extraModels: readonly ModelSpec[],
     store: ConversationStore | undefined,
     workerWaitMs: number,
   ) {
     this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue, workerWaitMs);
-    // Models are resolved by a worker, whose catalog holds the Models API's answers and the
-    // price table (BATON_MODELS_FILE is read there).
-    const models = new ModelResolver(temporal, settings, this.probe);
+    // Models are resolved by a worker, whose catalog holds the Models API's answers and the price
+    // table; this client's BATON_MODELS_FILE travels with each lookup.
+    const models = new ModelResolver(temporal, settings, this.probe, extraModels);
     this.ownsStore = store === undefined;
     if (store) this.store = Promise.resolve(store);
     const context = {
@@ -92,6 +95,8 @@ export class BatonClient {
     const { env, store, dataConverter: givenConverter, workerWaitMs, ...overrides } = options;
     const settings = resolveConnectionSettings(overrides, env);
     const waitMs = workerWaitMs ?? workerWaitFromEnv(env ?? process.env);
+    // Checked before connecting, so a broken models file is reported whatever the command.
+    const extraModels = loadModelsFile(env ?? process.env);
     const dataConverter = givenConverter ?? createDataConverter(env ?? process.env);
     let connection: Connection;
     try {
@@ -112,7 +117,7 @@ export class BatonClient {
       namespace: settings.namespace,
       ...(dataConverter ? { dataConverter } : {}),
     });
-    return new BatonClient(client, connection, settings, env ?? process.env, store, waitMs);
+    return new BatonClient(client, connection, settings, env ?? process.env, extraModels, store, waitMs);
   }
 
   /**

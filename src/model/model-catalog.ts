@@ -66,7 +66,9 @@ export class ModelCatalog {
     request: ModelLookupRequest,
     today = new Date(this.#now()).toISOString(),
   ): Promise<ModelLookupResult> {
-    const { registry, source } = await this.models();
+    const { registry: known, source } = await this.models();
+    // The client's models file, if it sent one, overrides what the worker knows.
+    const registry = request.models?.length ? createModelRegistry(request.models, known.models) : known;
     const warnings: string[] = [];
     const check = (spec: ModelSpec) => {
       const warning = lifecycleWarning(spec, registry.models, today);

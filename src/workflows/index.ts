@@ -2,4 +2,4 @@
 export { sessionWorkflow } from './session-workflow';
 export { specWorkflow } from './spec-workflow';
 export { handoffWorkflow } from './handoff-workflow';
-export { modelLookupWorkflow } from './model-lookup';
+export { modelCatalogWorkflow } from './model-catalog';

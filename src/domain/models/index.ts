@@ -12,5 +12,10 @@ export {
   defaultSummarizerModel,
 } from './registry';
 export type { ModelRegistry } from './registry';
-export { MODEL_LOOKUP_WORKFLOW_TYPE, ModelFailureType } from './lookup';
+export {
+  MODEL_CATALOG_WORKFLOW_TYPE,
+  modelCatalogWorkflowId,
+  lookupModelsUpdate,
+  ModelFailureType,
+} from './lookup';
 export type { ModelLookupRequest, ModelLookupResult } from './lookup';

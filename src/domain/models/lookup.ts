@@ -1,11 +1,19 @@
 /**
- * The contract of a model lookup: the client asks the worker (whose catalog knows the Models API's
- * answers) which model a session runs on, before the session exists. Workflow-safe.
+ * The contract of model lookups: before a session starts, the client asks a worker (whose catalog
+ * holds the Models API's answers, cached) which model it will run on. Lookups are updates on one
+ * long-lived catalog workflow per task queue, started on first use (update-with-start), so a
+ * refused model adds no workflow and changes nothing. Workflow-safe.
  */
+import { defineUpdate } from '@temporalio/workflow';
 import type { ModelSpec } from './model-spec';
 
-/** Workflow type of a model lookup (the exported function's name). */
-export const MODEL_LOOKUP_WORKFLOW_TYPE = 'modelLookupWorkflow';
+/** Workflow type of the model catalog (the exported function's name). */
+export const MODEL_CATALOG_WORKFLOW_TYPE = 'modelCatalogWorkflow';
+
+/** The catalog workflow's id for a task queue: one per queue, since each queue has its workers. */
+export function modelCatalogWorkflowId(taskQueue: string): string {
+  return `baton-model-catalog-${taskQueue}`;
+}
 
 /** What a session start asks the catalog. */
 export interface ModelLookupRequest {
@@ -13,6 +21,8 @@ export interface ModelLookupRequest {
   model: string;
   /** The summarizer's id or line; a cheaper model of the session model's family when absent. */
   summarizer_model?: string;
+  /** Model definitions the client's `BATON_MODELS_FILE` adds (they override the worker's table). */
+  models?: ModelSpec[];
 }
 
 /** The catalog's answer: the models to run on, and what the user should be told. */
@@ -24,6 +34,9 @@ export interface ModelLookupResult {
   /** Where the windows and lifecycles came from: the Models API, or the built-in table. */
   source: 'models_api' | 'table';
 }
+
+/** Resolves a model name for a session about to start. */
+export const lookupModelsUpdate = defineUpdate<ModelLookupResult, [ModelLookupRequest]>('lookupModels');
 
 /** Failure types of a lookup, for callers to match on. */
 export const ModelFailureType = {
