@@ -39,6 +39,7 @@ export function usage(scenarioNames: readonly string[]): string {
   --history-turns N[,N…]    history growth: turns at which one turn's history is measured
   --memory-sessions N       worker memory: cached sessions at the last measurement
   --compaction-sessions N   compaction cost: sessions (each one compaction, summarization, rollover)
+  --caching-turns N         prompt caching: turns of the session run with and without caching
   --help                    this text
 `;
 }
@@ -71,6 +72,7 @@ export function parseBenchOptions(
         'history-turns': { type: 'string' },
         'memory-sessions': { type: 'string' },
         'compaction-sessions': { type: 'string' },
+        'caching-turns': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -98,6 +100,8 @@ export function parseBenchOptions(
   const compactionSessions = values['compaction-sessions'];
   if (compactionSessions !== undefined)
     config.compaction.sessions = count('--compaction-sessions', compactionSessions);
+  const cachingTurns = values['caching-turns'];
+  if (cachingTurns !== undefined) config.caching.turns = count('--caching-turns', cachingTurns);
   const only = values.only
     ? values.only
         .split(',')

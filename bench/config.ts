@@ -41,6 +41,10 @@ export interface BenchConfig {
     /** Ordinary turns measured per session, on a fork as full as the session about to be compacted. */
     ordinaryTurns: number;
   };
+  caching: {
+    /** Turns of the session run with and without prompt caching. */
+    turns: number;
+  };
 }
 
 const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
@@ -50,6 +54,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     history: { sampleTurns: [2, 6] },
     memory: { sessions: 4 },
     compaction: { sessions: 2, ordinaryTurns: 4 },
+    caching: { turns: 6 },
   },
   small: {
     overhead: { sessions: 4, turnsPerSession: 25, warmupTurns: 5 },
@@ -57,6 +62,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     history: { sampleTurns: [10, 100] },
     memory: { sessions: 50 },
     compaction: { sessions: 10, ordinaryTurns: 4 },
+    caching: { turns: 100 },
   },
   full: {
     overhead: { sessions: 10, turnsPerSession: 50, warmupTurns: 10 },
@@ -64,6 +70,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     history: { sampleTurns: [10, 100, 1000] },
     memory: { sessions: 200 },
     compaction: { sessions: 30, ordinaryTurns: 4 },
+    caching: { turns: 100 },
   },
 };
 

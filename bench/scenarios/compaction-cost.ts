@@ -178,6 +178,9 @@ export const compactionCost = defineScenario<CompactionCostResult>({
       const { session_id, status } = await stack.baton.sessions.start({
         task: BENCH_TASK,
         model: COMPACTION_MODEL,
+        // The fill is planned to within a hundred tokens of the thresholds from each turn's
+        // budget; the budget note (a few dozen tokens that differ every turn) would blur that.
+        settings: { budget_line: false },
       });
       window = status.context_window;
       settings = {

@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario';
 import { compactionCost } from './compaction-cost';
 import { historyGrowth } from './history-growth';
 import { perTurnOverhead } from './per-turn-overhead';
+import { promptCaching } from './prompt-caching';
 import { throughput } from './throughput';
 import { workerMemory } from './worker-memory';
 
@@ -15,4 +16,5 @@ export const SCENARIOS: readonly Scenario[] = [
   historyGrowth,
   workerMemory,
   compactionCost,
+  promptCaching,
 ];

@@ -50,7 +50,12 @@ export const perTurnOverhead = defineScenario<PerTurnOverheadResult>({
     const phases: TurnPhases[] = [];
 
     const runSession = async (index: number, turns: number, record: boolean) => {
-      const { session_id } = await stack.baton.sessions.start({ task: BENCH_TASK });
+      // Without the budget note, baton's request is the direct call's conversation exactly (cache
+      // breakpoints aside, which the offline model's replies ignore), so both get the same reply.
+      const { session_id } = await stack.baton.sessions.start({
+        task: BENCH_TASK,
+        settings: { budget_line: false },
+      });
       const direct = new DirectConversation(BENCH_TASK);
       for (let turn = 1; turn <= turns; turn++) {
         signal.throwIfAborted();

@@ -1,12 +1,13 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { McpClientPool } from '../mcp';
+import type { ModelCatalog } from '../model';
 import type { ConversationStore } from '../store';
 import type { WorkspaceHost } from '../workspace';
 
 /** A request whose input tokens are to be counted, in Messages API shape. */
 export interface CountableRequest {
   model: string;
-  system?: string;
+  system?: string | Anthropic.TextBlockParam[];
   messages: Anthropic.MessageParam[];
   tools?: Anthropic.Tool[];
 }
@@ -30,4 +31,9 @@ export interface ActivityDeps {
   mcp?: McpClientPool;
   /** The worker's workspaces (its own task queue, sandbox and state folder), when it supports them. */
   workspaces?: WorkspaceHost;
+  /**
+   * The worker's model catalog (Models API answers, cached, with baton's prices). Built from
+   * `anthropic` and the built-in table when omitted.
+   */
+  models?: ModelCatalog;
 }

@@ -13,6 +13,8 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
 export interface CompactContextInput {
   session_id: string;
   model: { id: string; context_window: number; max_output_tokens: number };
+  /** The model that writes the summary; the session's own model when absent. */
+  summarizer?: { id: string; context_window: number; max_output_tokens: number };
   system?: string;
   head: string;
   mode: CompactionMode;
@@ -30,8 +32,10 @@ export interface CompactContextResult {
   summarized: number;
   dropped: number;
   decisions_carried: number;
+  /** Decision lines the summary dropped and that were put back verbatim. */
+  decisions_restored: number;
   summarizer_calls: number;
-  /** What the summarizer calls used (the session adds it to its cumulative usage and cost). */
+  /** What the summarizer calls used, on the summarizer model (the session adds it to its totals). */
   usage: Usage;
 }
 
@@ -58,6 +62,7 @@ export function createCompactContext(deps: ActivityDeps) {
       summarized: 0,
       dropped: 0,
       decisions_carried: 0,
+      decisions_restored: 0,
       summarizer_calls: 0,
       usage: ZERO_USAGE,
     };
@@ -78,7 +83,7 @@ export function createCompactContext(deps: ActivityDeps) {
       try {
         ({ summary, calls, usage } = await summarizeHistory({
           anthropic: deps.anthropic,
-          model: input.model,
+          model: input.summarizer ?? input.model,
           previous: plan.previous_summaries.map((n) => textOf(n.content)),
           nodes: toSummarize,
           signal: ctx.cancellationSignal,
@@ -93,19 +98,16 @@ export function createCompactContext(deps: ActivityDeps) {
       summary = plan.previous_summaries.map((n) => textOf(n.content)).join('\n\n');
     }
 
+    // Every decision line the summary replaces must still be there afterwards, verbatim.
+    const composed = composeSummaryText({
+      compaction_number: input.compaction_number,
+      model_summary: stripOldHeader(summary),
+      decisions: plan.decisions,
+      dropped: plan.dropped,
+    });
     const summaryNode: NewMessage = {
       role: 'user',
-      content: [
-        {
-          type: 'text',
-          text: composeSummaryText({
-            compaction_number: input.compaction_number,
-            model_summary: stripOldHeader(summary),
-            decisions: plan.decisions,
-            dropped: plan.dropped,
-          }),
-        },
-      ],
+      content: [{ type: 'text', text: composed.text }],
       meta: { kind: 'summary', class: 'critical' },
     };
     const chain: NewMessage[] = [...plan.critical.map(asNew), summaryNode, ...plan.recent.map(asNew)];
@@ -123,6 +125,7 @@ export function createCompactContext(deps: ActivityDeps) {
       summarized: plan.summarize.length + plan.previous_summaries.length,
       dropped: plan.dropped.reduce((n, d) => n + d.node_ids.length, 0),
       decisions_carried: plan.decisions.length,
+      decisions_restored: composed.restored,
       summarizer_calls: calls,
       usage,
     };

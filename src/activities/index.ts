@@ -3,6 +3,7 @@ import type { ActivityDeps } from './activity-deps';
 import { createCompactContext } from './compact-context';
 import { createInspectMerge, createMergeBySummary } from './merge-sessions';
 import { createMcpActivities } from './mcp-activities';
+import { createLookupModels } from './lookup-models';
 import { createModelTurn } from './model-turn';
 import { createPrepareSession } from './prepare-session';
 import { createWorkspaceActivities } from './workspace-activities';
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     compactContext: createCompactContext(deps),
     inspectMerge: createInspectMerge(deps),
     mergeBySummary: createMergeBySummary(deps),
+    lookupModels: createLookupModels(deps),
     ...mcpActivities(deps),
     // Registered here so workflows see their types and a claim on the shared queue finds a worker;
     // the tool activities themselves run only on the workspace worker's own queue.

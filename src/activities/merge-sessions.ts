@@ -111,9 +111,7 @@ export function createMergeBySummary(deps: ActivityDeps) {
     const text = [
       `[Merged from session ${input.fork_session_id}, ${divergent.length} message(s) after the fork point]`,
       summary || '(The fork added nothing after the fork point.)',
-      ...(decisions.length > 0
-        ? [['Decisions from the fork:', ...decisions.map((d) => `- ${d}`)].join('\n')]
-        : []),
+      ...(decisions.length > 0 ? [['Decisions from the fork:', ...decisions].join('\n')] : []),
     ].join('\n\n');
     const mergeNode: NewMessage = {
       role: 'user',

@@ -1,7 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { NewMessage } from '../domain/session';
+import type { CacheTtl, ContentBlock, NewMessage, ThinkingConfig } from '../domain/session';
+import { BUDGET_NOTE_EXPLANATION, budgetNote } from '../domain/session';
+import { countTextTokens } from '../model';
+import { appendUncachedText, placeCacheBreakpoints } from './cache-breakpoints';
 import { textOf } from '../domain/session';
 import { ENABLE_SERVER_TOOL } from '../domain/mcp';
 import { toAnthropicTools } from '../mcp';
@@ -30,6 +33,12 @@ export interface ModelTurnInput {
   tool_choice?: 'auto' | 'none';
   /** Context tokens after the previous call, as the API reported them (for the pre-send estimate). */
   context_tokens_before?: number;
+  /** Prompt caching on, with this TTL (see `placeCacheBreakpoints`). */
+  cache_ttl?: CacheTtl;
+  /** Tell the model its context budget after the last turn (a note after the cached prefix). */
+  budget_line?: boolean;
+  /** Extended thinking; its blocks are stored with their signatures. */
+  thinking?: ThinkingConfig;
 }
 
 export interface ModelTurnResult {
@@ -78,16 +87,8 @@ async function runTurn(
 ): Promise<ModelTurnResult> {
   const { head: requestHead } = await deps.store.append(input.head, input.messages);
   const path = await deps.store.path(requestHead);
-  const messages = toMessageParams(path);
   const tools = await offeredTools(deps, input);
-  const request = {
-    model: input.model.id,
-    max_tokens: input.max_tokens,
-    messages,
-    ...(input.system ? { system: input.system } : {}),
-    ...(tools.length > 0 ? { tools } : {}),
-    ...(tools.length > 0 && input.tool_choice === 'none' ? { tool_choice: { type: 'none' as const } } : {}),
-  };
+  const request = modelRequest(input, toMessageParams(path), tools);
 
   const requestTokens = await measureRequest(deps, input, request);
   if (requestTokens + input.max_tokens > input.model.context_window) {
@@ -136,7 +137,7 @@ async function runTurn(
       request_head: requestHead,
       reply: textOf(content),
       stop_reason: message.stop_reason ?? null,
-      usage: normalizeUsage(message.usage),
+      usage: withThinkingTokens(normalizeUsage(message.usage), content),
       request_tokens: requestTokens,
       tool_calls: content.flatMap((b) =>
         b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : [],
@@ -153,6 +154,48 @@ async function runTurn(
   } finally {
     clearInterval(watchdog);
   }
+}
+
+/**
+ * The request for one call: the conversation, the system prompt, the tools, then the session's
+ * options. Prompt-cache breakpoints go on the stable prefix and the conversation's end; the
+ * budget note goes after them, so the numbers that change every turn never move the cached
+ * prefix (only the fixed sentence explaining the note joins the system prompt).
+ */
+function modelRequest(
+  input: ModelTurnInput,
+  conversation: Anthropic.MessageParam[],
+  tools: Anthropic.Tool[],
+): Anthropic.MessageStreamParams & CountableRequest {
+  const system = [input.system, input.budget_line ? BUDGET_NOTE_EXPLANATION : undefined].filter(
+    (s): s is string => !!s,
+  );
+  let request: Anthropic.MessageStreamParams & CountableRequest = {
+    model: input.model.id,
+    max_tokens: input.max_tokens,
+    messages: conversation,
+    ...(system.length === 1 ? { system: system[0] } : {}),
+    ...(system.length > 1 ? { system: system.map((text) => ({ type: 'text' as const, text })) } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(tools.length > 0 && input.tool_choice === 'none' ? { tool_choice: { type: 'none' as const } } : {}),
+    ...(input.thinking ? { thinking: input.thinking } : {}),
+  };
+  if (input.cache_ttl) request = placeCacheBreakpoints(request, input.cache_ttl);
+  if (input.budget_line && input.context_tokens_before !== undefined) {
+    const note = budgetNote(input.context_tokens_before, input.model.context_window);
+    request = { ...request, messages: appendUncachedText(request.messages, note) };
+  }
+  return request;
+}
+
+/**
+ * Thinking tokens as the API reports them (`output_tokens_details`), or counted from the thinking
+ * text when it does not (the text may be a summary of the raw thinking, so this can undercount).
+ */
+function withThinkingTokens(usage: Usage, content: readonly ContentBlock[]): Usage {
+  if (usage.thinking_tokens !== undefined) return usage;
+  const counted = content.reduce((n, b) => n + (b.type === 'thinking' ? countTextTokens(b.thinking) : 0), 0);
+  return counted > 0 ? { ...usage, thinking_tokens: counted } : usage;
 }
 
 /**

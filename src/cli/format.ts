@@ -2,12 +2,13 @@ import type { ExploreResult } from '../client/fork-session';
 import type { MergeOutcome } from '../client/merge-session';
 import type { SessionListEntry, SessionStatusWithLink, StartSessionResult } from '../client/sessions-client';
 import type { TokenBudget } from '../domain/session';
-import type { CompactionReport } from '../domain/session';
+import type { CacheStats, CompactionReport } from '../domain/session';
 import { tableLines } from './text-table';
 import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session';
 import { formatCount } from '../domain/format';
 
 const usd = (x: number) => `$${x.toFixed(4)}`;
+const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
 /** `12,345 / 200,000 tokens (6.2%), 187,655 available` */
 export function formatBudget(b: TokenBudget): string {
@@ -15,8 +16,9 @@ export function formatBudget(b: TokenBudget): string {
 }
 
 export function formatStart(r: StartSessionResult): string {
+  const summarizer = r.status.settings.summarizer_model?.id;
   return [
-    `Session ${r.session_id} started (${r.model}).`,
+    `Session ${r.session_id} started (${r.model}${summarizer && summarizer !== r.model ? `, summaries by ${summarizer}` : ''}).`,
     `  context  ${formatBudget(r.token_budget)}`,
     `  ui       ${r.ui_url}`,
     `Send a message: baton session send ${r.session_id} "…"`,
@@ -25,12 +27,27 @@ export function formatStart(r: StartSessionResult): string {
 
 export function formatSend(r: SendResult): string {
   const u = r.usage;
+  const cached = u.cache_read_input_tokens + u.cache_creation_input_tokens;
+  const cache =
+    cached > 0
+      ? ` (+${formatCount(u.cache_read_input_tokens)} cache read, ${formatCount(u.cache_creation_input_tokens)} written)`
+      : '';
+  const thinking = u.thinking_tokens ? ` (${formatCount(u.thinking_tokens)} thinking)` : '';
   return [
     r.reply,
     '',
-    `── turn ${r.turn} · ${formatCount(u.input_tokens)} in / ${formatCount(u.output_tokens)} out · ${usd(r.cost_usd)}` +
-      ` · context ${formatBudget(r.token_budget)}`,
+    `── turn ${r.turn} · ${formatCount(u.input_tokens)} in${cache} / ${formatCount(u.output_tokens)} out${thinking} · ` +
+      `${r.cost_unknown ? 'cost unknown (no price for this model)' : usd(r.cost_usd)} · context ${formatBudget(r.token_budget)}`,
   ].join('\n');
+}
+
+/** `hit rate 91.2% · 40,000 read / 4,000 written · input $0.0210 instead of $0.1320 uncached` */
+export function formatCache(c: CacheStats): string {
+  const cost =
+    c.input_cost_usd !== undefined && c.uncached_input_cost_usd !== undefined
+      ? ` · input ${usd(c.input_cost_usd)} instead of ${usd(c.uncached_input_cost_usd)} uncached`
+      : '';
+  return `hit rate ${percent(c.hit_rate)} · ${formatCount(c.read_tokens)} read / ${formatCount(c.write_tokens)} written${cost}`;
 }
 
 export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
@@ -39,7 +56,11 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
     `Session ${s.session_id} · ${s.status} · ${s.model}`,
     `  context     ${formatCount(s.tokens_used)} / ${formatCount(s.context_window)} tokens (${s.position_percent}%), ${formatCount(s.tokens_available)} available`,
     `  cumulative  ${formatCount(c.input_tokens)} in / ${formatCount(c.output_tokens)} out / ${formatCount(c.cache_read_input_tokens)} cache read / ` +
-      `${formatCount(c.cache_creation_input_tokens)} cache write · ${usd(c.cost_usd)}`,
+      `${formatCount(c.cache_creation_input_tokens)} cache write · ${usd(c.cost_usd)}` +
+      (c.unpriced_tokens ? ` + ${formatCount(c.unpriced_tokens)} tokens of unknown cost` : '') +
+      (c.thinking_tokens ? ` · ${formatCount(c.thinking_tokens)} thinking` : ''),
+    ...(s.cache ? [`  cache       ${formatCache(s.cache)}`] : []),
+    ...(s.settings.summarizer_model ? [`  summaries   by ${s.settings.summarizer_model.id}`] : []),
     `  turns       ${s.turns} · last activity ${s.last_activity}`,
     `  run         ${s.run_id}${s.previous_runs.length ? ` (after ${s.previous_runs.length} earlier run(s))` : ''}`,
   ];
@@ -108,8 +129,15 @@ export function formatCompaction(r: CompactionReport): string {
   return [
     `Compaction ${r.number} (${r.mode}, ${r.trigger}): ${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens, ` +
       `${formatCount(r.tokens_freed)} freed (×${r.compression_ratio})`,
+    ...(r.first_turn_after
+      ? [
+          `  first turn after it (turn ${r.first_turn_after.turn}): ${usd(r.first_turn_after.cost_usd)}, ` +
+            `cache hit rate ${percent(r.first_turn_after.cache_hit_rate)}`,
+        ]
+      : []),
     `  kept ${r.kept} verbatim · summarized ${r.summarized} · dropped ${r.dropped} · ` +
-      `${r.decisions_carried} decisions carried · ${r.summarizer_calls} summarizer call(s)`,
+      `${r.decisions_carried} decisions carried (${r.decisions_restored ?? 0} put back after the summary dropped them) · ` +
+      `${r.summarizer_calls} summarizer call(s)`,
   ].join('\n');
 }
 

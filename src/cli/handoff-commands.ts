@@ -39,7 +39,7 @@ export function registerHandoffCommands(
     .argument('<spec-id>', 'SPEC id, like SPEC-001 (the handoff is handoff-<spec-id>)')
     .option('--agents <names>', 'agent names in order, comma-separated (default: every agent)', agentList)
     .option('--agents-file <file>', 'JSON array of agent definitions that replaces the default agents')
-    .option('--model <id>', 'model of the agents that do not name one (default claude-sonnet-4-6)')
+    .option('--model <id|line>', 'model of the agents that do not name one (default claude-sonnet-4-6)')
     .option(
       '--floor <tokens>',
       'compact an agent first when it has fewer tokens available (default 30000)',
@@ -60,6 +60,7 @@ export function registerHandoffCommands(
           ...(o.agents ? { agents: o.agents } : {}),
           ...(o.agentsFile ? { agentsFile: o.agentsFile } : {}),
           ...(o.model ? { model: o.model } : {}),
+          ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
           ...(o.floor !== undefined ? { min_tokens_available: o.floor } : {}),
           ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
         });
@@ -196,13 +197,14 @@ function formatStarted(s: HandoffStarted): string {
 }
 
 function agentTable(s: HandoffStatus): string[] {
-  const header = ['AGENT', 'SESSION', 'MODEL', 'TOKENS', 'COST', 'CONTEXT', 'FLOOR'];
+  const header = ['AGENT', 'SESSION', 'MODEL', 'TOKENS', 'COST', 'CACHE HIT', 'CONTEXT', 'FLOOR'];
   const body = s.agents.map((a) => [
     a.agent,
     a.session_id,
     a.model,
     formatCount(a.tokens),
     usd(a.cost_usd),
+    a.cache ? `${(a.cache.hit_rate * 100).toFixed(1)}%` : '-',
     `${a.position_percent}%`,
     a.floor_compactions > 0 ? `compacted ${a.floor_compactions}×` : 'ok',
   ]);
@@ -212,6 +214,7 @@ function agentTable(s: HandoffStatus): string[] {
     '',
     formatCount(s.totals.tokens),
     usd(s.totals.cost_usd),
+    '',
     '',
     `${s.totals.floor_compactions} compaction(s)`,
   ]);

@@ -27,3 +27,11 @@ export function contextClass(value: string): ContextClass {
   }
   return value as ContextClass;
 }
+
+/** A commander parser for a prompt-cache TTL: `5m` or `1h`, the API's two. */
+export function cacheTtl(value: string): '5m' | '1h' {
+  if (value !== '5m' && value !== '1h') {
+    throw new InvalidArgumentError(`expected 5m or 1h (the prompt cache's two lifetimes), got '${value}'.`);
+  }
+  return value;
+}

@@ -21,7 +21,7 @@ import { registerCodecServerCommand } from './codec-server-command';
 import { registerMcpCommands } from './mcp-commands';
 import { registerHandoffCommands } from './handoff-commands';
 import { registerSpecCommands } from './spec-commands';
-import { contextClass, percentage, wholeNumber } from './option-parsers';
+import { cacheTtl, contextClass, percentage, wholeNumber } from './option-parsers';
 import { formatCount } from '../domain/format';
 
 interface GlobalOptions {
@@ -110,7 +110,24 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .command('start')
     .description('start a session')
     .argument('[task]', 'what the session is for (stored as its first, critical message)')
-    .option('--model <id>', 'model id from the registry (default claude-sonnet-4-6)')
+    .option(
+      '--model <id|line>',
+      'model id, or a line (sonnet, opus, haiku) for its newest model (default claude-sonnet-4-6)',
+    )
+    .option(
+      '--summarizer-model <id|line>',
+      'model that writes compaction summaries (default: a cheaper model of the same family)',
+    )
+    .option(
+      '--thinking <budget>',
+      'extended thinking with this many tokens of budget per call (1024 or more)',
+      wholeNumber(1024),
+    )
+    .option('--no-cache', 'send no prompt-cache breakpoints (every turn pays full input price)')
+    .addOption(
+      new Option('--cache-ttl <ttl>', 'prompt-cache lifetime: 5m (default) or 1h').argParser(cacheTtl),
+    )
+    .option('--no-budget-line', 'do not tell the model its context budget')
     .option('--id <id>', 'session id (default sess_ + random hex)')
     .option('--system <prompt>', 'system prompt')
     .option('--summarize-at <percent>', 'context fill that triggers summarization (default 75)', percentage)
@@ -124,6 +141,11 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
         o: {
           mcp?: string;
           model?: string;
+          summarizerModel?: string;
+          thinking?: number;
+          cache: boolean;
+          cacheTtl?: '5m' | '1h';
+          budgetLine: boolean;
           id?: string;
           system?: string;
           summarizeAt?: number;
@@ -136,6 +158,7 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
           b.sessions.start({
             ...(task !== undefined ? { task } : {}),
             ...(o.model ? { model: o.model } : {}),
+            ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
             ...(o.id ? { id: o.id } : {}),
             ...(o.system ? { system: o.system } : {}),
             ...(o.mcp
@@ -150,9 +173,14 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
               ...(o.summarizeAt !== undefined ? { summarize_at_percent: o.summarizeAt } : {}),
               ...(o.rolloverAt !== undefined ? { rollover_at_percent: o.rolloverAt } : {}),
               ...(o.maxOutput !== undefined ? { max_output_tokens: o.maxOutput } : {}),
+              ...(o.thinking !== undefined ? { thinking_budget: o.thinking } : {}),
+              ...(o.cache ? {} : { prompt_caching: false }),
+              ...(o.cacheTtl ? { cache_ttl: o.cacheTtl } : {}),
+              ...(o.budgetLine ? {} : { budget_line: false }),
             },
           }),
         );
+        for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
         print(o.json, result, formatStart(result));
       },
     );

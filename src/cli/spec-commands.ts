@@ -9,6 +9,8 @@ import { formatCount } from '../domain/format';
 
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
 
+const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+
 /** One line per phase: status, attempts, tokens, time. */
 export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
   const lines = [
@@ -16,7 +18,8 @@ export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
     ...s.phases.map(
       (p) =>
         `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${formatCount(p.tokens)} tokens · ` +
-        `$${p.cost_usd.toFixed(4)} · ${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}`,
+        `$${p.cost_usd.toFixed(4)}${p.cache ? ` · cache ${percent(p.cache.hit_rate)} hit` : ''} · ` +
+        `${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}`,
     ),
     `  total     ${formatCount(s.tokens_used)} tokens · $${s.cost_usd.toFixed(4)} · context ${s.context.position_percent}%`,
     `  checkpoints ${s.checkpoints.join(', ') || '(none yet)'}`,
@@ -62,7 +65,7 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
   addSpecOptions(spec.command('run'))
     .description('run a SPEC implementation and follow it')
     .argument('<spec-id>', 'SPEC id, e.g. SPEC-001')
-    .option('--model <id>', 'model id (default claude-sonnet-4-6)')
+    .option('--model <id|line>', 'model id, or a line for its newest model (default claude-sonnet-4-6)')
     .option(
       '--min-tokens <n>',
       'compact before a phase when fewer tokens are available (default 50000)',
@@ -89,9 +92,11 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
         const result = await withClient(async (baton) => {
           const started = await baton.specs.start(definition, {
             ...(o.model ? { model: o.model } : {}),
+            ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
             ...(o.minTokens !== undefined ? { min_tokens_available: o.minTokens } : {}),
             ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
           });
+          for (const warning of started.warnings ?? []) io.stderr(`warning: ${warning}\n`);
           if (!o.json) io.stderr(`[spec] started ${started.workflow_id} · ${started.ui_url}\n`);
           if (!o.wait) return { started, status: undefined };
           return { started, status: await follow(baton, specId, o.json) };

@@ -8,11 +8,15 @@ export interface SpecFlags {
   req?: string[];
   accept?: string[];
   file?: string;
+  /** `--summarizer-model`, or the SPEC file's `summarizer_model` when the flag is not given. */
+  summarizerModel?: string;
 }
 
 /**
  * The SPEC given on the command line: `--file spec.json` (`{title, requirements,
- * acceptance_criteria}`, spec_id optional) or `--title` with `--req` (repeatable) and `--accept`.
+ * acceptance_criteria}`, spec_id and summarizer_model optional) or `--title` with `--req`
+ * (repeatable) and `--accept`. A file's `summarizer_model` fills in `flags.summarizerModel`
+ * unless `--summarizer-model` was given.
  * @throws InvalidInputError naming the field that is wrong.
  */
 export async function specFromFlags(specId: string, flags: SpecFlags): Promise<SpecDefinition> {
@@ -22,7 +26,17 @@ export async function specFromFlags(specId: string, flags: SpecFlags): Promise<S
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new InvalidInputError(`${flags.file} must hold a JSON object with title and requirements.`);
     }
-    candidate = { acceptance_criteria: [], ...(raw as Record<string, unknown>), spec_id: specId };
+    const { summarizer_model: summarizer, ...rest } = raw as Record<string, unknown>;
+    if (summarizer !== undefined) {
+      if (typeof summarizer !== 'string' || summarizer.trim() === '') {
+        throw new InvalidInputError(
+          `${flags.file}: summarizer_model must be a model id or line, such as claude-haiku-4-5 or haiku.`,
+        );
+      }
+      // The flag wins over the file.
+      flags.summarizerModel ??= summarizer;
+    }
+    candidate = { acceptance_criteria: [], ...rest, spec_id: specId };
   } else {
     candidate = {
       spec_id: specId,
@@ -47,5 +61,12 @@ export function addSpecOptions(command: Command): Command {
     .option('--title <title>', 'SPEC title')
     .option('--req <requirement>', 'a requirement (repeat for more)', collect)
     .option('--accept <criterion>', 'an acceptance criterion (repeat for more)', collect)
-    .option('--file <spec.json>', 'the SPEC as JSON: {title, requirements, acceptance_criteria}');
+    .option(
+      '--file <spec.json>',
+      'the SPEC as JSON: {title, requirements, acceptance_criteria, summarizer_model?}',
+    )
+    .option(
+      '--summarizer-model <id|line>',
+      'model that writes compaction summaries (default: a cheaper model of the same family)',
+    );
 }

@@ -2,12 +2,13 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { createDataConverter } from '../codec/data-converter';
 import path from 'node:path';
-import type { ModelRegistry } from '../domain/models';
 import { openConversationStore, type ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import { InvalidInputError, TemporalUnavailableError } from './errors';
-import { loadModelRegistry } from './model-registry-file';
+import { loadModelsFile } from './model-registry-file';
+import { ModelResolver } from './model-resolver';
+import type { ModelSpec } from '../domain/models';
 import { SessionsClient } from './sessions-client';
 import { HandoffsClient } from './handoffs-client';
 import { SpecsClient } from './specs-client';
@@ -15,8 +16,6 @@ import { DEFAULT_WORKER_WAIT_MS, WorkerProbe } from './worker-probe';
 
 export interface BatonClientOptions extends Partial<ConnectionSettings> {
   env?: NodeJS.ProcessEnv;
-  /** Model registry; defaults to the built-in models plus `BATON_MODELS_FILE`. */
-  models?: ModelRegistry;
   /**
    * The conversation store, for export and import (which read and write nodes directly). Defaults
    * to the worker's: `BATON_STORE_URL`, else `.baton/store`, opened on first use.
@@ -59,12 +58,15 @@ export class BatonClient {
     readonly temporal: Client,
     private readonly connection: Connection,
     readonly settings: ConnectionSettings,
-    models: ModelRegistry,
     env: NodeJS.ProcessEnv,
+    extraModels: readonly ModelSpec[],
     store: ConversationStore | undefined,
     workerWaitMs: number,
   ) {
     this.probe = new WorkerProbe(temporal, settings.namespace, settings.taskQueue, workerWaitMs);
+    // Models are resolved by a worker, whose catalog holds the Models API's answers and the price
+    // table; this client's BATON_MODELS_FILE travels with each lookup.
+    const models = new ModelResolver(temporal, settings, this.probe, extraModels);
     this.ownsStore = store === undefined;
     if (store) this.store = Promise.resolve(store);
     const context = {
@@ -90,10 +92,11 @@ export class BatonClient {
    * @throws InvalidInputError when `BATON_WORKER_WAIT_MS` is not a whole number of milliseconds.
    */
   static async connect(options: BatonClientOptions = {}): Promise<BatonClient> {
-    const { env, models, store, dataConverter: givenConverter, workerWaitMs, ...overrides } = options;
+    const { env, store, dataConverter: givenConverter, workerWaitMs, ...overrides } = options;
     const settings = resolveConnectionSettings(overrides, env);
     const waitMs = workerWaitMs ?? workerWaitFromEnv(env ?? process.env);
-    const registry = models ?? loadModelRegistry(env);
+    // Checked before connecting, so a broken models file is reported whatever the command.
+    const extraModels = loadModelsFile(env ?? process.env);
     const dataConverter = givenConverter ?? createDataConverter(env ?? process.env);
     let connection: Connection;
     try {
@@ -114,7 +117,7 @@ export class BatonClient {
       namespace: settings.namespace,
       ...(dataConverter ? { dataConverter } : {}),
     });
-    return new BatonClient(client, connection, settings, registry, env ?? process.env, store, waitMs);
+    return new BatonClient(client, connection, settings, env ?? process.env, extraModels, store, waitMs);
   }
 
   /**

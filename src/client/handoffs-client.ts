@@ -28,7 +28,7 @@ import {
 import { DEFAULT_AGENTS } from '../domain/handoff';
 import { formatProblems } from '../domain/handoff';
 import { formatPackageProblems, handoffInputProblems, plannedPackageProblems } from '../domain/handoff';
-import { DEFAULT_MODEL_ID, type ModelRegistry } from '../domain/models';
+import { DEFAULT_MODEL_ID } from '../domain/models';
 import { BATON_KIND, BATON_PHASE } from '../domain/visibility';
 import { sessionIdProblem } from '../domain/session';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
@@ -44,14 +44,16 @@ import {
 } from './errors';
 import { toBatonError } from './temporal-errors';
 import { loadAgentsFile } from './handoff-agents-file';
-import { decisionTimeoutMs, resolveModel } from './input-checks';
+import { decisionTimeoutMs } from './input-checks';
+import type { ModelResolver } from './model-resolver';
 import type { WorkerProbe } from './worker-probe';
 
 /** What handoff operations need: the Temporal client, settings, models and a worker probe. */
 export interface HandoffContext {
   client: Client;
   settings: ConnectionSettings;
-  models: ModelRegistry;
+  /** Resolves model names through a worker's model catalog. */
+  models: ModelResolver;
   workers: WorkerProbe;
 }
 
@@ -64,8 +66,10 @@ export interface RunHandoffOptions {
   agentsFile?: string;
   /** Agent definitions that replace the default agents (for programs; the CLI uses `agentsFile`). */
   definitions?: readonly AgentDefinition[];
-  /** Model of every agent that does not name one; default claude-sonnet-4-6. */
+  /** Model of every agent that does not name one (id or line); default claude-sonnet-4-6. */
   model?: string;
+  /** Summarizer of every agent that does not name one; a cheaper model of each agent's family by default. */
+  summarizer_model?: string;
   /** Floor of every agent that does not set one; default 30,000 tokens. */
   min_tokens_available?: number;
   /** How long a failed agent waits for retry, skip or abort (`30m`, `2h`); default one day. */
@@ -148,7 +152,8 @@ export class HandoffsClient {
       );
     }
     const floor = options.min_tokens_available ?? DEFAULT_HANDOFF_FLOOR;
-    const resolved = agents.map((agent) => this.resolveAgent(agent, options.model));
+    const resolved: ResolvedAgent[] = [];
+    for (const agent of agents) resolved.push(await this.resolveAgent(agent, options));
     const input: HandoffInput = {
       spec,
       agents: resolved,
@@ -323,14 +328,21 @@ export class HandoffsClient {
     return { catalog: DEFAULT_AGENTS, source: 'defaults' };
   }
 
-  /** @throws InvalidInputError naming the agent and the known models. */
-  private resolveAgent(agent: AgentDefinition, runModel: string | undefined): ResolvedAgent {
-    let model;
+  /** @throws InvalidInputError naming the agent and what is wrong with its model. */
+  private async resolveAgent(agent: AgentDefinition, run: RunHandoffOptions): Promise<ResolvedAgent> {
+    const summarizer = agent.summarizer_model ?? run.summarizer_model;
+    let lookup;
     try {
-      model = resolveModel(this.ctx.models, agent.model ?? runModel ?? DEFAULT_MODEL_ID);
+      lookup = await this.ctx.models.resolve({
+        model: agent.model ?? run.model ?? DEFAULT_MODEL_ID,
+        ...(summarizer !== undefined ? { summarizer_model: summarizer } : {}),
+      });
     } catch (err) {
-      if (err instanceof InvalidInputError && agent.model !== undefined) {
-        throw new InvalidInputError(`Agent ${agent.name}, field model: ${err.message}`);
+      if (
+        err instanceof InvalidInputError &&
+        (agent.model !== undefined || agent.summarizer_model !== undefined)
+      ) {
+        throw new InvalidInputError(`Agent ${agent.name}: ${err.message}`);
       }
       throw err;
     }
@@ -338,7 +350,8 @@ export class HandoffsClient {
       name: agent.name,
       role_prompt: agent.role_prompt,
       work_message: agent.work_message ?? defaultWorkMessage(agent.name),
-      model,
+      model: lookup.model,
+      summarizer: lookup.summarizer,
       ...(agent.min_tokens_available !== undefined
         ? { min_tokens_available: agent.min_tokens_available }
         : {}),

@@ -1,9 +1,10 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Duration } from '@temporalio/common';
-import { UnknownModelError, type ModelRegistry, type ModelSpec } from '../domain/models';
-import { sessionIdProblem } from '../domain/session';
+import { DEFAULT_MODEL_ID, type ModelSpec } from '../domain/models';
+import { sessionIdProblem, thinkingProblem } from '../domain/session';
 import { InvalidSessionSettingsError, resolveSessionSettings, type SessionSettings } from '../domain/session';
 import { InvalidInputError } from './errors';
+import type { ModelResolver } from './model-resolver';
 
 /** @throws InvalidInputError for an id with path or shell characters, or an empty one. */
 export function assertSessionId(id: string): void {
@@ -11,14 +12,45 @@ export function assertSessionId(id: string): void {
   if (problem) throw new InvalidInputError(problem);
 }
 
-/** @throws InvalidInputError naming the known models. */
-export function resolveModel(models: ModelRegistry, id: string): ModelSpec {
-  try {
-    return models.get(id);
-  } catch (err) {
-    if (err instanceof UnknownModelError) throw new InvalidInputError(err.message);
-    throw err;
-  }
+/** Settings as callers give them: the summarizer by name, resolved with the session's model. */
+export type SettingsOptions = Partial<Omit<SessionSettings, 'summarizer_model'>>;
+
+/** A session's model and its settings, resolved together. */
+export interface ResolvedModel {
+  model: ModelSpec;
+  /** The settings with the summarizer model filled in. */
+  settings: SessionSettings;
+  /** Lifecycle warnings for the user (a deprecated model and its retirement date). */
+  warnings: string[];
+}
+
+/**
+ * Resolves a session's model (an id or a line, default claude-sonnet-4-6) and its summarizer
+ * through a worker's model catalog, and checks the settings against them (a thinking budget must
+ * fit the model). Settings are checked first, so a bad one costs no lookup.
+ * @throws InvalidInputError for a bad setting, an unknown or retired model, or a thinking budget
+ * the model cannot take.
+ */
+export async function resolveModelAndSettings(
+  models: ModelResolver,
+  options: {
+    model?: string | undefined;
+    summarizer_model?: string | undefined;
+    settings?: SettingsOptions | undefined;
+  },
+): Promise<ResolvedModel> {
+  const base = resolveSettings(options.settings);
+  const lookup = await models.resolve({
+    model: options.model ?? DEFAULT_MODEL_ID,
+    ...(options.summarizer_model !== undefined ? { summarizer_model: options.summarizer_model } : {}),
+  });
+  const problem = thinkingProblem(base, lookup.model);
+  if (problem) throw new InvalidInputError(problem);
+  return {
+    model: lookup.model,
+    settings: { ...base, summarizer_model: lookup.summarizer },
+    warnings: lookup.warnings,
+  };
 }
 
 /** @throws InvalidInputError naming the setting and the rule. */

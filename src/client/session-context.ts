@@ -1,5 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ModelRegistry } from '../domain/models';
+import type { ModelResolver } from './model-resolver';
 import type { ConversationStore } from '../store';
 import type { sessionWorkflow } from '../workflows';
 import type { ConnectionSettings } from './connection-settings';
@@ -9,7 +9,8 @@ import type { WorkerProbe } from './worker-probe';
 export interface SessionContext {
   client: Client;
   settings: ConnectionSettings;
-  models: ModelRegistry;
+  /** Resolves model names through a worker's model catalog. */
+  models: ModelResolver;
   workers: WorkerProbe;
   /** The conversation store, opened on first use (export and import read and write it directly). */
   store: () => Promise<ConversationStore>;

@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { checkpointNameProblem } from '../domain/session';
 import type { CompactionReport } from '../domain/session';
-import { DEFAULT_MODEL_ID } from '../domain/models';
 import {
   BATON_CONTEXT_PERCENT,
   BATON_KIND,
@@ -32,7 +31,6 @@ import { UnknownMcpProfileError } from '../domain/mcp';
 import type { McpOptimizeResult } from '../domain/mcp';
 import { newSessionId } from '../domain/session';
 import { loadMcpConfig } from '../mcp';
-import type { SessionSettings } from '../domain/session';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError, NotASessionError } from './errors';
 import {
@@ -42,7 +40,7 @@ import {
   type ForkOptions,
   type ForkResult,
 } from './fork-session';
-import { assertSessionId, resolveModel, resolveSettings } from './input-checks';
+import { assertSessionId, resolveModelAndSettings, type SettingsOptions } from './input-checks';
 import { mergeSession, type MergeOptions, type MergeOutcome } from './merge-session';
 import { resumeSession, type ResumeOptions, type ResumeResult } from './resume-session';
 import { exportSession, importSession, type SessionBundle } from './session-bundle';
@@ -55,10 +53,16 @@ import { describeTarget, targetProblem, type SessionCommand, type SessionTarget 
 export interface StartSessionOptions {
   task?: string;
   system?: string;
+  /** A model id, or a line (`sonnet`, `opus`, `haiku`) for its newest active model. */
   model?: string;
+  /**
+   * The model that writes compaction summaries (id or line); by default a cheaper model of the
+   * session model's family, or the session model when there is none.
+   */
+  summarizer_model?: string;
   /** Session id; `sess_` + random hex when omitted. */
   id?: string;
-  settings?: Partial<SessionSettings>;
+  settings?: SettingsOptions;
   /** MCP servers (names in the worker's .mcp.json) whose tools the model gets. */
   mcp_servers?: string[];
 }
@@ -119,8 +123,6 @@ export class SessionsClient {
   async start(options: StartSessionOptions = {}): Promise<StartSessionResult> {
     const sessionId = options.id ?? newSessionId(() => randomInt(16) / 16);
     assertSessionId(sessionId);
-    const model = resolveModel(this.ctx.models, options.model ?? DEFAULT_MODEL_ID);
-    const settings = resolveSettings(options.settings);
     if (options.task !== undefined && options.task.trim() === '') {
       throw new InvalidInputError('The task is empty: describe what the session is for, or leave it out.');
     }
@@ -128,7 +130,8 @@ export class SessionsClient {
       const problem = mcpServerNameProblem(name);
       if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
     }
-    return startSessionRun(
+    const { model, settings, warnings } = await resolveModelAndSettings(this.ctx.models, options);
+    const started = await startSessionRun(
       this.ctx,
       {
         session_id: sessionId,
@@ -143,6 +146,7 @@ export class SessionsClient {
         details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
       },
     );
+    return warnings.length > 0 ? { ...started, warnings } : started;
   }
 
   /**

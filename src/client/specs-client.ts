@@ -3,9 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
-import { DEFAULT_MODEL_ID } from '../domain/models';
 import { BATON_KIND, BATON_MODEL, BATON_PHASE } from '../domain/visibility';
-import type { SessionSettings } from '../domain/session';
 import {
   DEFAULT_DECISION_TIMEOUT_MS,
   DEFAULT_SPEC_MIN_TOKENS,
@@ -23,13 +21,21 @@ import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec'
 import type { specWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError, SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';
-import { resolveModel, resolveSettings, decisionTimeoutMs } from './input-checks';
+import {
+  resolveModelAndSettings,
+  resolveSettings,
+  decisionTimeoutMs,
+  type SettingsOptions,
+} from './input-checks';
 import type { SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';
 
 export interface RunSpecOptions {
+  /** A model id or a line (`sonnet`). */
   model?: string;
-  settings?: Partial<SessionSettings>;
+  /** The model that writes compaction summaries (id or line); a cheaper one of the family by default. */
+  summarizer_model?: string;
+  settings?: SettingsOptions;
   /** Compact before a phase when fewer tokens than this are available (default 50,000). */
   min_tokens_available?: number;
   /** How long a failed phase waits for a decision, e.g. '1h' (default 24 hours). */
@@ -41,6 +47,8 @@ export interface SpecStarted {
   workflow_id: string;
   run_id: string;
   ui_url: string;
+  /** What the user should know about the model (a deprecated model's retirement). */
+  warnings?: string[];
 }
 
 export interface SpecRerun extends SpecStarted {
@@ -62,8 +70,7 @@ export class SpecsClient {
   async start(spec: SpecDefinition, options: RunSpecOptions = {}): Promise<SpecStarted> {
     const problem = specDefinitionProblem(spec);
     if (problem) throw new InvalidInputError(`Invalid SPEC: ${problem}.`);
-    const model = resolveModel(this.ctx.models, options.model ?? DEFAULT_MODEL_ID);
-    const settings = resolveSettings(options.settings);
+    resolveSettings(options.settings); // a bad setting is reported before any lookup
     const minTokens = options.min_tokens_available ?? DEFAULT_SPEC_MIN_TOKENS;
     if (!Number.isInteger(minTokens) || minTokens < 0) {
       throw new InvalidInputError(
@@ -71,6 +78,7 @@ export class SpecsClient {
       );
     }
     const timeoutMs = decisionTimeoutMs(DEFAULT_DECISION_TIMEOUT_MS, options.decision_timeout);
+    const { model, settings, warnings } = await resolveModelAndSettings(this.ctx.models, options);
     const input: SpecInput = {
       spec: { ...spec, acceptance_criteria: spec.acceptance_criteria ?? [] },
       model,
@@ -99,6 +107,7 @@ export class SpecsClient {
         workflow_id: workflowId,
         run_id: handle.firstExecutionRunId,
         ui_url: workflowUiUrl(this.ctx.settings, workflowId, handle.firstExecutionRunId),
+        ...(warnings.length > 0 ? { warnings } : {}),
       };
     } catch (err) {
       const mapped = toBatonError(err, workflowId);

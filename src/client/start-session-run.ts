@@ -13,6 +13,8 @@ export interface StartSessionResult {
   token_budget: TokenBudget;
   ui_url: string;
   status: SessionStatus;
+  /** What the user should know before relying on the session (a deprecated model's retirement). */
+  warnings?: string[];
 }
 
 /**

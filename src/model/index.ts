@@ -22,6 +22,8 @@ export type { AnthropicClientOptions, ModelEndpoint } from './anthropic-client';
 export { classifyAnthropicError, retryAfterMsFromHeaders } from './anthropic-errors';
 export type { AnthropicErrorDecision } from './anthropic-errors';
 export { MissingModelEndpointError } from './errors';
+export { ModelCatalog, mergeWithTable } from './model-catalog';
+export type { ModelCatalogOptions } from './model-catalog';
 export {
   OfflineModel,
   InvalidFaultError,

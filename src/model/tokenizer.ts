@@ -123,7 +123,7 @@ export function countBlockTokens(block: CountableBlock): number {
     case 'thinking':
       return countTextTokens(typeof block.thinking === 'string' ? block.thinking : '');
     default:
-      return countTextTokens(JSON.stringify(block));
+      return countTextTokens(JSON.stringify(withoutCacheControl(block)));
   }
 }
 
@@ -143,6 +143,16 @@ export function countMessagesTokens(request: CountableRequest): number {
     if (typeof message.content === 'string') total += countTextTokens(message.content);
     else for (const block of message.content) total += countBlockTokens(block);
   }
-  for (const tool of tools ?? []) total += countTextTokens(JSON.stringify(tool));
+  for (const tool of tools ?? []) total += countTextTokens(JSON.stringify(withoutCacheControl(tool)));
   return total;
+}
+
+/**
+ * A block or tool definition without its `cache_control` marker: a breakpoint says where the cache
+ * ends, it is not content, and the API does not count it as input.
+ */
+export function withoutCacheControl<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || !('cache_control' in value)) return value;
+  const { cache_control: _marker, ...rest } = value as Record<string, unknown>;
+  return rest as T;
 }

@@ -77,8 +77,19 @@ function blockProblem(block: unknown, at: string): string | undefined {
       if (typeof block.content !== 'string') return `${at}.content must be a string`;
       return optionalBoolean(block, 'is_error', at);
     }
+    case 'thinking': {
+      const extra = unknownKeys(block, ['type', 'thinking', 'signature']);
+      if (extra.length > 0) return `${at} has unknown field(s) ${extra.join(', ')}`;
+      if (typeof block.thinking !== 'string') return `${at}.thinking must be a string`;
+      return typeof block.signature === 'string' ? undefined : `${at}.signature must be a string`;
+    }
+    case 'redacted_thinking': {
+      const extra = unknownKeys(block, ['type', 'data']);
+      if (extra.length > 0) return `${at} has unknown field(s) ${extra.join(', ')}`;
+      return typeof block.data === 'string' ? undefined : `${at}.data must be a string`;
+    }
     default:
-      return `${at}.type must be one of text, tool_use, tool_result`;
+      return `${at}.type must be one of text, tool_use, tool_result, thinking, redacted_thinking`;
   }
 }
 

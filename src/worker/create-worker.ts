@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createWorkspaceActivities, type TokenCounter } from '../activities';
 import type { McpClientPool } from '../mcp';
+import type { ModelCatalog } from '../model';
 import type { ConversationStore } from '../store';
 import type { WorkspaceHost } from '../workspace';
 
@@ -27,6 +28,8 @@ export interface BatonWorkerOptions {
   mcp?: McpClientPool;
   /** This worker's workspaces; run {@link createWorkspaceWorker} with the same host beside this worker. */
   workspaces?: WorkspaceHost;
+  /** The model catalog; built from `anthropic` and the built-in table when omitted. */
+  models?: ModelCatalog;
   /** Overrides for tuning (cache size, concurrency). */
   tuning?: Pick<
     WorkerOptions,
@@ -50,6 +53,7 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
       countTokens: options.countTokens,
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
       ...(options.mcp ? { mcp: options.mcp } : {}),
+      ...(options.models ? { models: options.models } : {}),
       ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
       ...(options.workspaces ? { workspaces: options.workspaces } : {}),
     }),

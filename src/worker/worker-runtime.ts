@@ -4,9 +4,11 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } 
 import { resolveConnectionSettings } from '../client/connection-settings';
 import { createDataConverter } from '../codec/data-converter';
 import { EncryptionCodec } from '../codec/encryption-codec';
+import { loadModelRegistry } from '../client/model-registry-file';
 import {
   createAnthropicClient,
   loadOfflineScript,
+  ModelCatalog,
   needsOfflineModel,
   OfflineModel,
   resolveModelEndpoint,
@@ -56,6 +58,9 @@ export async function startWorkerRuntime(
   // Read before anything starts, so a malformed key or a missing bundle fails at once.
   const dataConverter = createDataConverter(env);
   const workflowBundle = workflowBundleFromEnv(env);
+  // The price table (built-in plus BATON_MODELS_FILE): the catalog adds its prices to the Models
+  // API's answers, and the offline model serves it as its Models API.
+  const table = loadModelRegistry(env);
   let offline: OfflineModel | undefined;
   let store: ConversationStore | undefined;
   let connection: NativeConnection | undefined;
@@ -67,6 +72,7 @@ export async function startWorkerRuntime(
       offline = await OfflineModel.start({
         port: Number(env.BATON_OFFLINE_MODEL_PORT ?? 0),
         ...(script ? { script } : {}),
+        models: table.models,
       });
       log(`Offline model (a local stand-in for the Anthropic API) at ${offline.baseURL}`);
       if (script) log(`Offline script ${scriptFile ?? ''}: ${script.steps.map((s) => s.name).join(', ')}`);
@@ -119,6 +125,7 @@ export async function startWorkerRuntime(
       anthropic,
       countTokens: createTokenCounter(endpoint.mode, anthropic),
       ...(mcp ? { mcp } : {}),
+      models: new ModelCatalog({ anthropic, table }),
       ...(dataConverter ? { dataConverter } : {}),
       ...(workflowBundle ? { workflowBundle } : {}),
       workspaces,

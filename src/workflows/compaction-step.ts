@@ -43,6 +43,9 @@ export async function compactContext(
             context_window: input.model.context_window,
             max_output_tokens: input.model.max_output_tokens,
           },
+          ...(input.settings.summarizer_model
+            ? { summarizer: summarizerOf(input.settings.summarizer_model) }
+            : {}),
           head: at.head,
           mode: at.mode,
           keep_recent_turns: input.settings.keep_recent_turns,
@@ -62,6 +65,7 @@ export async function compactContext(
       summarized: r.summarized,
       dropped: r.dropped,
       decisions_carried: r.decisions_carried,
+      decisions_restored: r.decisions_restored ?? 0,
       summarizer_calls: r.summarizer_calls,
       head_after: r.status === 'committed' ? r.head : at.head,
     };
@@ -79,6 +83,10 @@ export async function compactContext(
       usage: ZERO_USAGE,
     };
   }
+}
+
+function summarizerOf(m: { id: string; context_window: number; max_output_tokens: number }) {
+  return { id: m.id, context_window: m.context_window, max_output_tokens: m.max_output_tokens };
 }
 
 function unchanged(tokens: number) {

@@ -2,3 +2,4 @@
 export { sessionWorkflow } from './session-workflow';
 export { specWorkflow } from './spec-workflow';
 export { handoffWorkflow } from './handoff-workflow';
+export { modelCatalogWorkflow } from './model-catalog';

@@ -81,6 +81,7 @@ export async function runTurn(
       stop_reason: last.stop_reason,
       usage: sumUsage(loop.usages),
       cost_usd: Math.round(cost * 1e9) / 1e9,
+      ...(input.model.pricing ? {} : { cost_unknown: true }),
       token_budget: budgetOf(next),
       head: last.head,
       ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),

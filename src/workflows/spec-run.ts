@@ -1,6 +1,7 @@
 import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { capFloor, contextLine, cumulativeTokens, floorCapNote, tokenBudget } from '../domain/session';
 import {
+  addPhaseUsage,
   initialSpecProgress,
   phaseCheckpointName,
   phaseMessage,
@@ -177,8 +178,7 @@ export class SpecRun {
         const reply = await this.session.send({
           message: phaseMessage(this.input.spec, phase.name, this.progress.guidance),
         });
-        phase.tokens += reply.usage.input_tokens + reply.usage.output_tokens;
-        phase.cost_usd += reply.cost_usd;
+        addPhaseUsage(phase, reply.usage, reply.cost_usd);
         phase.output = reply.reply;
         phase.status = 'completed';
         delete phase.error;

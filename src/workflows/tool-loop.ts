@@ -4,7 +4,7 @@ import type { NewMessage, ToolResultBlock } from '../domain/session';
 import { splitToolName } from '../domain/mcp';
 import type { SessionInput, ToolCallRecord } from '../domain/session';
 import { ENABLE_SERVER_TOOL } from '../domain/mcp';
-import { contextFill } from '../domain/session';
+import { contextFill, modelCallOptions } from '../domain/session';
 import type { Usage } from '../domain/session';
 import type { McpServers } from './mcp-servers';
 import { modelActivities } from './session-activities';
@@ -55,7 +55,8 @@ export async function runTurnWithTools(
           model: { id: input.model.id, context_window: input.model.context_window },
           head: current,
           messages,
-          max_tokens: Math.min(settings.max_output_tokens, input.model.max_output_tokens),
+          // max_tokens, prompt caching, the budget note and thinking, as the settings say.
+          ...modelCallOptions(settings, input.model),
           ...(input.system ? { system: input.system } : {}),
           ...(mcp.any ? { mcp_servers: mcp.enabled(), disabled_servers: mcp.disabled() } : {}),
           ...(limitReached ? { tool_choice: 'none' as const } : {}),

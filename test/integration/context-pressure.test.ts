@@ -26,7 +26,7 @@ describe('a long session in a small window', () => {
       task: 'Plan the storage layer of the billing service.',
       model: 'baton-small-8k',
       // History-size rollovers as well as fill ones: both must carry the session on seamlessly.
-      settings: { keep_recent_turns: 2, rollover_history_events: 1_000 },
+      settings: { keep_recent_turns: 2, rollover_history_events: 500 },
     });
     await env.baton.sessions.send(session_id, 'The launch codename is BLUEBIRD; remember it.', { pin: true });
     await env.baton.sessions.send(

@@ -54,10 +54,10 @@ describe('baton handoff run', () => {
       /^→ package pkg_[0-9a-f]{16} spec-builder → doc-syncer \(valid\) · checkpoint handoff_1_spec-builder at [0-9a-f]{12}$/,
     );
     expect(run.stdout).toContain(`Handoff handoff-${specCli1} completed: spec-builder → doc-syncer`);
-    expect(run.stdout).toMatch(/AGENT +SESSION +MODEL +TOKENS +COST +CONTEXT +FLOOR/);
+    expect(run.stdout).toMatch(/AGENT +SESSION +MODEL +TOKENS +COST +CACHE HIT +CONTEXT +FLOOR/);
     expect(run.stdout).toMatch(
       new RegExp(
-        `spec-builder +handoff-${specCli1}-1-spec-builder +claude-haiku-4-5 +[\\d,]+ +\\$0\\.\\d{4}`,
+        `spec-builder +handoff-${specCli1}-1-spec-builder +claude-haiku-4-5 +[\\d,]+ +\\$0\\.\\d{4} +\\d+\\.\\d%`,
       ),
     );
     expect(run.stdout).toMatch(/total +[\d,]+ +\$0\.\d{4} +0 compaction\(s\)/);

@@ -69,6 +69,13 @@ describe('a three-agent handoff', () => {
       expect(run.output).toContain(`You are ${run.agent}, agent ${run.index} of 3`);
       expect(run.floor_compactions).toBe(0);
       expect(run.tokens_available).toBe(child.tokens_available);
+      // Its prompt cache, as its session reports it.
+      expect(run.cache).toMatchObject({
+        read_tokens: child.cumulative.cache_read_input_tokens,
+        write_tokens: child.cumulative.cache_creation_input_tokens,
+        uncached_tokens: child.cumulative.input_tokens,
+        hit_rate: child.cache!.hit_rate,
+      });
     }
     expect(result.totals.tokens).toBe(result.agents.reduce((s, a) => s + a.tokens, 0));
     expect(result.totals.cost_usd).toBeCloseTo(

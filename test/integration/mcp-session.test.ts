@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Usage } from '../../src/domain/session';
 import { loadMcpConfig } from '../../src/mcp';
 import { createMcpFixture, type McpFixture } from '../fixtures/mcp-fixture';
 import { runCli } from '../support/run-cli';
@@ -18,6 +19,9 @@ afterAll(async () => {
   await env?.teardown();
   fixture?.cleanup();
 });
+
+/** Every input token of a call: uncached, written to and read from the prompt cache. */
+const allInput = (u: Usage) => u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
 
 const useTool = (name: string, input: unknown) =>
   `Please do it. [[use_tool=${name} ${JSON.stringify(input)}]]`;
@@ -46,8 +50,8 @@ describe('tool use in a session, against real MCP servers', () => {
       { server: 'filesystem', tool: 'read_text_file', is_error: false, truncated: false, result_chars: 25 },
     ]);
     expect(reply.reply).toContain('The launch is on Tuesday.');
-    // Tool definitions are part of every request's input.
-    expect(reply.usage.input_tokens).toBeGreaterThan(status.mcp!.tokens_per_request);
+    // Tool definitions are part of every request's input (most of it from the prompt cache).
+    expect(allInput(reply.usage)).toBeGreaterThan(status.mcp!.tokens_per_request);
 
     const after = await env.baton.sessions.status(session_id);
     const fs1 = after.mcp!.servers.find((s) => s.name === 'filesystem')!;
@@ -165,9 +169,9 @@ describe('tool use in a session, against real MCP servers', () => {
       .toBe(0);
     const idle = await env.baton.sessions.status(session_id);
     expect(idle.mcp!.servers.every((s) => s.disabled_reason === 'idle')).toBe(true);
-    expect(idle.mcp!.tokens_freed_by_idle).toBe(before.usage.input_tokens > 0 ? sumCost(idle) : 0);
+    expect(idle.mcp!.tokens_freed_by_idle).toBe(allInput(before.usage) > 0 ? sumCost(idle) : 0);
     const lighter = await env.baton.sessions.send(session_id, 'hello again');
-    expect(lighter.usage.input_tokens).toBeLessThan(before.usage.input_tokens);
+    expect(allInput(lighter.usage)).toBeLessThan(allInput(before.usage));
 
     await env.baton.sessions.send(session_id, useTool('enable_mcp_server', { server: 'memory' }));
     const reenabled = await env.baton.sessions.status(session_id);

@@ -41,6 +41,35 @@ async function waitForDecision(specId: string) {
 }
 
 describe('specWorkflow', () => {
+  it("reports each phase's prompt cache: later phases read the SPEC and the earlier work from it", async () => {
+    const long: SpecDefinition = {
+      spec_id: 'SPEC-CACHE',
+      title: 'Invoice storage',
+      // Long enough that the SPEC alone passes claude-sonnet-4-6's 2,048-token cache minimum.
+      requirements: Array.from(
+        { length: 120 },
+        (_, i) =>
+          `requirement ${i + 1}: invoices of tenant group ${i + 1} are stored, versioned and auditable`,
+      ),
+      acceptance_criteria: [],
+    };
+    await env.baton.specs.start(long);
+    const result = await env.baton.specs.result('SPEC-CACHE');
+    expect(result.status).toBe('completed');
+    const [first, ...later] = result.phases;
+    expect(first!.cache).toMatchObject({ read_tokens: 0 });
+    expect(first!.cache!.write_tokens).toBeGreaterThan(2_048);
+    for (const p of later) {
+      expect(p.cache!.read_tokens).toBeGreaterThan(2_048);
+      expect(p.cache!.hit_rate).toBeGreaterThan(0.8);
+      // A phase's tokens count its input of every kind (cached too) plus its output.
+      expect(p.tokens).toBeGreaterThan(
+        p.cache!.read_tokens + p.cache!.write_tokens + p.cache!.uncached_tokens,
+      );
+    }
+    expect(result.tokens_used).toBe(result.phases.reduce((s, p) => s + p.tokens, 0));
+  });
+
   it('runs four phases with a checkpoint at the start and end of each', async () => {
     const specId = uniqueId('SPEC-001');
     env.model.injectFaults([{ kind: 'http', status: 529, match: `SPEC ${specId} · phase 1/4` }]);

@@ -132,8 +132,9 @@ beforeAll(async () => {
   );
   fixture('models-cut.json', '[{"id": "my-model",');
 
-  // Visibility lists a new workflow a moment after it starts.
-  initialWorkflows = await waitUntil(workflowIds, (ids) => ids.length === 1);
+  // Visibility lists a new workflow a moment after it starts: the witness, and the model catalog
+  // that resolved its model.
+  initialWorkflows = await waitUntil(workflowIds, (ids) => ids.length === 2);
 });
 
 afterAll(async () => {

@@ -140,15 +140,20 @@ describe('a fake ANTHROPIC_API_KEY', () => {
       return found;
     };
     // Visibility lists a workflow a moment after it starts.
-    const workflows = await waitUntil(listQueue, (found) => found.length >= 2, {
-      what: 'the session and the SPEC in visibility',
+    const workflows = await waitUntil(listQueue, (found) => found.length >= 3, {
+      what: 'the session, the SPEC and the model catalog in visibility',
     });
-    expect(workflows.map((w) => w.workflowId).sort()).toEqual([session_id, `spec-${specId}`].sort());
+    // The session, the SPEC, and the model catalog that resolved their models.
+    expect(workflows.map((w) => w.workflowId).sort()).toEqual(
+      [`baton-model-catalog-${taskQueue}`, session_id, `spec-${specId}`].sort(),
+    );
     for (const wf of workflows) {
       const history = await baton.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
       const text = historyText(history).join('\n');
       // The search reads decoded payloads: the workflow's own input is found in them.
-      expect(text).toContain(wf.workflowId === session_id ? 'Keep the key out of history' : 'Key hygiene');
+      if (wf.workflowId === session_id) expect(text).toContain('Keep the key out of history');
+      else if (wf.workflowId === `spec-${specId}`) expect(text).toContain('Key hygiene');
+      else expect(text).toContain('claude-sonnet-4-6');
       expect(text.includes(KEY_TAIL), `${wf.workflowId} history contains the key`).toBe(false);
       expect(JSON.stringify(history).includes(KEY_TAIL)).toBe(false);
     }

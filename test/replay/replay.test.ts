@@ -22,6 +22,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import * as sessionContract from '../../src/domain/session';
 import * as specContract from '../../src/domain/spec';
 import * as handoffContract from '../../src/domain/handoff';
+import * as modelsContract from '../../src/domain/models';
 import { installQuietRuntime } from '../support/reliability-harness';
 
 const { History } = temporal.api.history.v1;
@@ -64,7 +65,7 @@ function registeredWorkflowTypes(): string[] {
 
 /** Every update the workflow contracts define (`defineUpdate` returns `{ type: 'update', name }`). */
 function definedUpdates(): string[] {
-  return [sessionContract, specContract, handoffContract]
+  return [sessionContract, specContract, handoffContract, modelsContract]
     .flatMap((module) => Object.values(module) as unknown[])
     .filter(
       (v): v is { type: 'update'; name: string } =>

@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import { BatonClient } from '../../src/client';
 import { createAnthropicClient, OfflineModel } from '../../src/model';
 import type { McpServerConfig } from '../../src/domain/mcp';
+import type { ModelSpec } from '../../src/domain/models';
 import { McpClientPool } from '../../src/mcp';
 import { FileConversationStore } from '../../src/store';
 import { WorkspaceHost } from '../../src/workspace';
@@ -55,12 +56,14 @@ export async function startTestEnvironment(
     taskQueue?: string;
     /** Also run a workspace worker on its own task queue, with its state in a temp folder. */
     workspaces?: boolean;
+    /** The offline model's table (served as its Models API); the built-in models by default. */
+    models?: readonly ModelSpec[];
   } = {},
 ): Promise<TestEnvironment> {
   quietRuntime();
   const address = inject('temporalAddress');
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
-  const model = await OfflineModel.start();
+  const model = await OfflineModel.start(options.models ? { models: options.models } : {});
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-store-'));
   const store = new FileConversationStore({ root: storeDir });
   const connection = await NativeConnection.connect({ address });

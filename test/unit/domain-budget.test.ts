@@ -113,7 +113,8 @@ describe('model registry', () => {
   });
 
   it('names the known models when one is missing', () => {
-    expect(() => registry.get('gpt-4')).toThrow(/Unknown model 'gpt-4'. Known models: claude-sonnet-4-6, /);
+    expect(() => registry.get('gpt-4')).toThrow(/Unknown model 'gpt-4'. Known models: .*claude-sonnet-4-6, /);
+    expect(() => registry.resolve('gpt-4')).toThrow(/or name a line for its newest active model: .*sonnet/);
   });
 
   it.each([
@@ -124,7 +125,15 @@ describe('model registry', () => {
       /'context_window' must be a positive whole number/,
     ],
     [{ id: 'm', context_window: 100, max_output_tokens: 100 }, /'max_output_tokens' must be smaller/],
-    [{ id: 'm', context_window: 100, max_output_tokens: 10 }, /'pricing' must be an object/],
+    [
+      { id: 'm', context_window: 100, max_output_tokens: 10, pricing: 'cheap' },
+      /'pricing' must be an object/,
+    ],
+    [{ id: 'm', context_window: 100, max_output_tokens: 10, lifecycle: 'gone' }, /'lifecycle' must be/],
+    [
+      { id: 'm', context_window: 100, max_output_tokens: 10, retires_at: 'soon' },
+      /'retires_at' must be an ISO date/,
+    ],
     [
       { id: 'm', context_window: 100, max_output_tokens: 10, pricing: { input_per_mtok: -1 } },
       /pricing.input_per_mtok/,

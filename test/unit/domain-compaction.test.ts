@@ -9,7 +9,7 @@ import {
 } from '../../src/domain/session';
 import { rolloverReason, shouldSummarizeBeforeTurn } from '../../src/domain/session';
 import type { ContentBlock, ContextClass, NodeKind, Role, StoredNode } from '../../src/domain/session';
-import { extractDecisionLines, hasDecisionLine } from '../../src/domain/session';
+import { extractDecisionLines, hasDecisionLine, missingLines } from '../../src/domain/session';
 import { classifyMessage } from '../../src/domain/session';
 import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/session';
 
@@ -108,7 +108,7 @@ describe('planCompaction', () => {
       },
     );
     expect(plan.previous_summaries).toEqual([summary]);
-    expect(plan.decisions).toEqual(['Decision: ship on Friday']);
+    expect(plan.decisions).toEqual(['- Decision: ship on Friday']);
   });
 
   it('has nothing to do when only critical items and recent turns remain', () => {
@@ -126,20 +126,21 @@ describe('planCompaction', () => {
 
 describe('summary text', () => {
   it('has the summary, the decisions verbatim and a one-line stub per dropped item', () => {
-    const text = composeSummaryText({
+    const { text, restored } = composeSummaryText({
       compaction_number: 3,
       model_summary: 'We designed the importer.',
-      decisions: ['Decision: use CSV'],
+      decisions: ['Decision: use CSV', '- **Requirement**: UTF-8 only'],
       dropped: [{ node_ids: ['a'], description: 'tool call read_file (t1) and its output', chars: 12_345 }],
     });
     expect(text).toBe(
       [
         '[Summary of the earlier conversation, compaction 3]',
         'We designed the importer.',
-        'Decisions carried forward:\n- Decision: use CSV',
+        'Decisions carried forward:\nDecision: use CSV\n- **Requirement**: UTF-8 only',
         'Dropped temporary items:\n- [dropped: tool call read_file (t1) and its output, 12,345 chars]',
       ].join('\n\n'),
     );
+    expect(restored).toBe(2);
     expect(stubLine({ node_ids: [], description: 'temporary output', chars: 10 })).toBe(
       '[dropped: temporary output, 10 chars]',
     );
@@ -160,10 +161,67 @@ describe('decisions', () => {
     expect(hasDecisionLine(text)).toBe(true);
     expect(extractDecisionLines(text)).toEqual([
       'Decision: use Postgres',
-      'Constraint: under 50 ms',
+      '- Constraint: under 50 ms',
       'Goal: ship',
     ]);
     expect(hasDecisionLine('We decided nothing yet')).toBe(false);
+  });
+
+  const forms = [
+    '**Decision:** invoices live in PostgreSQL',
+    '- **Requirement**: p99 under 50 ms',
+    '### Constraint: no new services this quarter',
+    '1. Decision: one schema per tenant',
+    'Decision 1: bill in arrears',
+    '* __Preference__: tabs over spaces',
+    '> **Goal:** ship in May',
+    'Objective #2: halve the cost',
+    '2) Must: stay on Node 20',
+  ];
+  it.each(forms)('recognises the markdown form %j and keeps it verbatim', (line) => {
+    const text = `Some context.\n  ${line}  \nMore talk.`;
+    expect(hasDecisionLine(text)).toBe(true);
+    expect(extractDecisionLines(text)).toEqual([line]);
+  });
+
+  it.each([
+    'We decided nothing yet',
+    'not a decision: really',
+    '**Decision**',
+    'Decision:',
+    '## Decisions',
+    'The goal is clear: ship',
+  ])('does not take %j for a decision line', (line) => {
+    expect(hasDecisionLine(line)).toBe(false);
+  });
+
+  it('makes markdown decisions in user and assistant messages critical', () => {
+    for (const role of ['user', 'assistant'] as const) {
+      for (const line of forms) {
+        const content = [{ type: 'text' as const, text: `Here is what we settled.\n${line}` }];
+        expect(classifyMessage({ role, kind: 'message', content })).toBe('critical');
+      }
+    }
+  });
+
+  it('finds the lines a summary dropped', () => {
+    const summary = 'We talked.\n**Decision:** use PostgreSQL\nDecision 1: bill in arrears (paraphrased)';
+    expect(
+      missingLines(summary, ['**Decision:** use PostgreSQL', 'Decision 1: bill in arrears', 'Goal: ship']),
+    ).toEqual(['Decision 1: bill in arrears', 'Goal: ship']);
+  });
+
+  it('puts back, after the summary, every decision line the summary dropped', () => {
+    const decisions = ['**Decision:** use PostgreSQL', '### Constraint: no new services'];
+    const kept = composeSummaryText({
+      compaction_number: 1,
+      model_summary: 'Agreed:\n**Decision:** use PostgreSQL',
+      decisions,
+      dropped: [],
+    });
+    expect(kept.restored).toBe(1);
+    expect(kept.text.split('\n')).toContain('### Constraint: no new services');
+    expect(missingLines(kept.text, decisions)).toEqual([]);
   });
   it('makes such messages critical by default', () => {
     expect(

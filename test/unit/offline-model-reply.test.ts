@@ -23,6 +23,8 @@ const request = (text: string, extra: Partial<MessagesRequest> = {}): MessagesRe
   tools: undefined,
   tool_choice: undefined,
   stream: false,
+  thinking: undefined,
+  cache_control: undefined,
   ...extra,
 });
 

@@ -334,7 +334,7 @@ describe('request validation', () => {
   });
 
   it('answers unknown paths with an Anthropic-shaped 404', async () => {
-    const err = await client.models.list().catch((e: unknown) => e);
+    const err = await client.beta.files.list().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect((err as NotFoundError).type).toBe('not_found_error');
   });

@@ -18,8 +18,10 @@ export interface AgentDefinition {
    * it must produce. Defaults to a generic request built from its name.
    */
   work_message?: string;
-  /** Model id from the registry; defaults to the run's model. */
+  /** Model id or line (`sonnet`); defaults to the run's model. */
   model?: string;
+  /** The model that writes this agent's compaction summaries (id or line); defaults to the run's, else a cheaper one of the family. */
+  summarizer_model?: string;
   /** This agent's floor (tokens available before it starts); defaults to the run's floor. */
   min_tokens_available?: number;
   /**
@@ -38,7 +40,15 @@ export const MAX_CHAIN_LENGTH = 20;
 
 const AGENT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-const AGENT_FIELDS = ['name', 'role_prompt', 'work_message', 'model', 'min_tokens_available', 'mcp_servers'];
+const AGENT_FIELDS = [
+  'name',
+  'role_prompt',
+  'work_message',
+  'model',
+  'summarizer_model',
+  'min_tokens_available',
+  'mcp_servers',
+];
 
 /**
  * Why `name` cannot name an agent, or undefined when it can.
@@ -75,8 +85,11 @@ export function agentDefinitionProblems(value: unknown, at = 'agent'): FieldProb
       add(field, `must be at most ${formatCount(MAX_AGENT_TEXT_LENGTH)} characters, got ${text.length}`);
     }
   }
-  if (value.model !== undefined && (typeof value.model !== 'string' || !MODEL_ID.test(value.model))) {
-    add('model', `must be a model id such as claude-sonnet-4-6, got ${shown(value.model)}`);
+  for (const field of ['model', 'summarizer_model'] as const) {
+    const id = value[field];
+    if (id !== undefined && (typeof id !== 'string' || !MODEL_ID.test(id))) {
+      add(field, `must be a model id such as claude-sonnet-4-6 or a line such as sonnet, got ${shown(id)}`);
+    }
   }
   const floor = value.min_tokens_available;
   if (floor !== undefined && !(typeof floor === 'number' && Number.isSafeInteger(floor) && floor >= 0)) {

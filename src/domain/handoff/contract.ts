@@ -5,6 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { HandoffPackage } from './package';
 import type { ModelSpec } from '../models';
+import type { CacheStats } from '../session';
 import type { SpecDefinition } from '../spec';
 import { FailureType } from '../failures';
 
@@ -30,6 +31,8 @@ export interface ResolvedAgent {
   role_prompt: string;
   work_message: string;
   model: ModelSpec;
+  /** The model that writes this agent's compaction summaries; the agent's own model when absent. */
+  summarizer?: ModelSpec;
   /** This agent's floor; the run's `min_tokens_available` when absent. */
   min_tokens_available?: number;
   mcp_servers?: string[];
@@ -66,6 +69,8 @@ export interface AgentRun {
   /** Cumulative tokens of the agent's session (input of every kind plus output). */
   tokens: number;
   cost_usd: number;
+  /** The agent's prompt cache: tokens read, written and uncached, and the share of input read. */
+  cache?: CacheStats;
   /** The agent's reply: its artifact. */
   output: string;
   /** Compactions its session made before starting because it was below the floor. */

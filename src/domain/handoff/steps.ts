@@ -3,7 +3,7 @@
  * input and request, building the package between agents, and reading an agent's result from its
  * session's final status. The workflow only sequences them. Workflow-safe.
  */
-import { cumulativeTokens } from '../session';
+import { cacheStats, cumulativeTokens } from '../session';
 import { agentDefinitionProblems, MAX_CHAIN_LENGTH } from './agents';
 import {
   agentSessionId,
@@ -76,8 +76,17 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
       problems.push({ field: at, message: `must be an object, got ${shown(agent)}` });
       continue;
     }
-    const { model, ...definition } = agent;
+    const { model, summarizer, ...definition } = agent;
     problems.push(...agentDefinitionProblems(definition, at));
+    if (
+      summarizer !== undefined &&
+      (!isRecord(summarizer) || typeof summarizer.id !== 'string' || !isWindow(summarizer.context_window))
+    ) {
+      problems.push({
+        field: `${at}.summarizer`,
+        message: 'must be a model resolved from the registry (id, context_window, …)',
+      });
+    }
     if (!isRecord(model) || typeof model.id !== 'string' || !isWindow(model.context_window)) {
       problems.push({
         field: `${at}.model`,
@@ -251,7 +260,9 @@ export function agentSessionInput(p: {
     model: p.agent.model,
     system: p.agent.role_prompt,
     ...(head ? { head } : { task: renderSpec(p.spec) }),
-    settings: HANDOFF_AGENT_SETTINGS,
+    settings: p.agent.summarizer
+      ? { ...HANDOFF_AGENT_SETTINGS, summarizer_model: p.agent.summarizer }
+      : HANDOFF_AGENT_SETTINGS,
     ...(p.agent.mcp_servers?.length ? { mcp_servers: [...new Set(p.agent.mcp_servers)] } : {}),
     script: {
       messages: [agentRequest(p)],
@@ -276,6 +287,7 @@ export function agentRunFrom(p: {
     model: s.model,
     tokens: cumulativeTokens(s.cumulative),
     cost_usd: s.cumulative.cost_usd,
+    cache: cacheStats(s.cumulative),
     output: (s.script_outputs ?? []).map((o) => o.reply).join('\n\n'),
     floor_compactions: s.floor_compactions ?? 0,
     min_tokens_available: p.floor,

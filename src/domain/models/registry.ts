@@ -1,140 +1,157 @@
 /**
- * The model registry: context window, output limit and prices for each model baton knows.
- * Prices are USD per million tokens, as Anthropic publishes them.
+ * The model registry: finds a model by id or by line, says whether its lifecycle allows a new
+ * session, and picks the cheaper model of the same family that summarizes for it.
  */
-
-import { InvalidModelSpecError, UnknownModelError } from './errors';
-
-export interface ModelPricing {
-  input_per_mtok: number;
-  output_per_mtok: number;
-  cache_write_per_mtok: number;
-  cache_read_per_mtok: number;
-}
-
-export interface ModelSpec {
-  id: string;
-  context_window: number;
-  max_output_tokens: number;
-  pricing: ModelPricing;
-}
-
-const sonnet: ModelPricing = {
-  input_per_mtok: 3,
-  output_per_mtok: 15,
-  cache_write_per_mtok: 3.75,
-  cache_read_per_mtok: 0.3,
-};
-const haiku: ModelPricing = {
-  input_per_mtok: 1,
-  output_per_mtok: 5,
-  cache_write_per_mtok: 1.25,
-  cache_read_per_mtok: 0.1,
-};
-const opus45: ModelPricing = {
-  input_per_mtok: 5,
-  output_per_mtok: 25,
-  cache_write_per_mtok: 6.25,
-  cache_read_per_mtok: 0.5,
-};
-const opus41: ModelPricing = {
-  input_per_mtok: 15,
-  output_per_mtok: 75,
-  cache_write_per_mtok: 18.75,
-  cache_read_per_mtok: 1.5,
-};
-
-/** Models built into baton. Add others with {@link createModelRegistry}. */
-export const BUILTIN_MODELS: readonly ModelSpec[] = [
-  // Budgeted at 200,000 tokens, the standard-price window; a models file can raise it.
-  { id: 'claude-sonnet-4-6', context_window: 200_000, max_output_tokens: 64_000, pricing: sonnet },
-  // Reaches end-of-life on 30 November 2026 (the SDK warns on every call); kept for existing sessions.
-  { id: 'claude-sonnet-4-5', context_window: 200_000, max_output_tokens: 64_000, pricing: sonnet },
-  { id: 'claude-haiku-4-5', context_window: 200_000, max_output_tokens: 64_000, pricing: haiku },
-  { id: 'claude-opus-4-5', context_window: 200_000, max_output_tokens: 64_000, pricing: opus45 },
-  { id: 'claude-opus-4-1', context_window: 200_000, max_output_tokens: 32_000, pricing: opus41 },
-  // A deliberately small window, priced like Haiku, so that context pressure (summarization at 75 %,
-  // rollover at 85 %) can be seen in a few dozen turns. Useful with the offline model.
-  { id: 'baton-small-8k', context_window: 8_000, max_output_tokens: 1_024, pricing: haiku },
-];
-
-export const DEFAULT_MODEL_ID = 'claude-sonnet-4-6';
+import { BUILTIN_MODELS } from './builtin-models';
+import { RetiredModelError, UnknownModelError } from './errors';
+import { validateModelSpec, type ModelSpec } from './model-spec';
 
 export interface ModelRegistry {
-  /** Every model, built-in first, then configured ones (which may override a built-in id). */
+  /** Every model: built-in first (newest first), then configured ones (which may override a built-in id). */
   readonly models: readonly ModelSpec[];
-  /** Looks a model up; throws {@link UnknownModelError} with the known ids when it is missing. */
+  /** Looks a model up by id; throws {@link UnknownModelError} with the known ids when it is missing. */
   get(id: string): ModelSpec;
+  /**
+   * A model by id, or by line (`sonnet`: the newest active model of that line).
+   * @throws UnknownModelError naming the known ids and lines.
+   */
+  resolve(name: string): ModelSpec;
 }
 
 /**
- * Checks a model definition (for example one read from a models file) and returns it.
- * @throws InvalidModelSpecError naming the field that is wrong.
- */
-export function validateModelSpec(value: unknown): ModelSpec {
-  const where = (field: string) => `model definition ${JSON.stringify(value)?.slice(0, 80)}: ${field}`;
-  if (typeof value !== 'object' || value === null)
-    throw new InvalidModelSpecError('a model definition must be an object');
-  const v = value as Record<string, unknown>;
-  if (typeof v.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(v.id)) {
-    throw new InvalidModelSpecError(
-      where("'id' must be a model name of letters, digits, '.', '_', ':' or '-'"),
-    );
-  }
-  for (const field of ['context_window', 'max_output_tokens'] as const) {
-    const n = v[field];
-    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
-      throw new InvalidModelSpecError(where(`'${field}' must be a positive whole number`));
-    }
-  }
-  if ((v.max_output_tokens as number) >= (v.context_window as number)) {
-    throw new InvalidModelSpecError(where("'max_output_tokens' must be smaller than 'context_window'"));
-  }
-  const p = v.pricing as Record<string, unknown> | undefined;
-  if (typeof p !== 'object' || p === null)
-    throw new InvalidModelSpecError(where("'pricing' must be an object"));
-  const pricing = {} as Record<keyof ModelPricing, number>;
-  for (const field of [
-    'input_per_mtok',
-    'output_per_mtok',
-    'cache_write_per_mtok',
-    'cache_read_per_mtok',
-  ] as const) {
-    const n = p[field];
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-      throw new InvalidModelSpecError(
-        where(`'pricing.${field}' must be a number of USD per million tokens, 0 or more`),
-      );
-    }
-    pricing[field] = n;
-  }
-  return {
-    id: v.id,
-    context_window: v.context_window as number,
-    max_output_tokens: v.max_output_tokens as number,
-    pricing,
-  };
-}
-
-/**
- * Builds a registry from the built-in models plus configured ones.
+ * Builds a registry from the built-in models plus configured ones (a configured model with a
+ * built-in id replaces it in place, keeping the table's newest-first order).
+ * @throws InvalidModelSpecError naming the field of a configured definition that is wrong.
  * @example createModelRegistry([{ id: 'my-model', context_window: 32000, max_output_tokens: 4096, pricing }])
  */
-export function createModelRegistry(extra: readonly unknown[] = []): ModelRegistry {
+export function createModelRegistry(extra: readonly unknown[] = [], base = BUILTIN_MODELS): ModelRegistry {
   const byId = new Map<string, ModelSpec>();
-  for (const m of BUILTIN_MODELS) byId.set(m.id, m);
+  for (const m of base) byId.set(m.id, m);
   for (const m of extra.map(validateModelSpec)) byId.set(m.id, m);
   const models = [...byId.values()];
   return {
     models,
     get(id) {
       const found = byId.get(id);
-      if (!found)
-        throw new UnknownModelError(
-          id,
-          models.map((m) => m.id),
-        );
+      if (!found) throw unknown(id, models);
+      return found;
+    },
+    resolve(name) {
+      const found = byId.get(name) ?? newestOfLine(models, name.toLowerCase());
+      if (!found) throw unknown(name, models);
       return found;
     },
   };
+}
+
+function unknown(name: string, models: readonly ModelSpec[]): UnknownModelError {
+  return new UnknownModelError(
+    name,
+    models.map((m) => m.id),
+    linesOf(models),
+  );
+}
+
+/** The lines the registry has an active model of, in order of first appearance. */
+export function linesOf(models: readonly ModelSpec[]): string[] {
+  return [...new Set(models.filter((m) => m.line && isActive(m)).map((m) => m.line!))];
+}
+
+function isActive(m: ModelSpec): boolean {
+  return (m.lifecycle ?? 'active') === 'active';
+}
+
+/**
+ * The newest active model of a line: the latest `released` date (the Models API's `created_at`)
+ * when the models have one, otherwise the first in the list (the SDK lists newer models first).
+ */
+export function newestOfLine(models: readonly ModelSpec[], line: string): ModelSpec | undefined {
+  const candidates = models.filter((m) => m.line === line && isActive(m));
+  return candidates.reduce<ModelSpec | undefined>((best, m) => {
+    if (!best) return m;
+    // A dated model beats an undated one (the table is undated; the Models API dates every model).
+    if (m.released && (!best.released || m.released > best.released)) return m;
+    return best;
+  }, undefined);
+}
+
+/** `2026-11-30` → `30 November 2026` (workflow-safe: no locale data needed). */
+export function formatDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  const months = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
+  return `${d} ${months[(m ?? 1) - 1] ?? ''} ${y}`;
+}
+
+/**
+ * What a session starting on `model` must be told about its lifecycle: nothing for an active
+ * model, a warning with the retirement date for a deprecated one.
+ * @param today ISO date, to tell a scheduled retirement from an overdue one.
+ * @throws RetiredModelError for a retired model, naming the newest active model of its line.
+ */
+export function lifecycleWarning(
+  model: ModelSpec,
+  models: readonly ModelSpec[],
+  today: string,
+): string | undefined {
+  const successor = model.line ? newestOfLine(models, model.line) : undefined;
+  const instead = successor
+    ? `${successor.id}, the newest active ${model.line} model (\`--model ${model.line}\`)`
+    : 'an active model';
+  if (model.lifecycle === 'retired') {
+    const when = model.retires_at ? ` on ${formatDate(model.retires_at)}` : '';
+    throw new RetiredModelError(
+      model.id,
+      `Model '${model.id}' was retired${when}: the API refuses requests naming it. Use ${instead}.`,
+    );
+  }
+  if (model.lifecycle !== 'deprecated') return undefined;
+  const date = model.retires_at;
+  const when = !date
+    ? 'is headed for retirement'
+    : date.slice(0, 10) < today.slice(0, 10)
+      ? `was due to retire on ${formatDate(date)} and may stop answering at any time`
+      : `retires on ${formatDate(date)}`;
+  return `Model '${model.id}' is deprecated and ${when}; consider ${instead}.`;
+}
+
+/**
+ * The family of a model id: the Claude generation (`claude-opus-4-6` → `claude-4`), so that a
+ * cheaper model of the same family can summarize for it. Undefined for ids without one.
+ */
+export function familyOf(id: string): string | undefined {
+  const m = /^claude-[a-z]+-(\d+)(?:-\d+)?(?:-\d{8})?$/.exec(id);
+  return m ? `claude-${m[1]}` : undefined;
+}
+
+/**
+ * The model that summarizes for a session on `model` when none is chosen: the next cheaper
+ * active, priced model of the same family (Opus → Sonnet → Haiku), or the session's own model
+ * when the registry has no cheaper one.
+ */
+export function defaultSummarizerModel(model: ModelSpec, models: readonly ModelSpec[]): ModelSpec {
+  const family = familyOf(model.id);
+  const own = model.pricing?.input_per_mtok;
+  if (!family || own === undefined) return model;
+  const cheaper = models.filter(
+    (m) =>
+      familyOf(m.id) === family && isActive(m) && m.pricing !== undefined && m.pricing.input_per_mtok < own,
+  );
+  // The dearest of the cheaper ones: the closest in ability; the list's order breaks ties (newest first).
+  return cheaper.reduce<ModelSpec>(
+    (best, m) => (best === model || m.pricing!.input_per_mtok > best.pricing!.input_per_mtok ? m : best),
+    model,
+  );
 }

@@ -8,7 +8,7 @@
  */
 import type { StoredNode } from './conversation';
 import { textOf } from './conversation';
-import { extractDecisionLines } from './decisions';
+import { extractDecisionLines, missingLines } from './decisions';
 import { formatCount } from '../format';
 
 /** A temporary item that compaction replaces by a one-line stub. */
@@ -129,24 +129,26 @@ export function stubLine(item: DroppedItem): string {
 }
 
 /**
- * The text of the summary node that replaces the summarized history: the model's summary, the
- * decisions carried forward verbatim, and a stub line per dropped item.
+ * The text of the summary node that replaces the summarized history: the model's summary, then
+ * every decision line it replaced that the model's summary no longer holds verbatim (put back as
+ * written, so nothing critical depends on the summarizer's care), then a stub line per dropped
+ * item. `restored` counts the lines put back.
  */
 export function composeSummaryText(input: {
   compaction_number: number;
   model_summary: string;
   decisions: readonly string[];
   dropped: readonly DroppedItem[];
-}): string {
+}): { text: string; restored: number } {
+  const summary = input.model_summary.trim();
   const parts = [`[Summary of the earlier conversation, compaction ${input.compaction_number}]`];
-  if (input.model_summary.trim()) parts.push(input.model_summary.trim());
-  if (input.decisions.length > 0) {
-    parts.push(['Decisions carried forward:', ...input.decisions.map((d) => `- ${d}`)].join('\n'));
-  }
+  if (summary) parts.push(summary);
+  const restored = missingLines(summary, input.decisions);
+  if (restored.length > 0) parts.push(['Decisions carried forward:', ...restored].join('\n'));
   if (input.dropped.length > 0) {
     parts.push(['Dropped temporary items:', ...input.dropped.map((d) => `- ${stubLine(d)}`)].join('\n'));
   }
-  return parts.join('\n\n');
+  return { text: parts.join('\n\n'), restored: restored.length };
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CumulativeUsage, TokenBudget } from './budget';
-import type { CompactionReport } from './compaction-report';
+import type { CacheStats } from './cache-stats';
+import type { CompactionReport, TurnCost } from './compaction-report';
 import type { RolloverReason } from './context-pressure';
 import type { ContextClass } from './conversation';
 import type { ModelSpec } from '../models';
@@ -85,6 +86,8 @@ export interface RolloverRecord {
   tokens_before: number;
   tokens_after: number;
   time: string;
+  /** The new run's first turn: what it cost with the prompt cache to fill again. */
+  first_turn_after?: TurnCost;
 }
 
 /** State that survives a rollover (continue-as-new): everything but the run's own history. */
@@ -164,6 +167,11 @@ export interface SessionStatus {
   tokens_available: number;
   position_percent: number;
   cumulative: CumulativeUsage;
+  /**
+   * The prompt cache over the session's life: tokens read, written and uncached, the hit rate,
+   * and the input side's cost against the same tokens uncached (at the session model's prices).
+   */
+  cache?: CacheStats;
   /** ISO time of the last turn (or of the start). */
   last_activity: string;
   created_at: string;
@@ -252,6 +260,8 @@ export interface SendResult {
   usage: Usage;
   /** Cost of this call in USD. */
   cost_usd: number;
+  /** True when baton has no price for the model: `cost_usd` is then 0 and the cost unknown. */
+  cost_unknown?: boolean;
   /** Context budget after the call. */
   token_budget: TokenBudget;
   head: string;

@@ -40,8 +40,24 @@ export interface ToolResultBlock {
   is_error?: boolean;
 }
 
+/**
+ * Extended thinking, kept with its signature exactly as the API returned it: the API checks the
+ * signature when the block is sent back (which it must be while the turn's tool calls go on).
+ */
+export interface ThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature: string;
+}
+
+/** Thinking the API returns encrypted; sent back as it came. */
+export interface RedactedThinkingBlock {
+  type: 'redacted_thinking';
+  data: string;
+}
+
 /** The subset of Anthropic content blocks that baton stores. */
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
 
 /** What a node is, beyond its role: ordinary dialogue, the session task, a summary, a merge, a stub. */
 export type NodeKind = 'message' | 'task' | 'summary' | 'merge' | 'stub';

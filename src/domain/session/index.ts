@@ -1,5 +1,17 @@
-export { ZERO_CUMULATIVE, contextFill, costOf, addUsage, tokenBudget, cumulativeTokens } from './budget';
+export {
+  ZERO_CUMULATIVE,
+  contextFill,
+  costOf,
+  isPriced,
+  addUsage,
+  tokenBudget,
+  cumulativeTokens,
+  roundUsd,
+} from './budget';
 export type { CumulativeUsage, TokenBudget } from './budget';
+export { BUDGET_NOTE_EXPLANATION, budgetNote, parseBudgetNote } from './budget-note';
+export { cacheStats } from './cache-stats';
+export type { CacheStats } from './cache-stats';
 export { checkpointNameProblem } from './checkpoint-names';
 export { classifyMessage } from './classification';
 export { capFloor, floorCapNote } from './floor';
@@ -14,7 +26,7 @@ export {
   chunkByTokens,
 } from './compaction-plan';
 export type { DroppedItem, CompactionPlan, PlanOptions } from './compaction-plan';
-export type { CompactionMode, CompactionTrigger, CompactionReport } from './compaction-report';
+export type { CompactionMode, CompactionTrigger, CompactionReport, TurnCost } from './compaction-report';
 export { shouldSummarizeBeforeTurn, rolloverReason } from './context-pressure';
 export type { RolloverReason } from './context-pressure';
 export {
@@ -65,6 +77,8 @@ export type {
   TextBlock,
   ToolUseBlock,
   ToolResultBlock,
+  ThinkingBlock,
+  RedactedThinkingBlock,
   ContentBlock,
   NodeKind,
   NodeMeta,
@@ -72,9 +86,11 @@ export type {
   StoredNode,
   NewMessage,
 } from './conversation';
-export { hasDecisionLine, extractDecisionLines } from './decisions';
+export { hasDecisionLine, extractDecisionLines, isDecisionLine, missingLines } from './decisions';
 export { renderSessionDetails, sessionStatusLine, contextLine } from './details';
 export { sessionIdProblem, newSessionId } from './ids';
+export { modelCallOptions, thinkingProblem } from './model-call';
+export type { ModelCallOptions, ThinkingConfig } from './model-call';
 export {
   closedProblem,
   compactRequestProblem,
@@ -87,11 +103,11 @@ export {
 export type { SessionFacts } from './request-checks';
 export { sendRequestProblem } from './send-validation';
 export { estimateTokens } from './token-estimate';
-export { DEFAULT_SESSION_SETTINGS, resolveSessionSettings } from './settings';
+export { DEFAULT_SESSION_SETTINGS, resolveSessionSettings, MIN_THINKING_BUDGET } from './settings';
 export { InvalidSessionSettingsError } from './errors';
-export type { SessionSettings } from './settings';
+export type { SessionSettings, CacheTtl } from './settings';
 export { ZERO_USAGE, normalizeUsage, sumUsage } from './usage';
-export type { Usage } from './usage';
+export type { Usage, RawUsage } from './usage';
 export {
   MAX_AUTOMATIC_CHECKPOINTS,
   initialState,

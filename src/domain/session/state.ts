@@ -5,8 +5,17 @@
  * hands {@link nextRunInput} to continue-as-new. Workflow-safe: times and run ids come in as
  * arguments.
  */
-import { addUsage, tokenBudget, ZERO_CUMULATIVE, type CumulativeUsage, type TokenBudget } from './budget';
-import type { CompactionReport } from './compaction-report';
+import {
+  addUsage,
+  costOf,
+  roundUsd,
+  tokenBudget,
+  ZERO_CUMULATIVE,
+  type CumulativeUsage,
+  type TokenBudget,
+} from './budget';
+import { cacheStats } from './cache-stats';
+import type { CompactionReport, TurnCost } from './compaction-report';
 import { rolloverReason, type RolloverReason } from './context-pressure';
 import type {
   CarriedState,
@@ -22,7 +31,7 @@ import type {
   SessionStatus,
 } from './contract';
 import type { SessionFacts } from './request-checks';
-import type { Usage } from './usage';
+import { sumUsage, type Usage } from './usage';
 import type { McpServerState } from '../mcp';
 import { toolTokensPerRequest } from '../mcp';
 
@@ -122,17 +131,32 @@ export function applyTurn(
   s: SessionState,
   t: { head: string; context_tokens: number; usages: readonly Usage[]; time: string },
 ): SessionState {
+  const model = s.definition.model;
+  const usage = sumUsage(t.usages);
+  const cost: TurnCost = {
+    turn: s.turns + 1,
+    usage,
+    cost_usd: roundUsd(t.usages.reduce((sum, u) => sum + costOf(u, model), 0)),
+    cache_hit_rate: cacheStats(usage).hit_rate,
+  };
+  // The first turn on a rewritten context (after a compaction, or in a new run after a rollover)
+  // reads little from the prompt cache: its cost goes on the record of what rewrote it.
+  const compaction = s.last_compaction;
+  const rollover = s.rollovers.at(-1);
   return {
     ...s,
     head: t.head,
     context_tokens: t.context_tokens,
-    cumulative: t.usages.reduce<CumulativeUsage>(
-      (total, u) => addUsage(total, u, s.definition.model),
-      s.cumulative,
-    ),
+    cumulative: t.usages.reduce<CumulativeUsage>((total, u) => addUsage(total, u, model), s.cumulative),
     turns: s.turns + 1,
     turns_this_run: s.turns_this_run + 1,
     last_activity: t.time,
+    ...(compaction?.status === 'committed' && !compaction.first_turn_after
+      ? { last_compaction: { ...compaction, first_turn_after: cost } }
+      : {}),
+    ...(rollover && s.turns_this_run === 0 && !rollover.first_turn_after
+      ? { rollovers: [...s.rollovers.slice(0, -1), { ...rollover, first_turn_after: cost }] }
+      : {}),
   };
 }
 
@@ -144,7 +168,8 @@ export function applyCompaction(s: SessionState, report: CompactionReport, usage
   const committed = report.status === 'committed';
   return {
     ...s,
-    cumulative: addUsage(s.cumulative, usage, s.definition.model),
+    // Priced at the summarizer's rates: it may be a cheaper model than the session's.
+    cumulative: addUsage(s.cumulative, usage, s.definition.settings.summarizer_model ?? s.definition.model),
     ...(committed
       ? { head: report.head_after, context_tokens: report.tokens_after, compactions: report.number }
       : {}),
@@ -282,6 +307,7 @@ export function sessionStatus(
     tokens_available: budget.available,
     position_percent: budget.position_percent,
     cumulative: s.cumulative,
+    cache: cacheStats(s.cumulative, d.model),
     last_activity: s.last_activity,
     created_at: s.created_at,
     turns: s.turns,

@@ -23,5 +23,9 @@ function blockChars(block: ContentBlock): number {
       return block.name.length + JSON.stringify(block.input).length;
     case 'tool_result':
       return block.content.length;
+    case 'thinking':
+      return block.thinking.length;
+    case 'redacted_thinking':
+      return block.data.length;
   }
 }

@@ -3,7 +3,7 @@
  * a SPEC whose phase failed. Workflow-safe; client and worker both import it.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { SessionInput, SessionSettings, TokenBudget } from '../session';
+import type { CacheStats, SessionInput, SessionSettings, TokenBudget } from '../session';
 import type { ModelSpec } from '../models';
 import type { SpecDefinition } from './definition';
 import type { SpecPhaseName } from './phases';
@@ -35,9 +35,11 @@ export interface PhaseRecord {
   number: number;
   status: PhaseStatus;
   attempts: number;
-  /** Input plus output tokens of the phase's model calls, over all attempts. */
+  /** Input (uncached, cache writes and cache reads) plus output tokens of the phase's model calls, over all attempts. */
   tokens: number;
   cost_usd: number;
+  /** The phase's prompt cache: tokens read, written and uncached, and the share of input read. */
+  cache?: CacheStats;
   duration_ms: number;
   /** What the model produced (analysis, test plan and code, implementation, refactor notes). */
   output?: string;

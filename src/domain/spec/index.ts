@@ -22,6 +22,7 @@ export type {
   Decision,
 } from './contract';
 export { specDefinitionProblem, renderSpec } from './definition';
+export { addPhaseUsage } from './phase-usage';
 export type { SpecDefinition } from './definition';
 export {
   SPEC_PHASES,

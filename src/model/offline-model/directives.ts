@@ -5,6 +5,8 @@
  *   a context window in a few turns.
  * - `[[use_tool=NAME {json}]]`: if the request offers a tool called NAME, call it with the JSON
  *   object as input (the object may be omitted: `{}`).
+ * - `[[say=TEXT]]`: end the reply with TEXT on a line of its own (`\n` in TEXT starts another
+ *   line), so a test can make the model state something, such as a decision in markdown.
  *
  * To add a behaviour, add a field here and read it in `reply-for.ts`.
  */
@@ -19,6 +21,8 @@ export interface Directives {
   useTool?: ToolDirective;
   /** `[[repeat_tool]]`: after each tool result, call the `use_tool` tool again (to test round limits). */
   repeatTool?: boolean;
+  /** `[[say=TEXT]]`: lines the reply ends with. */
+  say?: string;
 }
 
 /** Enough for any context window today; a bigger number is a typo, not a test. */
@@ -28,7 +32,8 @@ const REPLY_TOKENS = /\[\[reply_tokens=(\d+)\]\]/;
 // The JSON is matched lazily up to the first `}]]`, so nested arrays and objects inside it still work.
 const USE_TOOL = /\[\[use_tool=([A-Za-z0-9_-]+)(?:\s+(\{.*?\}))?\s*\]\]/s;
 const REPEAT_TOOL = /\[\[repeat_tool\]\]/;
-const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool)=.*?|repeat_tool)\]\]/gs;
+const SAY = /\[\[say=(.*?)\]\]/s;
+const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool|say)=.*?|repeat_tool)\]\]/gs;
 
 function parseToolInput(name: string, json: string | undefined): ToolDirective {
   if (json === undefined) return { name, input: {} };
@@ -54,6 +59,8 @@ export function parseDirectives(text: string): Directives {
   const tool = USE_TOOL.exec(text);
   if (tool?.[1] !== undefined) directives.useTool = parseToolInput(tool[1], tool[2]);
   if (REPEAT_TOOL.test(text)) directives.repeatTool = true;
+  const say = SAY.exec(text)?.[1];
+  if (say !== undefined) directives.say = say.replace(/\\n/g, '\n');
   return directives;
 }
 

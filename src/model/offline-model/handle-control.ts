@@ -66,6 +66,27 @@ async function putScript(req: IncomingMessage, res: ServerResponse, ctx: Handler
   }
 }
 
+/** `POST /_offline/clock {"advance_ms": N}`: moves the prompt cache's clock forward. */
+async function advanceClock(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+  const raw = await readBody(req);
+  let ms: unknown;
+  try {
+    ms = (JSON.parse(raw ?? '') as { advance_ms?: unknown } | null)?.advance_ms;
+  } catch {
+    ms = undefined;
+  }
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    return sendControlError(
+      res,
+      400,
+      'invalid_request_error',
+      'Send a JSON body like {"advance_ms": 360000}: how far to move the prompt cache\'s clock, 0 or more.',
+    );
+  }
+  ctx.advanceClock(ms);
+  sendJson(res, 200, { ok: true, now: new Date(ctx.now()).toISOString() });
+}
+
 /** Handles one request under `/_offline/`. */
 export async function handleControl(
   req: IncomingMessage,
@@ -88,6 +109,11 @@ export async function handleControl(
     case 'DELETE /_offline/faults':
       ctx.faults.clear();
       return sendJson(res, 200, { ok: true });
+    case 'POST /_offline/clock':
+      return advanceClock(req, res, ctx);
+    case 'DELETE /_offline/cache':
+      ctx.cache.clear();
+      return sendJson(res, 200, { ok: true });
     case 'GET /_offline/requests':
       return sendJson(res, 200, { requests: ctx.log.entries });
     case 'DELETE /_offline/requests':
@@ -103,7 +129,7 @@ export async function handleControl(
         res,
         404,
         'not_found_error',
-        `No control endpoint ${route}. Known: GET /_offline/health, GET|POST|DELETE /_offline/faults, GET|DELETE /_offline/requests, PUT|DELETE /_offline/script.`,
+        `No control endpoint ${route}. Known: GET /_offline/health, GET|POST|DELETE /_offline/faults, GET|DELETE /_offline/requests, PUT|DELETE /_offline/script, POST /_offline/clock, DELETE /_offline/cache.`,
       );
   }
 }

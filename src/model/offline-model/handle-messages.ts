@@ -10,11 +10,13 @@ import type { HandlerContext } from './handler-context';
 import { readBody, sendApiError, sendJson } from './http-json';
 import type { MessagesEndpoint } from './messages-request';
 import { parseMessagesRequest } from './messages-request';
-import { limitsFor } from './model-limits';
+import { minCacheableTokens } from '../../domain/models';
+import { findModel, limitsFor } from './model-limits';
+import { thinkingBlocksProblem } from './thinking';
 import { offlineMessage } from './offline-message';
 import { replyFor } from './reply-for';
 import { scriptedReply } from './scripted-reply';
-import { lastUserText } from './request-facts';
+import { budgetNoteOf, lastUserText } from './request-facts';
 import type { SseEvent } from './stream-events';
 import { formatSse, streamEvents } from './stream-events';
 
@@ -94,6 +96,10 @@ export async function handleMessages(
   entry.stream = request.stream;
   entry.last_user_text = lastUserText(request.messages);
   entry.message_count = request.messages.length;
+  const note = budgetNoteOf(request.messages);
+  if (note) entry.budget_note = note;
+  const thinkingProblem = thinkingBlocksProblem(request);
+  if (thinkingProblem) return fail(400, thinkingProblem);
 
   const inputTokens = countMessagesTokens(request);
   if (endpoint === 'count_tokens') {
@@ -140,9 +146,16 @@ export async function handleMessages(
       break;
   }
 
+  // The cache is read and written only for a request that is answered, as with the API.
+  const cached = ctx.cache.apply(request, minCacheableTokens(findModel(request.model, ctx.models) ?? {}));
+  entry.usage = {
+    input_tokens: cached.input_tokens,
+    cache_creation_input_tokens: cached.cache_creation_input_tokens,
+    cache_read_input_tokens: cached.cache_read_input_tokens,
+  };
   const script = ctx.script();
   const reply = (script ? scriptedReply(request, script) : undefined) ?? replyFor(request);
-  const message = offlineMessage(request, reply, inputTokens);
+  const message = offlineMessage(request, reply, cached);
   entry.status = 200;
   if (!request.stream) return sendJson(res, 200, message, { 'request-id': requestId });
   let events = streamEvents(message);

@@ -11,6 +11,14 @@ export interface ModelLimits {
   max_output_tokens: number | undefined;
 }
 
+/** The model `modelId` names among `models` (built-in by default; the last match wins), if any. */
+export function findModel(
+  modelId: string,
+  models: readonly ModelSpec[] = BUILTIN_MODELS,
+): ModelSpec | undefined {
+  return models.findLast((m) => m.id === modelId);
+}
+
 /**
  * Looks a model id up among `models` (the built-in registry by default). Unknown ids are accepted
  * with a {@link DEFAULT_CONTEXT_WINDOW}-token window, so tests can use any name they like.

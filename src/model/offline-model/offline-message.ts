@@ -1,12 +1,21 @@
 /**
  * The response body of `POST /v1/messages`: the reply cut to `max_tokens`, with usage counted by
- * the same tokenizer the worker uses.
+ * the same tokenizer the worker uses and split between the prompt cache and plain input as the
+ * API reports it.
  */
-import type { Usage } from '../../domain/session';
 import { countBlockTokens, countMessagesTokens, truncateToTokens } from '../tokenizer';
 import type { MessagesRequest } from './messages-request';
+import type { CacheUsage } from './prompt-cache';
 import type { OfflineReply, ReplyBlock } from './reply-for';
 import { conversationDigest } from './request-facts';
+import { signThinking } from './thinking';
+
+/** `usage` of a response, in the API's field names. */
+export interface OfflineUsage extends CacheUsage {
+  output_tokens: number;
+  /** Of the output, the tokens spent thinking (the API's `output_tokens_details`). */
+  output_tokens_details: { thinking_tokens: number } | null;
+}
 
 /** A Messages API `Message`, with the fields the SDK reads. */
 export interface OfflineMessage {
@@ -17,12 +26,13 @@ export interface OfflineMessage {
   content: ReplyBlock[];
   stop_reason: 'end_turn' | 'tool_use' | 'max_tokens';
   stop_sequence: null;
-  usage: Usage;
+  usage: OfflineUsage;
 }
 
 /**
- * Applies `max_tokens` as the API does: generation stops when the budget is spent. A text block is
- * cut mid-way; a tool call that does not fit whole is dropped, since half a JSON input is useless.
+ * Applies `max_tokens` as the API does: generation stops when the budget is spent. A text or
+ * thinking block is cut mid-way (a cut thinking block is signed as cut); a tool call that does not
+ * fit whole is dropped, since half a JSON input is useless.
  */
 function limitToMaxTokens(
   reply: OfflineReply,
@@ -43,6 +53,12 @@ function limitToMaxTokens(
         content.push({ type: 'text', text });
         used += countBlockTokens({ type: 'text', text });
       }
+    } else if (block.type === 'thinking') {
+      const thinking = truncateToTokens(block.thinking, maxTokens - used);
+      if (thinking !== '') {
+        content.push({ type: 'thinking', thinking, signature: signThinking(thinking) });
+        used += countBlockTokens({ type: 'thinking', thinking });
+      }
     }
     return { content, stop_reason: 'max_tokens', output_tokens: used };
   }
@@ -51,14 +67,25 @@ function limitToMaxTokens(
 
 /**
  * Builds the response message for a validated request and its reply.
- * @param inputTokens the request's {@link countMessagesTokens}; computed when omitted.
+ * @param input the request's input side: a token count (all of it uncached), or the prompt
+ * cache's split; `countMessagesTokens(request)`, uncached, when omitted.
  */
 export function offlineMessage(
   request: MessagesRequest,
   reply: OfflineReply,
-  inputTokens?: number,
+  input?: number | CacheUsage,
 ): OfflineMessage {
   const limited = limitToMaxTokens(reply, request.max_tokens ?? Number.POSITIVE_INFINITY);
+  const cache: CacheUsage =
+    typeof input === 'object'
+      ? input
+      : {
+          input_tokens: input ?? countMessagesTokens(request),
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        };
+  const thinking = limited.content.reduce((n, b) => n + (b.type === 'thinking' ? countBlockTokens(b) : 0), 0);
   return {
     // Derived from the conversation like everything else, so a replayed request gets the same id.
     id: `msg_offline_${conversationDigest(request).slice(0, 24)}`,
@@ -69,10 +96,9 @@ export function offlineMessage(
     stop_reason: limited.stop_reason,
     stop_sequence: null,
     usage: {
-      input_tokens: inputTokens ?? countMessagesTokens(request),
+      ...cache,
       output_tokens: limited.output_tokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      output_tokens_details: thinking > 0 ? { thinking_tokens: thinking } : null,
     },
   };
 }

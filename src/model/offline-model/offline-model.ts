@@ -9,6 +9,8 @@ import type { ModelSpec } from '../../domain/models';
 import { FaultQueue } from './fault-queue';
 import { handleControl } from './handle-control';
 import { handleMessages } from './handle-messages';
+import { handleModels } from './handle-models';
+import { PromptCache } from './prompt-cache';
 import type { HandlerContext } from './handler-context';
 import { sendApiError } from './http-json';
 import type { OfflineFault } from './offline-fault';
@@ -29,6 +31,11 @@ export interface OfflineModelOptions {
   models?: readonly ModelSpec[];
   /** A script of replies and tool calls (see `offline-script.ts`); unmatched turns get the ordinary replies. */
   script?: OfflineScript;
+  /**
+   * The prompt cache's clock in ms (`Date.now` by default). Tests move it with
+   * {@link OfflineModel.advanceClock} to expire entries without waiting.
+   */
+  now?: () => number;
 }
 
 /**
@@ -46,18 +53,26 @@ export class OfflineModel {
   readonly #log = new RequestLog();
   readonly #inflight = new Set<AbortController>();
   readonly #context: HandlerContext;
+  readonly #cache: PromptCache;
+  #clockOffsetMs = 0;
   #requestCount = 0;
   #script: OfflineScript | undefined;
   #stopping: Promise<void> | undefined;
 
   private constructor(options: OfflineModelOptions) {
+    const clock = options.now ?? Date.now;
+    const now = () => clock() + this.#clockOffsetMs;
+    this.#cache = new PromptCache(now);
     this.#context = {
       faults: this.#faults,
       log: this.#log,
+      cache: this.#cache,
+      now,
       models: options.models,
       nextRequestId: () => `req_offline_${++this.#requestCount}`,
       script: () => this.#script,
       setScript: (script) => (this.#script = script),
+      advanceClock: (ms) => this.advanceClock(ms),
     };
     this.#script = options.script;
     this.#server = createServer((req, res) => this.#handle(req, res));
@@ -134,6 +149,27 @@ export class OfflineModel {
   }
 
   /**
+   * Moves the prompt cache's clock forward, so entries expire as if `ms` had passed (a 5-minute
+   * entry unused for 6 minutes is gone). Nothing else depends on the clock.
+   * @throws RangeError for a negative or non-finite `ms`.
+   */
+  advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`advanceClock takes 0 or more milliseconds, got ${ms}.`);
+    this.#clockOffsetMs += ms;
+  }
+
+  /** Empties the prompt cache. */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  /** How many prefixes the prompt cache holds that have not expired. */
+  get cachedPrefixes(): number {
+    return this.#cache.size;
+  }
+
+  /**
    * Stops listening and closes every connection at once, hanging and streaming requests included.
    * Safe to call more than once.
    */
@@ -169,9 +205,14 @@ export class OfflineModel {
     if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
       return handleMessages(req, res, path, 'count_tokens', this.#context, signal);
     }
+    if (req.method === 'GET' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
+      req.resume();
+      handleModels(req, res, this.#context);
+      return Promise.resolve();
+    }
     req.resume();
     sendApiError(res, 404, this.#context.nextRequestId(), {
-      message: `The offline model has no ${req.method ?? 'GET'} ${path}; it serves POST /v1/messages and POST /v1/messages/count_tokens.`,
+      message: `The offline model has no ${req.method ?? 'GET'} ${path}; it serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /v1/models/{model_id}.`,
     });
     return Promise.resolve();
   }

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { countTextTokens, truncateToTokens } from '../tokenizer';
 import { parseDirectives, withoutDirectives } from './directives';
 import { fillerWords } from './filler-text';
+import { signThinking, thinkingOn } from './thinking';
 import type { MessagesRequest } from './messages-request';
 import {
   conversationDigest,
@@ -26,6 +27,7 @@ import {
 
 /** A block of a reply, in the API's response shape. */
 export type ReplyBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
@@ -92,7 +94,7 @@ export function replyFor(request: MessagesRequest): OfflineReply {
   const toolResult = last ? toolResultsOf(last.content)[0] : undefined;
 
   let text: string;
-  let toolUse: ReplyBlock | undefined;
+  let toolUse: Extract<ReplyBlock, { type: 'tool_use' }> | undefined;
   const repeat = toolResult !== undefined ? repeatedToolCall(request) : undefined;
   if (repeat !== undefined) {
     text = `Calling tool ${repeat.name} again (${tag}).`;
@@ -125,7 +127,19 @@ export function replyFor(request: MessagesRequest): OfflineReply {
   if (directives.replyTokens !== undefined) {
     text = padToTokens(text, directives.replyTokens, request.max_tokens, digest);
   }
-  const content: ReplyBlock[] = [{ type: 'text', text }];
+  if (directives.say !== undefined && toolResult === undefined) text = `${text}\n${directives.say}`;
+  const content: ReplyBlock[] = [];
+  if (thinkingOn(request)) {
+    // Thinking comes first, as with the API; short, and within the budget when there is one.
+    const budget = request.thinking?.type === 'enabled' ? request.thinking.budget_tokens : 1_024;
+    const thinking = truncateToTokens(
+      `Thinking about ${tag}: the user wrote "${excerpt(withoutDirectives(userText)) || '(tool results)'}". ` +
+        (toolUse ? `Calling ${toolUse.name} first.` : 'A direct answer will do.'),
+      budget,
+    );
+    content.push({ type: 'thinking', thinking, signature: signThinking(thinking) });
+  }
+  content.push({ type: 'text', text });
   if (toolUse) content.push(toolUse);
   return { content, stop_reason: toolUse ? 'tool_use' : 'end_turn' };
 }

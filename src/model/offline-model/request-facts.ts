@@ -3,7 +3,8 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { toolResultContentText } from '../tokenizer';
+import { parseBudgetNote } from '../../domain/session';
+import { toolResultContentText, withoutCacheControl } from '../tokenizer';
 import type { MessagesRequest, RequestBlock, RequestMessage } from './messages-request';
 
 /** The last message sent by the user, which in a valid request is normally the final one. */
@@ -11,13 +12,33 @@ export function lastUserMessage(messages: readonly RequestMessage[]): RequestMes
   return messages.findLast((m) => m.role === 'user');
 }
 
+/**
+ * True for a text block the user did not write: the harness's budget note. The offline model
+ * reads it as Claude does, as information about the context rather than part of the message.
+ */
+function isBudgetNote(block: RequestBlock): boolean {
+  return block.type === 'text' && typeof block.text === 'string' && parseBudgetNote(block.text) !== undefined;
+}
+
+/** What the user wrote: the text blocks, without the budget note. */
+function userTextBlocks(content: readonly RequestBlock[]): string[] {
+  return content
+    .filter((b) => b.type === 'text' && typeof b.text === 'string' && !isBudgetNote(b))
+    .map((b) => b.text as string);
+}
+
 /** Text of the text blocks of some content (a plain string is one text block). */
 export function textOfContent(content: RequestMessage['content']): string {
   if (typeof content === 'string') return content;
-  return content
-    .filter((b) => b.type === 'text' && typeof b.text === 'string')
-    .map((b) => b.text as string)
-    .join('\n');
+  return userTextBlocks(content).join('\n');
+}
+
+/** The numbers of the budget note in the last user message, if the request has one. */
+export function budgetNoteOf(messages: readonly RequestMessage[]): ReturnType<typeof parseBudgetNote> {
+  const last = lastUserMessage(messages);
+  if (!last || typeof last.content === 'string') return undefined;
+  const note = last.content.findLast(isBudgetNote);
+  return note ? parseBudgetNote(note.text as string) : undefined;
 }
 
 /** The text of a `tool_result` block, whose content may be a string or a list of text blocks. */
@@ -31,8 +52,7 @@ export function toolResultText(block: RequestBlock): string {
  */
 export function newestTextOf(content: RequestMessage['content']): string {
   if (typeof content === 'string') return content;
-  const last = content.findLast((b) => b.type === 'text' && typeof b.text === 'string');
-  return last ? (last.text as string) : '';
+  return userTextBlocks(content).at(-1) ?? '';
 }
 
 /** The `tool_result` blocks of some content. */
@@ -59,9 +79,21 @@ export function userTurnCount(messages: readonly RequestMessage[]): number {
 
 /**
  * SHA-256 (hex) of the canonical JSON of the system prompt and messages. Canonical JSON makes the
- * digest independent of key order, so only what was said changes it.
+ * digest independent of key order, so only what was said changes it: cache breakpoints and the
+ * budget note are left out, so a conversation gets the same replies with caching on or off.
  */
 export function conversationDigest(request: Pick<MessagesRequest, 'system' | 'messages'>): string {
-  const json = canonicalize({ system: request.system ?? null, messages: request.messages }) ?? '';
+  const system =
+    typeof request.system === 'string' || request.system === undefined
+      ? (request.system ?? null)
+      : request.system.map(withoutCacheControl);
+  const messages = request.messages.map((m) => ({
+    role: m.role,
+    content:
+      typeof m.content === 'string'
+        ? m.content
+        : m.content.filter((b) => !isBudgetNote(b)).map(withoutCacheControl),
+  }));
+  const json = canonicalize({ system, messages }) ?? '';
   return createHash('sha256').update(json).digest('hex');
 }

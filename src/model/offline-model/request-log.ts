@@ -2,7 +2,7 @@ import type { OfflineFaultKind } from './offline-fault';
 
 /** One request to the offline model's API, as the request log records it. */
 export interface RequestLogEntry {
-  /** `/v1/messages` or `/v1/messages/count_tokens`. */
+  /** `/v1/messages`, `/v1/messages/count_tokens`, `/v1/models` or `/v1/models/{id}`. */
   path: string;
   /** `null` when the body could not be read as a request. */
   model: string | null;
@@ -17,6 +17,10 @@ export interface RequestLogEntry {
   fault: OfflineFaultKind | null;
   /** When the request arrived (ISO 8601). */
   time: string;
+  /** The budget note the request ended with (what the model was told of its context), if any. */
+  budget_note?: { used: number; total: number; available: number };
+  /** The input side of the answer: uncached, written to and read from the prompt cache. */
+  usage?: { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
 }
 
 /** The offline model's record of requests, oldest first. */

@@ -54,6 +54,31 @@ export function streamEvents(message: OfflineMessage): SseEvent[] {
           data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text } },
         });
       }
+    } else if (block.type === 'thinking') {
+      // Thinking streams as thinking deltas, then its signature in one signature delta.
+      events.push({
+        event: 'content_block_start',
+        data: {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        },
+      });
+      if (index === 0) events.push({ event: 'ping', data: { type: 'ping' } });
+      for (const thinking of chunks(block.thinking, DELTA_CHARS)) {
+        events.push({
+          event: 'content_block_delta',
+          data: { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking } },
+        });
+      }
+      events.push({
+        event: 'content_block_delta',
+        data: {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'signature_delta', signature: block.signature },
+        },
+      });
     } else {
       const { id, name } = block;
       events.push({
