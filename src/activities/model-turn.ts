@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { NewMessage } from '../domain/session';
+import type { NewMessage, TurnStreamTarget } from '../domain/session';
 import { textOf } from '../domain/session';
 import { ENABLE_SERVER_TOOL } from '../domain/mcp';
 import { toAnthropicTools } from '../mcp';
@@ -11,6 +11,7 @@ import { estimateTokens } from '../domain/session';
 import type { ActivityDeps, CountableRequest } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
+import { ReplyPublisher } from './reply-publisher';
 import { fromResponseContent, toMessageParams } from './to-message-params';
 
 export interface ModelTurnInput {
@@ -30,6 +31,8 @@ export interface ModelTurnInput {
   tool_choice?: 'auto' | 'none';
   /** Context tokens after the previous call, as the API reported them (for the pre-send estimate). */
   context_tokens_before?: number;
+  /** Publish the reply's text to the session's stream as it arrives, as part of this turn. */
+  stream?: TurnStreamTarget;
 }
 
 export interface ModelTurnResult {
@@ -113,6 +116,9 @@ async function runTurn(
     },
     Math.min(deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS, idleMs),
   );
+  const publisher = input.stream
+    ? ReplyPublisher.open(input.stream, { maxBatchMs: deps.streamBatchMs })
+    : undefined;
   try {
     const stream = deps.anthropic.messages.stream(request, {
       signal: AbortSignal.any([ctx.cancellationSignal, stalled.signal]),
@@ -123,7 +129,10 @@ async function runTurn(
       // The next heartbeat reports progress.
       if (++chunks % 16 === 0) setPhase({ phase: 'streaming', events: chunks });
     });
+    if (publisher) stream.on('text', (delta) => publisher.text(delta));
     const message = await stream.finalMessage();
+    // The whole text is in the session's stream before the turn's result is.
+    await publisher?.close();
     const content = fromResponseContent(message.content);
     const reply: NewMessage = {
       role: 'assistant',
@@ -152,6 +161,8 @@ async function runTurn(
     throw toModelCallFailure(err);
   } finally {
     clearInterval(watchdog);
+    // A failed call's text is flushed (the next attempt announces itself); a cancelled one's is not.
+    await publisher?.close(!ctx.cancellationSignal.aborted);
   }
 }
 

@@ -111,6 +111,7 @@ export async function startWorkerRuntime(
         .filter((v) => v !== ''),
       ...(env.BATON_WORKSPACE_QUEUE?.trim() ? { taskQueue: env.BATON_WORKSPACE_QUEUE.trim() } : {}),
     });
+    const streamBatchMs = positiveNumber(env.BATON_STREAM_BATCH_MS, 'BATON_STREAM_BATCH_MS');
     const worker = await createBatonWorker({
       connection,
       namespace: settings.namespace,
@@ -119,6 +120,7 @@ export async function startWorkerRuntime(
       anthropic,
       countTokens: createTokenCounter(endpoint.mode, anthropic),
       ...(mcp ? { mcp } : {}),
+      ...(streamBatchMs ? { streamBatchMs } : {}),
       ...(dataConverter ? { dataConverter } : {}),
       ...(workflowBundle ? { workflowBundle } : {}),
       workspaces,

@@ -5,6 +5,8 @@
  *   a context window in a few turns.
  * - `[[use_tool=NAME {json}]]`: if the request offers a tool called NAME, call it with the JSON
  *   object as input (the object may be omitted: `{}`).
+ * - `[[repeat_tool]]`: keep calling that tool after each result.
+ * - `[[pace_ms=N]]`: stream the reply slowly, N ms before each delta (streaming and cancel tests).
  *
  * To add a behaviour, add a field here and read it in `reply-for.ts`.
  */
@@ -19,16 +21,21 @@ export interface Directives {
   useTool?: ToolDirective;
   /** `[[repeat_tool]]`: after each tool result, call the `use_tool` tool again (to test round limits). */
   repeatTool?: boolean;
+  /** `[[pace_ms=N]]`: when streaming, wait N ms before each text or JSON delta, as a real model writes. */
+  paceMs?: number;
 }
 
 /** Enough for any context window today; a bigger number is a typo, not a test. */
 export const MAX_REPLY_TOKENS = 2_000_000;
+/** A minute between deltas is already slower than any model; more is a typo. */
+export const MAX_PACE_MS = 60_000;
 
 const REPLY_TOKENS = /\[\[reply_tokens=(\d+)\]\]/;
 // The JSON is matched lazily up to the first `}]]`, so nested arrays and objects inside it still work.
 const USE_TOOL = /\[\[use_tool=([A-Za-z0-9_-]+)(?:\s+(\{.*?\}))?\s*\]\]/s;
 const REPEAT_TOOL = /\[\[repeat_tool\]\]/;
-const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool)=.*?|repeat_tool)\]\]/gs;
+const PACE_MS = /\[\[pace_ms=(\d+)\]\]/;
+const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool|pace_ms)=.*?|repeat_tool)\]\]/gs;
 
 function parseToolInput(name: string, json: string | undefined): ToolDirective {
   if (json === undefined) return { name, input: {} };
@@ -54,6 +61,8 @@ export function parseDirectives(text: string): Directives {
   const tool = USE_TOOL.exec(text);
   if (tool?.[1] !== undefined) directives.useTool = parseToolInput(tool[1], tool[2]);
   if (REPEAT_TOOL.test(text)) directives.repeatTool = true;
+  const pace = PACE_MS.exec(text)?.[1];
+  if (pace !== undefined) directives.paceMs = Math.min(Number(pace), MAX_PACE_MS);
   return directives;
 }
 

@@ -17,6 +17,10 @@ export interface RequestLogEntry {
   fault: OfflineFaultKind | null;
   /** When the request arrived (ISO 8601). */
   time: string;
+  /** When the first delta of a streamed reply was written (epoch ms), for stream latency figures. */
+  first_delta_at_ms: number | null;
+  /** True when the client closed the connection before the answer was complete (an aborted call). */
+  aborted_by_client: boolean;
 }
 
 /** The offline model's record of requests, oldest first. */
@@ -35,6 +39,8 @@ export class RequestLog {
       request_id: requestId,
       fault: null,
       time: new Date().toISOString(),
+      first_delta_at_ms: null,
+      aborted_by_client: false,
     };
     this.#entries.push(entry);
     return entry;
