@@ -24,13 +24,16 @@ export function formatStart(r: StartSessionResult): string {
 }
 
 export function formatSend(r: SendResult): string {
+  return [r.reply, '', formatTurnLine(r)].join('\n');
+}
+
+/** The budget line printed after a reply: the turn's usage and cost, and the context after it. */
+export function formatTurnLine(r: SendResult): string {
   const u = r.usage;
-  return [
-    r.reply,
-    '',
+  return (
     `── turn ${r.turn} · ${formatCount(u.input_tokens)} in / ${formatCount(u.output_tokens)} out · ${usd(r.cost_usd)}` +
-      ` · context ${formatBudget(r.token_budget)}`,
-  ].join('\n');
+    ` · context ${formatBudget(r.token_budget)}`
+  );
 }
 
 export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {

@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { createDataConverter } from '../codec/data-converter';
 import path from 'node:path';
 import type { ModelRegistry } from '../domain/models';
-import { openConversationStore, type ConversationStore } from '../store';
+import type { ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import { InvalidInputError, TemporalUnavailableError } from './errors';
@@ -72,11 +72,14 @@ export class BatonClient {
       settings,
       models,
       workers: this.probe,
+      // Loaded on first use: the store (and the PostgreSQL driver) is for export and import only.
       store: () =>
-        (this.store ??= openConversationStore({
-          ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
-          baseDir: path.join(batonHome(env), 'store'),
-        })),
+        (this.store ??= import('../store/index.js').then(({ openConversationStore }) =>
+          openConversationStore({
+            ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
+            baseDir: path.join(batonHome(env), 'store'),
+          }),
+        )),
     };
     this.sessions = new SessionsClient(context);
     this.handoffs = new HandoffsClient({ client: temporal, settings, models, workers: this.probe });

@@ -25,6 +25,7 @@ import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError, SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';
 import { resolveModel, resolveSettings, decisionTimeoutMs } from './input-checks';
 import type { SessionContext } from './session-context';
+import { TurnEventReader } from './turn-event-reader';
 import { toBatonError } from './temporal-errors';
 
 export interface RunSpecOptions {
@@ -127,6 +128,15 @@ export class SpecsClient {
     } catch (err) {
       throw this.notFound(err, specId);
     }
+  }
+
+  /**
+   * A reader of the SPEC's streamed phase turns (the model's text and tool calls as they happen),
+   * from the start (`from: 0`) or from now on. Undefined when the run cannot stream.
+   */
+  async events(specId: string, options: { from?: number } = {}): Promise<TurnEventReader | undefined> {
+    const handle = this.handle(specId);
+    return TurnEventReader.open(this.ctx.client, handle.workflowId, options);
   }
 
   /** Waits for the SPEC's result. */
