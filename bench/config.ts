@@ -41,6 +41,12 @@ export interface BenchConfig {
     /** Ordinary turns measured per session, on a fork as full as the session about to be compacted. */
     ordinaryTurns: number;
   };
+  cli: {
+    /** Runs of `baton session status`, each paired with a run of Node loading @temporalio/client. */
+    startRuns: number;
+    /** Streamed sends timed from the model's first token to the CLI's stdout. */
+    streamTurns: number;
+  };
 }
 
 const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
@@ -50,6 +56,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     history: { sampleTurns: [2, 6] },
     memory: { sessions: 4 },
     compaction: { sessions: 2, ordinaryTurns: 4 },
+    cli: { startRuns: 2, streamTurns: 2 },
   },
   small: {
     overhead: { sessions: 4, turnsPerSession: 25, warmupTurns: 5 },
@@ -57,6 +64,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     history: { sampleTurns: [10, 100] },
     memory: { sessions: 50 },
     compaction: { sessions: 10, ordinaryTurns: 4 },
+    cli: { startRuns: 10, streamTurns: 10 },
   },
   full: {
     overhead: { sessions: 10, turnsPerSession: 50, warmupTurns: 10 },
@@ -64,6 +72,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     history: { sampleTurns: [10, 100, 1000] },
     memory: { sessions: 200 },
     compaction: { sessions: 30, ordinaryTurns: 4 },
+    cli: { startRuns: 20, streamTurns: 30 },
   },
 };
 
