@@ -58,7 +58,17 @@ const domainDeepImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.baton', 'bench/results', 'bin/*.js', 'scripts/*.js'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.baton',
+      'bench/results',
+      'bin/*.js',
+      'scripts/*.js',
+      'scripts/lib/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

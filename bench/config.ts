@@ -45,6 +45,12 @@ export interface BenchConfig {
     /** Turns of the session run with and without prompt caching. */
     turns: number;
   };
+  cli: {
+    /** Runs of `baton session status`, each paired with a run of Node loading @temporalio/client. */
+    startRuns: number;
+    /** Streamed sends timed from the model's first token to the CLI's stdout. */
+    streamTurns: number;
+  };
 }
 
 const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
@@ -55,6 +61,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     memory: { sessions: 4 },
     compaction: { sessions: 2, ordinaryTurns: 4 },
     caching: { turns: 6 },
+    cli: { startRuns: 2, streamTurns: 2 },
   },
   small: {
     overhead: { sessions: 4, turnsPerSession: 25, warmupTurns: 5 },
@@ -63,6 +70,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     memory: { sessions: 50 },
     compaction: { sessions: 10, ordinaryTurns: 4 },
     caching: { turns: 100 },
+    cli: { startRuns: 10, streamTurns: 10 },
   },
   full: {
     overhead: { sessions: 10, turnsPerSession: 50, warmupTurns: 10 },
@@ -71,6 +79,7 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     memory: { sessions: 200 },
     compaction: { sessions: 30, ordinaryTurns: 4 },
     caching: { turns: 100 },
+    cli: { startRuns: 20, streamTurns: 30 },
   },
 };
 

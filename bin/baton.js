@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// The `baton` command. In a checkout it runs the TypeScript sources through tsx, so `npx baton`
-// works on a fresh clone and never runs a stale build; where only dist/ ships (the Docker image),
-// it runs the compiled CLI.
+// The `baton` command. It runs the compiled JavaScript in dist/: in a checkout, the sources are
+// compiled (with esbuild, about a second) the first time and again whenever something under src/
+// has changed since, so a fresh clone and an edited checkout both run current code without tsx.
+// Where only dist/ ships (the Docker image) it runs that as it is.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
-const source = path.join(__dirname, '..', 'src', 'cli.ts');
-let cli;
-if (fs.existsSync(source)) {
-  require('tsx/cjs/api').register();
-  cli = require(source);
-} else {
-  cli = require(path.join(__dirname, '..', 'dist', 'cli.js'));
+const root = path.join(__dirname, '..');
+if (fs.existsSync(path.join(root, 'src'))) {
+  require(path.join(root, 'scripts', 'lib', 'cli-build.js')).ensureCliBuilt((line) =>
+    process.stderr.write(`${line}\n`),
+  );
 }
+const cli = require(path.join(root, 'dist', 'cli.js'));
 const controller = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => controller.abort());
 cli.main({ argv: process.argv.slice(2), signal: controller.signal }).then(

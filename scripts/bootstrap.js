@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs what `npm run demo`, `npm test` and `npm run bench` need and is missing: node modules
-// (when node_modules is absent or older than package-lock.json) and the Temporal CLI (built once
-// per machine into a cache outside the repo; the TypeScript side does the build with progress).
+// (when node_modules is absent or older than package-lock.json), the compiled CLI in dist/ (when
+// it is missing or older than src/) and the Temporal CLI (built once per machine into a cache
+// outside the repo; the TypeScript side does the build with progress).
 // With --topology (`npm test`), also the Temporal server, its SQL tool and the UI server that the
 // production-topology tests run (built once with Go, about five minutes the first time).
 // Plain JavaScript on purpose: it must run before any dependency is installed.
@@ -27,6 +28,8 @@ if (stale()) {
     process.exit(result.status ?? 1);
   }
 }
+
+require('./lib/cli-build.js').ensureCliBuilt((line) => console.log(line));
 
 const scripts = ['ensure-temporal-cli.ts'];
 if (process.argv.includes('--topology')) scripts.push('ensure-temporal-server.ts');

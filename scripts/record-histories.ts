@@ -8,7 +8,9 @@
  * as it is now) and real MCP servers (baton's test server and the memory server), then drives:
  *
  * - a session through every update (ready, send, checkpoint, compact, restore, merge, optimizeMcp,
- *   close), a turn refused by the model, a retried turn, a failed compaction, threshold
+ *   cancelTurn, close), streamed turns (stream signals and polls, carried across the rollover), a
+ *   turn cancelled mid-reply and one before it starts, a turn refused by the model, a retried
+ *   turn, a failed compaction, threshold
  *   summarization, a rollover with messages arriving during it, forks merged back (fast-forward and
  *   summary), and a resume after close;
  * - a session with MCP tools: tool calls, a tool that crashes its server, idle disabling on a
@@ -90,10 +92,32 @@ async function recordSession(baton: BatonClient, model: OfflineModel): Promise<v
     model: 'baton-small-8k',
     settings: { keep_recent_turns: 2 },
   });
-  await baton.sessions.send(id, 'Hello, where do we start?');
+  // Streamed: the reply text comes through the session's workflow stream (signals and polls).
+  await baton.sessions.send(id, 'Hello, where do we start?', { onEvent: () => undefined });
   await baton.sessions.send(id, 'Keep this: the API is public.', { pin: true });
   await baton.sessions.send(id, 'Raw tool output: 200 OK, 12 ms, 3 hits.', { class: 'temporary' });
   await baton.sessions.checkpoint(id, { name: 'early' });
+
+  // A turn cancelled while the model writes it, and a send cancelled before its turn starts.
+  let wrote!: () => void;
+  const writing = new Promise<void>((resolve) => (wrote = resolve));
+  const slow = baton.sessions
+    .send(id, 'Write slowly. [[reply_tokens=400]] [[pace_ms=200]]', {
+      onEvent: (e) => e.type === 'text' && wrote(),
+    })
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  await writing;
+  check((await baton.sessions.cancel(id)).cancelled, 'a running turn is cancelled');
+  check((await slow) instanceof SessionRequestError, 'the cancelled send fails');
+  const early = await baton.sessions.cancel(id, { request_id: 'req_rec_early' });
+  check(early.pending === true, 'a cancel names a send that has not started');
+  await expectRefusal(
+    baton.sessions.send(id, 'Never runs.', { request_id: 'req_rec_early' }),
+    'a send cancelled before its turn starts',
+  );
 
   model.injectFaults([{ kind: 'http', status: 400, message: 'refused on purpose', match: 'refused turn' }]);
   await expectRefusal(baton.sessions.send(id, 'A refused turn.'), 'a turn refused with 400');
@@ -141,11 +165,11 @@ async function recordSession(baton: BatonClient, model: OfflineModel): Promise<v
   const before = (await baton.sessions.status(id)).rollovers.length;
   await Promise.all([
     baton.sessions.send(id, 'A long answer, please. [[reply_tokens=1000]]'),
-    baton.sessions.send(id, 'Sent while the rollover is due.'),
+    baton.sessions.send(id, 'Sent while the rollover is due.', { onEvent: () => undefined }),
     baton.sessions.send(id, 'Also sent while the rollover is due.'),
   ]);
   await waitFor('a rollover', async () => (await baton.sessions.status(id)).rollovers.length > before);
-  await baton.sessions.send(id, 'After the rollover: what did we decide?');
+  await baton.sessions.send(id, 'After the rollover: what did we decide?', { onEvent: () => undefined });
   await baton.sessions.checkpoint(id, { name: 'late' });
   await baton.sessions.close(id);
   // A closed session resumes in a new run.

@@ -13,6 +13,8 @@ export {
 export { type ConnectionSettings, resolveConnectionSettings } from './client/connection-settings';
 export { BatonError } from './domain/errors';
 export { FailureType, FINAL_MODEL_CALL_FAILURES } from './domain/failures';
+export { newRequestId, type SendStreamOptions } from './client/streamed-send';
+export { TurnEventReader, type PositionedTurnEvent } from './client/turn-event-reader';
 export {
   HandoffExistsError,
   HandoffFailedError,
@@ -38,6 +40,10 @@ export type {
   SendRequest,
   SendResult,
   SessionStatus,
+  TurnEvent,
+  TurnOutcome,
+  CancelTurnRequest,
+  CancelTurnResult,
 } from './domain/session';
 export type { CompactionReport } from './domain/session';
 export type { TokenBudget, CumulativeUsage } from './domain/session';

@@ -3,6 +3,7 @@
  * `defineScenario({...})` and list it here.
  */
 import type { Scenario } from '../scenario';
+import { cliLive } from './cli-live';
 import { compactionCost } from './compaction-cost';
 import { historyGrowth } from './history-growth';
 import { perTurnOverhead } from './per-turn-overhead';
@@ -17,4 +18,5 @@ export const SCENARIOS: readonly Scenario[] = [
   workerMemory,
   compactionCost,
   promptCaching,
+  cliLive,
 ];

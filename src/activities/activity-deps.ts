@@ -27,6 +27,8 @@ export interface ActivityDeps {
   heartbeatIntervalMs?: number;
   /** A model stream that sends nothing for this long is abandoned and retried (default 120 s). */
   streamIdleTimeoutMs?: number;
+  /** Longest wait between two batches of streamed reply text, in ms (default 1 s). */
+  streamBatchMs?: number;
   /** The worker's MCP servers (from its .mcp.json), when it has any. */
   mcp?: McpClientPool;
   /** The worker's workspaces (its own task queue, sandbox and state folder), when it supports them. */

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { CacheTtl, ContentBlock, NewMessage, ThinkingConfig } from '../domain/session';
+import type { CacheTtl, ContentBlock, NewMessage, ThinkingConfig, TurnStreamTarget } from '../domain/session';
 import { BUDGET_NOTE_EXPLANATION, budgetNote } from '../domain/session';
 import { countTextTokens } from '../model';
 import { appendUncachedText, placeCacheBreakpoints } from './cache-breakpoints';
@@ -14,6 +14,7 @@ import { estimateTokens } from '../domain/session';
 import type { ActivityDeps, CountableRequest } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
+import { ReplyPublisher } from './reply-publisher';
 import { fromResponseContent, toMessageParams } from './to-message-params';
 
 export interface ModelTurnInput {
@@ -39,6 +40,8 @@ export interface ModelTurnInput {
   budget_line?: boolean;
   /** Extended thinking; its blocks are stored with their signatures. */
   thinking?: ThinkingConfig;
+  /** Publish the reply's text to the session's stream as it arrives, as part of this turn. */
+  stream?: TurnStreamTarget;
 }
 
 export interface ModelTurnResult {
@@ -114,6 +117,9 @@ async function runTurn(
     },
     Math.min(deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS, idleMs),
   );
+  const publisher = input.stream
+    ? ReplyPublisher.open(input.stream, { maxBatchMs: deps.streamBatchMs })
+    : undefined;
   try {
     const stream = deps.anthropic.messages.stream(request, {
       signal: AbortSignal.any([ctx.cancellationSignal, stalled.signal]),
@@ -124,7 +130,10 @@ async function runTurn(
       // The next heartbeat reports progress.
       if (++chunks % 16 === 0) setPhase({ phase: 'streaming', events: chunks });
     });
+    if (publisher) stream.on('text', (delta) => publisher.text(delta));
     const message = await stream.finalMessage();
+    // The whole text is in the session's stream before the turn's result is.
+    await publisher?.close();
     const content = fromResponseContent(message.content);
     const reply: NewMessage = {
       role: 'assistant',
@@ -153,6 +162,8 @@ async function runTurn(
     throw toModelCallFailure(err);
   } finally {
     clearInterval(watchdog);
+    // A failed call's text is flushed (the next attempt announces itself); a cancelled one's is not.
+    await publisher?.close(!ctx.cancellationSignal.aborted);
   }
 }
 

@@ -3,6 +3,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Standard input, for a message given as `-` and for `baton chat` (default: none). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** The process's own streams and environment. */
@@ -11,5 +13,6 @@ export function processIO(): CliIO {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    stdin: process.stdin,
   };
 }

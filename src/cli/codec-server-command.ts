@@ -5,13 +5,8 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import {
-  CODEC_AUTH_TOKEN_VARIABLE,
-  DEFAULT_CODEC_PORT,
-  DEFAULT_UI_ORIGIN,
-  EncryptionCodec,
-  startCodecServer,
-} from '../codec';
+import { CODEC_AUTH_TOKEN_VARIABLE } from '../codec/codec-auth';
+import { DEFAULT_CODEC_PORT, DEFAULT_UI_ORIGIN } from '../codec/codec-server';
 import type { CliIO } from './cli-io';
 import { wholeNumber } from './option-parsers';
 
@@ -95,6 +90,7 @@ export function registerCodecServerCommand(program: Command, io: CliIO, signal?:
       collectOrigin,
     )
     .action(async (options: CodecServerCommandOptions) => {
+      const { EncryptionCodec, startCodecServer } = await import('../codec/index.js');
       const codec = EncryptionCodec.fromEnv(io.env);
       if (codec === undefined) {
         throw new Error(

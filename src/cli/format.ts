@@ -26,6 +26,11 @@ export function formatStart(r: StartSessionResult): string {
 }
 
 export function formatSend(r: SendResult): string {
+  return [r.reply, '', formatTurnLine(r)].join('\n');
+}
+
+/** The budget line printed after a reply: the turn's usage and cost, and the context after it. */
+export function formatTurnLine(r: SendResult): string {
   const u = r.usage;
   const cached = u.cache_read_input_tokens + u.cache_creation_input_tokens;
   const cache =
@@ -33,12 +38,10 @@ export function formatSend(r: SendResult): string {
       ? ` (+${formatCount(u.cache_read_input_tokens)} cache read, ${formatCount(u.cache_creation_input_tokens)} written)`
       : '';
   const thinking = u.thinking_tokens ? ` (${formatCount(u.thinking_tokens)} thinking)` : '';
-  return [
-    r.reply,
-    '',
+  return (
     `── turn ${r.turn} · ${formatCount(u.input_tokens)} in${cache} / ${formatCount(u.output_tokens)} out${thinking} · ` +
-      `${r.cost_unknown ? 'cost unknown (no price for this model)' : usd(r.cost_usd)} · context ${formatBudget(r.token_budget)}`,
-  ].join('\n');
+    `${r.cost_unknown ? 'cost unknown (no price for this model)' : usd(r.cost_usd)} · context ${formatBudget(r.token_budget)}`
+  );
 }
 
 /** `hit rate 91.2% · 40,000 read / 4,000 written · input $0.0210 instead of $0.1320 uncached` */

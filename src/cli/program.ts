@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { BatonClient } from '../client/baton-client';
+import type { BatonClient } from '../client/baton-client';
 import type { ContextClass } from '../domain/session';
-import { runWorkerUntilPolling, startDevEnvironment } from '../dev/dev-environment';
 import type { CliIO } from './cli-io';
 import {
   formatBudget,
@@ -23,6 +22,11 @@ import { registerHandoffCommands } from './handoff-commands';
 import { registerSpecCommands } from './spec-commands';
 import { cacheTtl, contextClass, percentage, wholeNumber } from './option-parsers';
 import { formatCount } from '../domain/format';
+import { CliExit } from './errors';
+import { MESSAGE_HELP, readMessage } from './message-input';
+import { TurnPrinter } from './turn-printer';
+import { cancellableTurn, watchTurns } from './live-turn-output';
+import { CHAT_HELP_TEXT } from './chat-help';
 
 interface GlobalOptions {
   address?: string;
@@ -47,8 +51,11 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
   const print = (json: boolean | undefined, value: unknown, human: string) =>
     io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
 
+  // Modules load when a command needs them (`import()` here, not at the top), so `baton session
+  // status` does not pay for the worker, the store or the MCP SDK.
   const withClient = async <T>(fn: (baton: BatonClient) => Promise<T>): Promise<T> => {
     const g = program.opts<GlobalOptions>();
+    const { BatonClient } = await import('../client/baton-client.js');
     const baton = await BatonClient.connect({
       env: io.env,
       ...(g.address ? { address: g.address } : {}),
@@ -72,6 +79,7 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     )
     .option('--unsafe-commands', 'run the commands the model asks for WITHOUT the bubblewrap sandbox')
     .action(async (opts: { worker: boolean; offlineScript?: string; unsafeCommands?: boolean }) => {
+      const { runWorkerUntilPolling, startDevEnvironment } = await import('../dev/dev-environment.js');
       const dev = await startDevEnvironment({
         env: {
           ...io.env,
@@ -187,27 +195,80 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
 
   session
     .command('send')
-    .description("send a message and print the model's reply")
+    .description("send a message and print the model's reply as it writes it (Ctrl-C cancels the turn)")
     .argument('<id>', 'session id')
-    .argument('<message>', 'the message')
+    .argument('[message]', MESSAGE_HELP)
+    .option('--file <path>', 'read the message from this file')
     .option('--pin', 'keep this message verbatim through every compaction')
     .addOption(
       new Option('--class <class>', 'context class: critical, supporting or temporary').argParser(
         contextClass,
       ),
     )
-    .option('--json', 'machine-readable output')
+    .option('--no-stream', 'wait for the whole reply and print it at once')
+    .showHelpAfterError(
+      '(a message that starts with "-" goes after "--": baton session send ID -- "- …"; run with --help for usage)',
+    )
+    .option(
+      '--json',
+      'machine-readable output: one JSON event per line as the turn runs, then {"type":"result",…} ' +
+        '(with --no-stream: the result alone)',
+    )
     .action(
-      async (id: string, message: string, o: { pin?: boolean; class?: ContextClass; json?: boolean }) => {
+      async (
+        id: string,
+        message: string | undefined,
+        o: { file?: string; pin?: boolean; class?: ContextClass; stream: boolean; json?: boolean },
+      ) => {
+        const text = await readMessage(io, message, o.file);
+        const fields = { ...(o.pin ? { pin: true } : {}), ...(o.class ? { class: o.class } : {}) };
+        if (!o.stream) {
+          const result = await withClient((b) => b.sessions.send(id, text, fields));
+          print(o.json, result, formatSend(result));
+          return;
+        }
+        const printer = new TurnPrinter(io, { json: o.json });
         const result = await withClient((b) =>
-          b.sessions.send(id, message, {
-            ...(o.pin ? { pin: true } : {}),
-            ...(o.class ? { class: o.class } : {}),
-          }),
+          cancellableTurn(io, printer, () =>
+            b.sessions.send(id, text, { ...fields, onEvent: (e) => printer.event(e), signal }),
+          ),
         );
-        print(o.json, result, formatSend(result));
+        printer.result(result);
       },
     );
+
+  session
+    .command('cancel')
+    .description('cancel the turn in flight; the session stays as it was before that turn')
+    .argument('<id>', 'session id')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const result = await withClient((b) => b.sessions.cancel(id));
+      if (!result.cancelled) {
+        if (o.json) print(true, result, '');
+        else io.stderr(`baton: No turn is running in session ${id}; nothing was cancelled.\n`);
+        throw new CliExit(1);
+      }
+      print(o.json, result, `Cancelled turn ${result.turn} of ${id}; the session is as it was before it.`);
+    });
+
+  session
+    .command('watch')
+    .description("print the session's streamed turns as they happen, from any client, until Ctrl-C")
+    .argument('<id>', 'session id')
+    .option('--json', 'one JSON event per line')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withClient(async (b) => {
+        const reader = await b.sessions.events(id);
+        if (!reader) {
+          throw new Error(
+            `Session ${id} has no turn stream to watch: it is not running, or its run was started by an older baton.`,
+          );
+        }
+        if (!o.json) io.stderr(`Watching ${id}: streamed turns appear here as they run (Ctrl-C to stop).\n`);
+        await watchTurns(io, reader, { signal, ...(o.json ? { json: true } : {}) });
+      });
+    });
 
   session
     .command('status')
@@ -413,6 +474,35 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .action(async (id: string, o: { json?: boolean }) => {
       const status = await withClient((b) => b.sessions.close(id));
       print(o.json, status, `Closed.\n${formatStatus(status)}`);
+    });
+
+  program
+    .command('chat')
+    .description(
+      'talk with a session interactively: streamed replies, slash commands, Ctrl-C cancels a reply',
+    )
+    .argument('[id]', 'session to chat with (default: start a new one)')
+    .option('--model <id>', 'model of the new session (default claude-sonnet-4-6)')
+    .option('--system <prompt>', 'system prompt of the new session')
+    .addHelpText('after', `\nIn the chat:\n${CHAT_HELP_TEXT}`)
+    .action(async (id: string | undefined, o: { model?: string; system?: string }) => {
+      const { runChat } = await import('./chat.js');
+      await withClient(async (b) => {
+        let sessionId = id;
+        if (sessionId === undefined) {
+          const started = await b.sessions.start({
+            ...(o.model ? { model: o.model } : {}),
+            ...(o.system ? { system: o.system } : {}),
+          });
+          sessionId = started.session_id;
+          io.stdout(`Started session ${sessionId} · ${started.ui_url}\n`);
+        } else if (o.model || o.system) {
+          throw new Error(
+            `--model and --system apply to a new session; ${id} already has its own. Leave them out, or leave out the id.`,
+          );
+        }
+        await runChat(io, b, sessionId, { signal });
+      });
     });
 
   registerSpecCommands(program, io, withClient);

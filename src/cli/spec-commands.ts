@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
+import type { TurnEventReader } from '../client/turn-event-reader';
 import type { SpecStatus } from '../domain/spec';
 import { CliExit } from './errors';
 import type { CliIO } from './cli-io';
 import { wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
 import { formatCount } from '../domain/format';
+import { TurnPrinter } from './turn-printer';
 
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
 
@@ -32,6 +34,66 @@ export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
   }
   if (s.ui_url) lines.push(`  ui        ${s.ui_url}`);
   return lines.join('\n');
+}
+
+/** How long `spec run` waits, once the SPEC has stopped, for the stream's last events. */
+const DRAIN_MS = 5_000;
+
+/**
+ * Prints a SPEC's phase turns as the model writes them (the phase lines go to stderr). A stream
+ * that fails only stops the printing: the phases and the result still come from the status.
+ */
+class PhaseTurnPrinter {
+  private openTurns = 0;
+  private readonly done: Promise<void>;
+  private settle: () => void = () => undefined;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly reader: TurnEventReader,
+    private readonly json: boolean | undefined,
+  ) {
+    this.done = this.print();
+  }
+
+  /**
+   * Waits until every turn that started has ended (its last events printed), then stops reading;
+   * gives up after a few seconds.
+   */
+  async finish(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const settled = new Promise<void>((resolve) => {
+      this.settle = resolve;
+      if (this.openTurns === 0) resolve();
+    });
+    await Promise.race([settled, this.done, new Promise((r) => (timer = setTimeout(r, DRAIN_MS)))]);
+    clearTimeout(timer);
+    this.reader.close();
+    await this.done;
+  }
+
+  private async print(): Promise<void> {
+    let printer = new TurnPrinter(this.io, { json: this.json });
+    try {
+      for await (const event of this.reader.events()) {
+        if (event.type === 'turn_started') {
+          printer = new TurnPrinter(this.io, { json: this.json });
+          this.openTurns++;
+        }
+        const { offset: _offset, ...plain } = event;
+        printer.event(plain);
+        if (event.type === 'turn_ended') {
+          if (!this.json) {
+            printer.endLine();
+            this.io.stdout('\n');
+          }
+          if (--this.openTurns <= 0) this.settle();
+        }
+      }
+    } catch {
+      // Only the live text is lost; the status carries the phases and their output.
+    }
+  }
 }
 
 /** `baton spec run|status|retry|skip|abort|rerun`. */
@@ -76,7 +138,12 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
       'how long a failed phase waits for retry/skip/abort (default 24h)',
     )
     .option('--no-wait', 'start it and return')
-    .option('--json', 'machine-readable output')
+    .option('--no-stream', "don't print the model's text as it writes it, only the phases")
+    .option(
+      '--json',
+      'machine-readable output: one JSON event per line as the phases run, then {"type":"result",…} ' +
+        '(with --no-stream or --no-wait: the status alone)',
+    )
     .action(
       async (
         specId: string,
@@ -85,10 +152,12 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
           minTokens?: number;
           decisionTimeout?: string;
           wait: boolean;
+          stream: boolean;
           json?: boolean;
         },
       ) => {
         const definition = await specFromFlags(specId, o);
+        const streaming = o.stream && o.wait;
         const result = await withClient(async (baton) => {
           const started = await baton.specs.start(definition, {
             ...(o.model ? { model: o.model } : {}),
@@ -99,17 +168,21 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
           for (const warning of started.warnings ?? []) io.stderr(`warning: ${warning}\n`);
           if (!o.json) io.stderr(`[spec] started ${started.workflow_id} · ${started.ui_url}\n`);
           if (!o.wait) return { started, status: undefined };
-          return { started, status: await follow(baton, specId, o.json) };
+          const reader = streaming ? await baton.specs.events(specId, { from: 0 }) : undefined;
+          const printer = reader ? new PhaseTurnPrinter(io, reader, o.json) : undefined;
+          try {
+            return { started, status: await follow(baton, specId, o.json) };
+          } finally {
+            await printer?.finish();
+          }
         });
         if (!result.status) {
           print(o.json, result.started, `Started SPEC ${specId}: ${result.started.ui_url}`);
           return;
         }
-        print(
-          o.json,
-          { ...result.status, ui_url: result.started.ui_url },
-          formatSpecStatus({ ...result.status, ui_url: result.started.ui_url }),
-        );
+        const status = { ...result.status, ui_url: result.started.ui_url };
+        if (streaming && o.json) io.stdout(`${JSON.stringify({ type: 'result', result: status })}\n`);
+        else print(o.json, status, formatSpecStatus(status));
         // The SPEC lives on, waiting; the command did not get what it was asked for.
         if (result.status.status === 'awaiting_decision') throw new CliExit(1);
       },

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { createDataConverter } from '../codec/data-converter';
 import path from 'node:path';
-import { openConversationStore, type ConversationStore } from '../store';
+import type { ConversationStore } from '../store';
 import { batonHome } from '../temporal/cache-dir';
 import { resolveConnectionSettings, workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import { InvalidInputError, TemporalUnavailableError } from './errors';
@@ -74,11 +74,14 @@ export class BatonClient {
       settings,
       models,
       workers: this.probe,
+      // Loaded on first use: the store (and the PostgreSQL driver) is for export and import only.
       store: () =>
-        (this.store ??= openConversationStore({
-          ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
-          baseDir: path.join(batonHome(env), 'store'),
-        })),
+        (this.store ??= import('../store/index.js').then(({ openConversationStore }) =>
+          openConversationStore({
+            ...(env.BATON_STORE_URL ? { url: env.BATON_STORE_URL } : {}),
+            baseDir: path.join(batonHome(env), 'store'),
+          }),
+        )),
     };
     this.sessions = new SessionsClient(context);
     this.handoffs = new HandoffsClient({ client: temporal, settings, models, workers: this.probe });

@@ -39,10 +39,19 @@ export type SessionCommand =
   | 'restore'
   | 'resume'
   | 'close'
+  | 'cancel'
+  | 'watch'
   | 'mcp optimize';
 
 /** Commands that only read a session; they work on a SPEC's session and on an agent's too. */
-const READS: ReadonlySet<SessionCommand> = new Set(['status', 'checkpoints', 'export', 'fork', 'explore']);
+const READS: ReadonlySet<SessionCommand> = new Set([
+  'status',
+  'checkpoints',
+  'export',
+  'fork',
+  'explore',
+  'watch',
+]);
 
 /**
  * Describes the workflow behind an id.

@@ -9,14 +9,17 @@ import {
   BATON_PHASE,
   BATON_TOKENS_USED,
 } from '../domain/visibility';
-import { sendRequestProblem } from '../domain/session';
+import { cancelRequestProblem, sendRequestProblem } from '../domain/session';
 import {
+  cancelTurnUpdate,
   checkpointUpdate,
   closeUpdate,
   compactUpdate,
   optimizeMcpUpdate,
   restoreUpdate,
   sendUpdate,
+  type CancelTurnRequest,
+  type CancelTurnResult,
   type CheckpointRecord,
   type CompactRequest,
   type RestoreResult,
@@ -30,7 +33,6 @@ import { resolveMcpProfile } from '../domain/mcp';
 import { UnknownMcpProfileError } from '../domain/mcp';
 import type { McpOptimizeResult } from '../domain/mcp';
 import { newSessionId } from '../domain/session';
-import { loadMcpConfig } from '../mcp';
 import { workflowUiUrl } from './connection-settings';
 import { InvalidInputError, NotASessionError } from './errors';
 import {
@@ -43,10 +45,12 @@ import {
 import { assertSessionId, resolveModelAndSettings, type SettingsOptions } from './input-checks';
 import { mergeSession, type MergeOptions, type MergeOutcome } from './merge-session';
 import { resumeSession, type ResumeOptions, type ResumeResult } from './resume-session';
-import { exportSession, importSession, type SessionBundle } from './session-bundle';
+import type { SessionBundle } from './session-bundle';
 import type { SessionContext } from './session-context';
 import { readCheckpoints, readSessionState } from './session-state';
 import { executeSessionUpdate } from './session-updates';
+import { streamedSend, type SendStreamOptions } from './streamed-send';
+import { TurnEventReader } from './turn-event-reader';
 import { startSessionRun, type StartSessionResult } from './start-session-run';
 import { describeTarget, targetProblem, type SessionCommand, type SessionTarget } from './session-target';
 
@@ -150,17 +154,23 @@ export class SessionsClient {
   }
 
   /**
-   * Sends a user message and returns the reply, its usage and the budget after it.
-   * @throws SessionRequestError when the session rejects the message (empty, too large, closed)
-   * or the model call fails for good; the session is unchanged and stays usable.
+   * Sends a user message and returns the reply, its usage and the budget after it. With `onEvent`,
+   * the turn streams: its reply text, tool calls and end are passed on as they happen. With
+   * `signal`, aborting it cancels the turn.
+   * @throws SessionRequestError when the session rejects the message (empty, too large, closed),
+   * the model call fails for good, or the turn is cancelled (type `TurnCancelled`); the session is
+   * unchanged and stays usable.
+   * @example
+   * await baton.sessions.send(id, 'Go on', { onEvent: (e) => e.type === 'text' && process.stdout.write(e.text) });
    */
   async send(
     sessionId: string,
     message: string,
-    options: Omit<SendRequest, 'message'> = {},
+    options: Omit<SendRequest, 'message' | 'stream'> & SendStreamOptions = {},
   ): Promise<SendResult> {
     assertSessionId(sessionId);
-    const request: SendRequest = { message, ...options };
+    const { onEvent, signal, ...fields } = options;
+    const request: SendRequest = { message, ...fields };
     // Checked here too so an obviously bad message never reaches the server.
     const problem = sendRequestProblem(request, {
       session_id: sessionId,
@@ -169,7 +179,37 @@ export class SessionsClient {
     });
     if (problem) throw new InvalidInputError(problem);
     await this.assertApplies(sessionId, 'send');
+    if (onEvent || signal) {
+      return streamedSend(this.ctx, sessionId, request, {
+        ...(onEvent ? { onEvent } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    }
     return executeSessionUpdate(this.ctx, sessionId, sendUpdate, [request]);
+  }
+
+  /**
+   * Cancels the turn in flight (or only the turn of the send with `request_id`): its model call
+   * is cancelled, down to the HTTP request, and the session keeps the state it had before the turn.
+   * `cancelled` is false when no turn was running.
+   */
+  async cancel(sessionId: string, request: CancelTurnRequest = {}): Promise<CancelTurnResult> {
+    assertSessionId(sessionId);
+    const problem = cancelRequestProblem(request);
+    if (problem) throw new InvalidInputError(problem);
+    await this.assertApplies(sessionId, 'cancel');
+    return executeSessionUpdate(this.ctx, sessionId, cancelTurnUpdate, [request]);
+  }
+
+  /**
+   * A reader of the session's streamed turns (every client's), from now on or from `from`,
+   * following it across rollovers. Undefined when the session's run cannot stream.
+   * @throws SessionNotFoundError for an unknown id.
+   */
+  async events(sessionId: string, options: { from?: number } = {}): Promise<TurnEventReader | undefined> {
+    assertSessionId(sessionId);
+    await this.assertApplies(sessionId, 'watch');
+    return TurnEventReader.open(this.ctx.client, sessionId, options);
   }
 
   /**
@@ -290,11 +330,14 @@ export class SessionsClient {
 
   /** A portable, versioned bundle of the session (at its head or a checkpoint). */
   async export(sessionId: string, options: { checkpoint?: string } = {}): Promise<SessionBundle> {
+    // Bundles need the store and zod: loaded only by export and import.
+    const { exportSession } = await import('./session-bundle.js');
     return exportSession(this.ctx, sessionId, options);
   }
 
   /** Starts a session from a bundle after checking it completely; creates nothing if it is invalid. */
   async import(bundle: unknown, options: { id?: string } = {}): Promise<StartSessionResult> {
+    const { importSession } = await import('./session-bundle.js');
     return importSession(this.ctx, bundle, options);
   }
 
@@ -314,6 +357,8 @@ export class SessionsClient {
     const servers = state.status.mcp?.servers.map((s) => s.name) ?? [];
     if (servers.length === 0)
       throw new InvalidInputError(`Session ${sessionId} has no MCP servers to optimize.`);
+    // The MCP modules are worker-sized; only this call needs the configuration loader.
+    const { loadMcpConfig } = await import('../mcp/index.js');
     const { config } = await loadMcpConfig({ env: options.env ?? process.env }).catch(() => ({
       config: EMPTY_MCP_CONFIG,
     }));

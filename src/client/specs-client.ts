@@ -28,6 +28,7 @@ import {
   type SettingsOptions,
 } from './input-checks';
 import type { SessionContext } from './session-context';
+import { TurnEventReader } from './turn-event-reader';
 import { toBatonError } from './temporal-errors';
 
 export interface RunSpecOptions {
@@ -136,6 +137,15 @@ export class SpecsClient {
     } catch (err) {
       throw this.notFound(err, specId);
     }
+  }
+
+  /**
+   * A reader of the SPEC's streamed phase turns (the model's text and tool calls as they happen),
+   * from the start (`from: 0`) or from now on. Undefined when the run cannot stream.
+   */
+  async events(specId: string, options: { from?: number } = {}): Promise<TurnEventReader | undefined> {
+    const handle = this.handle(specId);
+    return TurnEventReader.open(this.ctx.client, handle.workflowId, options);
   }
 
   /** Waits for the SPEC's result. */

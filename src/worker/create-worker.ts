@@ -24,6 +24,8 @@ export interface BatonWorkerOptions {
   heartbeatIntervalMs?: number;
   /** A model stream silent for this long is abandoned and retried (default 120 s). */
   streamIdleTimeoutMs?: number;
+  /** Longest wait between two batches of streamed reply text, in ms (default 1 s). */
+  streamBatchMs?: number;
   /** MCP servers whose tools sessions may use. */
   mcp?: McpClientPool;
   /** This worker's workspaces; run {@link createWorkspaceWorker} with the same host beside this worker. */
@@ -56,8 +58,10 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
       ...(options.models ? { models: options.models } : {}),
       ...(options.streamIdleTimeoutMs ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
       ...(options.workspaces ? { workspaces: options.workspaces } : {}),
+      ...(options.streamBatchMs ? { streamBatchMs: options.streamBatchMs } : {}),
     }),
-    // Quick takeover of a killed worker's turn. Each heartbeat reaches the server within a second
+    // Quick takeover of a killed worker's turn, and quick cancellation: a cancelled activity
+    // learns of it from a heartbeat's answer. Each heartbeat reaches the server within a second
     // (the SDK would otherwise hold them back for 80 % of the 5 s heartbeat timeout, leaving no
     // slack). And the dead worker's sticky queue, which the server still counts as live for 10 s,
     // holds the workflow's next task for 1 s instead of 10 s before any worker may take it (a live

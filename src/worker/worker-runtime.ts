@@ -117,6 +117,7 @@ export async function startWorkerRuntime(
         .filter((v) => v !== ''),
       ...(env.BATON_WORKSPACE_QUEUE?.trim() ? { taskQueue: env.BATON_WORKSPACE_QUEUE.trim() } : {}),
     });
+    const streamBatchMs = positiveNumber(env.BATON_STREAM_BATCH_MS, 'BATON_STREAM_BATCH_MS');
     const worker = await createBatonWorker({
       connection,
       namespace: settings.namespace,
@@ -126,6 +127,7 @@ export async function startWorkerRuntime(
       countTokens: createTokenCounter(endpoint.mode, anthropic),
       ...(mcp ? { mcp } : {}),
       models: new ModelCatalog({ anthropic, table }),
+      ...(streamBatchMs ? { streamBatchMs } : {}),
       ...(dataConverter ? { dataConverter } : {}),
       ...(workflowBundle ? { workflowBundle } : {}),
       workspaces,

@@ -18,6 +18,8 @@ import {
   runStatusOf,
   sessionStatus,
   SessionFailureType,
+  type CancelTurnRequest,
+  type CancelTurnResult,
   type CheckpointReason,
   type CheckpointRecord,
   type CompactionMode,
@@ -36,6 +38,7 @@ import {
   type SessionStatus,
 } from '../domain/session';
 import { compactContext } from './compaction-step';
+import { LiveTurns, type LiveTurn } from './live-turns';
 import { McpServers } from './mcp-servers';
 import { mergeLineOfWork } from './merge-step';
 import { prepareConversation } from './session-activities';
@@ -53,6 +56,8 @@ export class SessionEntity {
   private initialized = false;
   private inFlight = 0;
   private readonly lock = new Mutex();
+  /** The turn-event stream and the cancellation of the turn in flight. */
+  private readonly live: LiveTurns;
 
   constructor(
     private readonly input: SessionInput,
@@ -60,6 +65,7 @@ export class SessionEntity {
   ) {
     this.state = initialState(input, new Date().toISOString());
     this.mcp = new McpServers(this.state.mcp, this.state.mcp_tokens_freed);
+    this.live = new LiveTurns(input.carried?.stream);
   }
 
   /** The whole state (read-only use: queries, presenters, carry-over). */
@@ -117,12 +123,29 @@ export class SessionEntity {
 
   /** The input of the next run when this one continues-as-new. */
   nextRunInput(): SessionInput {
-    return nextRunInput(this.state, workflowInfo().runId, this.input.script);
+    const next = nextRunInput(this.state, workflowInfo().runId, this.input.script);
+    // The stream's recent events and offsets, so its readers follow the session into the next run.
+    return next.carried ? { ...next, carried: { ...next.carried, stream: this.live.state() } } : next;
   }
 
-  /** One turn: the user's message in, the model's reply out. Leaves state unchanged on failure. */
+  /**
+   * One turn: the user's message in, the model's reply out (streamed when the request asks, and
+   * cancellable). Leaves state unchanged on failure or cancellation.
+   */
   send(request: SendRequest): Promise<SendResult> {
-    return this.exclusive(() => this.runTurn(request));
+    return this.exclusive(() =>
+      this.live.run(request, this.state.turns + 1, (live) => this.runTurn(request, live)),
+    );
+  }
+
+  /** Cancels the turn in flight; the session keeps the state it had before that turn. */
+  cancelTurn(request: CancelTurnRequest | undefined): CancelTurnResult {
+    return this.live.cancel(request);
+  }
+
+  /** Lets stream readers take the last events, then sends them away so the run can end. */
+  finishStream(): Promise<void> {
+    return this.live.finish();
   }
 
   /** Records a checkpoint of the present (no lock: it reads state and appends one record). */
@@ -272,11 +295,14 @@ export class SessionEntity {
         tokens_after: this.state.context_tokens,
         time: new Date().toISOString(),
       });
+      // Readers are sent away now: a parked poll would keep the run from continuing-as-new.
+      this.live.detach();
     });
   }
 
   close(): SessionStatus {
     this.state = applyClose(this.state, new Date().toISOString());
+    this.live.detach();
     this.changed();
     return this.status();
   }
@@ -296,7 +322,7 @@ export class SessionEntity {
     this.state = { ...this.state, mcp: this.mcp.states, mcp_tokens_freed: this.mcp.tokensFreed };
   }
 
-  private async runTurn(request: SendRequest): Promise<SendResult> {
+  private async runTurn(request: SendRequest, live: LiveTurn): Promise<SendResult> {
     if (this.state.closed) {
       throw ApplicationFailure.create({
         type: SessionFailureType.SessionClosed,
@@ -309,7 +335,7 @@ export class SessionEntity {
       await this.compact('progressive', 'threshold');
     }
     try {
-      const { state, result } = await runTurn(this.input, this.state, this.mcp, request);
+      const { state, result } = await runTurn(this.input, this.state, this.mcp, request, live);
       this.state = state;
       return result;
     } finally {

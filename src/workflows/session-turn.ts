@@ -13,6 +13,7 @@ import {
   type SessionInput,
   type SessionState,
 } from '../domain/session';
+import type { LiveTurn } from './live-turns';
 import type { McpServers } from './mcp-servers';
 import { runTurnWithTools } from './tool-loop';
 import { toUpdateFailure } from './turn-failure';
@@ -57,11 +58,21 @@ export async function runTurn(
   state: SessionState,
   mcp: McpServers,
   request: SendRequest,
+  /** Where the turn is published as it happens (when streamed). */
+  live?: LiveTurn,
 ): Promise<{ state: SessionState; result: SendResult }> {
   const turn = state.turns + 1;
   let loop;
   try {
-    loop = await runTurnWithTools(input, mcp, turn, state.head, userMessage(request), state.context_tokens);
+    loop = await runTurnWithTools(
+      input,
+      mcp,
+      turn,
+      state.head,
+      userMessage(request),
+      state.context_tokens,
+      live,
+    );
   } catch (err) {
     throw toUpdateFailure(err, `Turn ${turn}`);
   }

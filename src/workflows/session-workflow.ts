@@ -1,5 +1,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import {
+  cancelRequestProblem,
+  cancelTurnUpdate,
   checkpointNameProblem,
   checkpointUpdate,
   closedProblem,
@@ -17,6 +19,7 @@ import {
   restoreUpdate,
   sendRequestProblem,
   sendUpdate,
+  type CancelTurnRequest,
   type CheckpointRequest,
   type CompactRequest,
   type MergeRequest,
@@ -83,6 +86,10 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
       refuse(optimizeRequestProblem(request, { ...facts(), hasMcp: session.hasMcp })),
   });
   setHandler(closeUpdate, () => session.close(), { validator: () => refuse(closedProblem(facts())) });
+  setHandler(cancelTurnUpdate, (request) => session.cancelTurn(request), {
+    validator: (request: CancelTurnRequest) =>
+      refuse(closedProblem(facts()) ?? cancelRequestProblem(request)),
+  });
 
   await session.initialize();
   if (!(await runSessionScript(session))) await rollOver(session, (next) => next);

@@ -63,11 +63,11 @@ export class SpecRun {
     await this.session.initialize();
     for (const phase of remainingPhases(this.progress)) {
       const outcome = await this.runPhase(phase);
-      if (outcome === 'abort') return this.finish('aborted');
+      if (outcome === 'abort') return await this.finish('aborted');
       // Outside the phase's try: continue-as-new ends the run by throwing.
       await this.rollOverIfDue();
     }
-    return this.finish('completed');
+    return await this.finish('completed');
   }
 
   statusView(): SpecStatus {
@@ -131,9 +131,11 @@ export class SpecRun {
     return capped.floor;
   }
 
-  private finish(status: 'completed' | 'aborted'): SpecStatus {
+  private async finish(status: 'completed' | 'aborted'): Promise<SpecStatus> {
     this.progress = { ...this.progress, status, current: null };
     this.visibility.publish();
+    // Readers of the stream get the last phase's events, and no parked poll holds up completion.
+    await this.session.finishStream();
     return this.statusView();
   }
 
@@ -175,8 +177,10 @@ export class SpecRun {
         );
       }
       try {
+        // Phases always stream: `baton spec run` prints the model's text as it writes it.
         const reply = await this.session.send({
           message: phaseMessage(this.input.spec, phase.name, this.progress.guidance),
+          stream: true,
         });
         addPhaseUsage(phase, reply.usage, reply.cost_usd);
         phase.output = reply.reply;

@@ -7,6 +7,7 @@ import { ENABLE_SERVER_TOOL } from '../domain/mcp';
 import { contextFill, modelCallOptions } from '../domain/session';
 import type { Usage } from '../domain/session';
 import type { McpServers } from './mcp-servers';
+import type { LiveTurn } from './live-turns';
 import { modelActivities } from './session-activities';
 import { causeMessage } from './turn-failure';
 
@@ -38,6 +39,8 @@ export async function runTurnWithTools(
   first: NewMessage,
   /** Context tokens after the last call, for the activity's pre-send estimate. */
   contextTokensBefore?: number,
+  /** Where the turn's text and tool calls are published as they happen (streamed sends). */
+  live?: LiveTurn,
 ): Promise<ToolLoopResult> {
   const settings = input.settings;
   const usages: Usage[] = [];
@@ -61,6 +64,7 @@ export async function runTurnWithTools(
           ...(mcp.any ? { mcp_servers: mcp.enabled(), disabled_servers: mcp.disabled() } : {}),
           ...(limitReached ? { tool_choice: 'none' as const } : {}),
           ...(contextTokens !== undefined ? { context_tokens_before: contextTokens } : {}),
+          ...(live?.stream ? { stream: live.stream } : {}),
         },
       ],
     );
@@ -72,7 +76,14 @@ export async function runTurnWithTools(
     }
     const results: ToolResultBlock[] = [];
     for (const call of last.tool_calls) {
+      live?.publish({ type: 'tool_call', name: call.name, input: call.input });
       const { block, record } = await runToolCall(input, mcp, call);
+      live?.publish({
+        type: 'tool_result',
+        name: call.name,
+        is_error: block.is_error === true,
+        chars: typeof block.content === 'string' ? block.content.length : 0,
+      });
       results.push(block);
       if (record) records.push(record);
     }

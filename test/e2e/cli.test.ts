@@ -26,7 +26,10 @@ describe('baton session (happy path, --json)', () => {
 
     const send = await runCli(['session', 'send', id, 'List the highlights', '--json'], env.cliEnv);
     expect(send.code).toBe(0);
-    const sent = JSON.parse(send.stdout) as SendResult;
+    // --json streams: one event per line, the result last.
+    const lines = send.stdout.trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'turn_started', turn: 1 });
+    const sent = (JSON.parse(lines.at(-1)!) as { type: 'result'; result: SendResult }).result;
     expect(sent.reply).toContain('List the highlights');
     expect(sent.usage.input_tokens).toBeGreaterThan(0);
     expect(sent.token_budget.used).toBe(sent.usage.input_tokens + sent.usage.output_tokens);

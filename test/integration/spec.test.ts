@@ -218,7 +218,24 @@ describe('baton spec (CLI)', () => {
     );
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ spec_id: specCli, status: 'completed' });
+    // --json streams the phases' turns as they run, one event per line, then the result.
+    const lines = ok.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; turn?: number; text?: string; result?: unknown });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      result: { spec_id: specCli, status: 'completed' },
+    });
+    expect(lines.filter((l) => l.type === 'turn_started').map((l) => l.turn)).toEqual([1, 2, 3, 4]);
+    expect(lines.filter((l) => l.type === 'turn_ended')).toHaveLength(4);
+    const result = lines.at(-1)!.result as { phases: { output?: string }[] };
+    const text = (turn: number) =>
+      lines
+        .filter((l) => l.type === 'text' && l.turn === turn)
+        .map((l) => l.text)
+        .join('');
+    expect(result.phases.map((p) => p.output)).toEqual([1, 2, 3, 4].map(text));
 
     const noReq = await runCli(['spec', 'run', specBad, '--title', 'x'], env.cliEnv);
     expect(noReq.code).toBe(1);

@@ -172,6 +172,12 @@ const CASES: [string, () => Promise<Outcome>, RegExp][] = [
   ['lib: whitespace-only message', () => lib((b) => b.sessions.send(witness, ' \n\t ')), /^InvalidInputError: The message is empty: send some text\.$/],
   ['cli: message larger than the window', () => cli(['session', 'send', witness, huge]), /^baton: The message is about 10,000 tokens, more than the model's whole context window \(8,000\)\. Split it or send a summary\.\n$/],
   ['lib: a message that is not a string', () => lib((b) => b.sessions.send(witness, 42 as unknown as string)), /^InvalidInputError: A send request needs a `message` string\.$/],
+  // Messages from the wrong place, and turns that cannot be named
+  ['cli: send with no message at all', () => cli(['session', 'send', 'witness-session']), /^baton: Give a message: as an argument, "-" to read it from standard input, or --file <path>\.\n$/],
+  ['cli: a message and --file both', () => cli(['session', 'send', 'witness-session', 'hi', '--file', path.join(files, 'cut.json')]), /^baton: Give the message either as an argument or with --file, not both/],
+  ['cli: --file that does not exist', () => cli(['session', 'send', 'witness-session', '--file', path.join(files, 'nowhere.md')]), /^baton: No file \S+nowhere\.md to read the message from\.\n$/],
+  ['cli: a message starting with "-" without "--"', () => cli(['session', 'send', 'witness-session', '- a bullet']), /unknown option '- a bullet'\n\(a message that starts with "-" goes after "--"/],
+  ['lib: cancel naming a malformed request id', () => lib((b) => b.sessions.cancel(witness, { request_id: 'a b' })), /^InvalidInputError: A request id is 1 to 64 letters, digits, `_` or `-`\.$/],
   // Invalid thresholds and wrong flag types
   ['cli: summarize-at above rollover-at', () => cli(['session', 'start', 'x', '--summarize-at', '90', '--rollover-at', '80']), /^baton: summarize_at_percent \(90\) must be below rollover_at_percent \(80\)/],
   ['cli: rollover-at of 100', () => cli(['session', 'start', 'x', '--rollover-at', '100']), /option '--rollover-at <percent>' argument '100' is invalid\. expected a percentage between 0 and 100, got '100'\./],

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { workflowStreamPollUpdate } from '@temporalio/workflow-streams/workflow';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import * as sessionContract from '../../src/domain/session';
 import * as specContract from '../../src/domain/spec';
@@ -63,9 +64,12 @@ function registeredWorkflowTypes(): string[] {
   return [...index.matchAll(/export \{ (\w+) \}/g)].map((m) => m[1]!).sort();
 }
 
-/** Every update the workflow contracts define (`defineUpdate` returns `{ type: 'update', name }`). */
+/**
+ * Every update the workflows define (`defineUpdate` returns `{ type: 'update', name }`): the
+ * contracts', and the poll of the workflow stream that sessions host.
+ */
 function definedUpdates(): string[] {
-  return [sessionContract, specContract, handoffContract, modelsContract]
+  return [sessionContract, specContract, handoffContract, modelsContract, { workflowStreamPollUpdate }]
     .flatMap((module) => Object.values(module) as unknown[])
     .filter(
       (v): v is { type: 'update'; name: string } =>

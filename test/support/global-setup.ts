@@ -1,12 +1,14 @@
 /**
- * One real Temporal dev server for the whole test run (in memory, random ports), and one workflow
- * bundle that every test file's worker reuses instead of bundling again.
+ * One real Temporal dev server for the whole test run (in memory, random ports), one workflow
+ * bundle that every test file's worker reuses instead of bundling again, and the compiled CLI that
+ * tests running `bin/baton.js` need (built here, so no test sees the one-time build message).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { ensureCliBuilt } from '../../scripts/lib/cli-build.js';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { findOrBuildTemporalCli } from '../../src/temporal/temporal-cli';
 
@@ -20,6 +22,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensureCliBuilt((line) => console.log(`[setup] ${line}`));
   const cliPath = await findOrBuildTemporalCli({ onProgress: (line) => console.log(`[setup] ${line}`) });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
   const bundlePath = path.join(workDir, 'workflow-bundle.js');

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { main } from '../../src/cli';
 
 export interface CliRun {
@@ -8,13 +9,38 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process, as a user would type it, with captured output and its own env. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+/**
+ * Runs the CLI in-process, as a user would type it, with captured output and its own env;
+ * `stdin` is what standard input holds, `signal` stands for Ctrl-C, `onOutput` and `onError` see
+ * stdout and stderr as they are written.
+ */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  options: {
+    stdin?: string;
+    signal?: AbortSignal;
+    onOutput?: (stdout: string) => void;
+    onError?: (stderr: string) => void;
+  } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main({
     argv,
-    io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env },
+    io: {
+      stdout: (t) => {
+        stdout += t;
+        options.onOutput?.(stdout);
+      },
+      stderr: (t) => {
+        stderr += t;
+        options.onError?.(stderr);
+      },
+      env,
+      ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -94,6 +94,14 @@ describe('parseDirectives', () => {
     });
   });
 
+  it('reads pace_ms, capped at a minute, and keeps it out of the quoted text', () => {
+    expect(parseDirectives('slowly [[pace_ms=25]]')).toEqual({ paceMs: 25 });
+    expect(parseDirectives('[[pace_ms=99999999]]')).toEqual({ paceMs: 60_000 });
+    expect(replyFor(request('Go slowly [[pace_ms=25]] please')).content[0]).toMatchObject({
+      text: expect.stringMatching(/: "Go slowly please"$/) as string,
+    });
+  });
+
   it('finds nothing in plain text', () => {
     expect(parseDirectives('just words [[not a directive]]')).toEqual({});
   });

@@ -369,6 +369,24 @@ describe('the request log', () => {
     });
   });
 
+  it('records when a streamed reply began, and a client that went away before its end', async () => {
+    const before = Date.now();
+    await client.messages.stream(ask('quick [[reply_tokens=20]]')).finalMessage();
+    const abort = new AbortController();
+    const slow = client.messages.stream(ask('slow [[reply_tokens=400]] [[pace_ms=50]]'), {
+      signal: abort.signal,
+    });
+    const firstText = new Promise((resolve) => slow.once('text', resolve));
+    await firstText;
+    abort.abort();
+    await slow.finalMessage().catch(() => undefined);
+    await expect.poll(() => model.requests[1]?.aborted_by_client).toBe(true);
+    const [quick, cut] = model.requests;
+    expect(quick).toMatchObject({ aborted_by_client: false, status: 200 });
+    expect(quick!.first_delta_at_ms).toBeGreaterThanOrEqual(before);
+    expect(cut!.first_delta_at_ms).toBeGreaterThanOrEqual(quick!.first_delta_at_ms!);
+  });
+
   it('records refused requests with their status', async () => {
     await client.messages.create({ ...ask('x'), messages: [] }).catch(() => undefined);
     expect(model.requests).toMatchObject([{ status: 400, message_count: 0, model: null }]);

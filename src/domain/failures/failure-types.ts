@@ -57,6 +57,8 @@ export const FailureType = {
   CompactionFailed: 'CompactionFailed',
   /** Two lines of work that cannot be merged as asked. Never retried. */
   MergeRefused: 'MergeRefused',
+  /** The turn was cancelled (`cancelTurn`, Ctrl-C); the session is as it was before it. Never retried. */
+  TurnCancelled: 'TurnCancelled',
 
   // SPECs and handoffs (workflow failures: a workflow is not retried unless started with a policy).
   /** A failed SPEC phase got no retry, skip or abort in time. Never retried. */

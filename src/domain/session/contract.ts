@@ -4,6 +4,7 @@
  * import it so that every client call is type-checked.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
 import type { CumulativeUsage, TokenBudget } from './budget';
 import type { CacheStats } from './cache-stats';
 import type { CompactionReport, TurnCost } from './compaction-report';
@@ -113,6 +114,8 @@ export interface CarriedState {
   script_outputs?: ScriptOutput[];
   script_done?: number;
   floor_compactions?: number;
+  /** The turn-event stream (its recent events and offsets), so subscribers follow the rollover. */
+  stream?: WorkflowStreamState;
 }
 
 /** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
@@ -239,6 +242,10 @@ export interface SendRequest {
   class?: ContextClass;
   /** Pin the message: kept verbatim through every compaction. */
   pin?: boolean;
+  /** The caller's id for this send: its turn events carry it, and `cancelTurn` can name it. */
+  request_id?: string;
+  /** Publish the turn's events (reply text as it arrives, tool calls) on the session's stream. */
+  stream?: boolean;
 }
 
 /** One tool call the model made during a turn. */
@@ -308,4 +315,5 @@ export const SessionFailureType = {
   SessionClosed: FailureType.SessionClosed,
   CompactionFailed: FailureType.CompactionFailed,
   MergeRefused: FailureType.MergeRefused,
+  TurnCancelled: FailureType.TurnCancelled,
 } as const;

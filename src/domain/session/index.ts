@@ -87,6 +87,21 @@ export type {
   NewMessage,
 } from './conversation';
 export { hasDecisionLine, extractDecisionLines, isDecisionLine, missingLines } from './decisions';
+export {
+  TURN_EVENTS_TOPIC,
+  cancelTurnUpdate,
+  requestIdProblem,
+  cancelRequestProblem,
+  retainFrom,
+} from './live-turn';
+export type {
+  TurnEvent,
+  TurnEventBase,
+  TurnOutcome,
+  TurnStreamTarget,
+  CancelTurnRequest,
+  CancelTurnResult,
+} from './live-turn';
 export { renderSessionDetails, sessionStatusLine, contextLine } from './details';
 export { sessionIdProblem, newSessionId } from './ids';
 export { modelCallOptions, thinkingProblem } from './model-call';

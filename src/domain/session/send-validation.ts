@@ -1,6 +1,7 @@
 import { CONTEXT_CLASSES } from './conversation';
 import type { SendRequest } from './contract';
 import { formatCount } from '../format';
+import { requestIdProblem } from './live-turn';
 import { estimateTokens } from './token-estimate';
 
 /**
@@ -29,5 +30,8 @@ export function sendRequestProblem(
     return `Unknown context class '${String(request.class)}': use one of ${CONTEXT_CLASSES.join(', ')}.`;
   }
   if (request.pin !== undefined && typeof request.pin !== 'boolean') return '`pin` must be true or false.';
-  return undefined;
+  if (request.stream !== undefined && typeof request.stream !== 'boolean') {
+    return '`stream` must be true or false.';
+  }
+  return requestIdProblem(request.request_id);
 }

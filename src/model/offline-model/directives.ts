@@ -7,6 +7,8 @@
  *   object as input (the object may be omitted: `{}`).
  * - `[[say=TEXT]]`: end the reply with TEXT on a line of its own (`\n` in TEXT starts another
  *   line), so a test can make the model state something, such as a decision in markdown.
+ * - `[[repeat_tool]]`: keep calling that tool after each result.
+ * - `[[pace_ms=N]]`: stream the reply slowly, N ms before each delta (streaming and cancel tests).
  *
  * To add a behaviour, add a field here and read it in `reply-for.ts`.
  */
@@ -23,17 +25,22 @@ export interface Directives {
   repeatTool?: boolean;
   /** `[[say=TEXT]]`: lines the reply ends with. */
   say?: string;
+  /** `[[pace_ms=N]]`: when streaming, wait N ms before each text or JSON delta, as a real model writes. */
+  paceMs?: number;
 }
 
 /** Enough for any context window today; a bigger number is a typo, not a test. */
 export const MAX_REPLY_TOKENS = 2_000_000;
+/** A minute between deltas is already slower than any model; more is a typo. */
+export const MAX_PACE_MS = 60_000;
 
 const REPLY_TOKENS = /\[\[reply_tokens=(\d+)\]\]/;
 // The JSON is matched lazily up to the first `}]]`, so nested arrays and objects inside it still work.
 const USE_TOOL = /\[\[use_tool=([A-Za-z0-9_-]+)(?:\s+(\{.*?\}))?\s*\]\]/s;
 const REPEAT_TOOL = /\[\[repeat_tool\]\]/;
 const SAY = /\[\[say=(.*?)\]\]/s;
-const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool|say)=.*?|repeat_tool)\]\]/gs;
+const PACE_MS = /\[\[pace_ms=(\d+)\]\]/;
+const ANY_DIRECTIVE = /\[\[(?:(?:reply_tokens|use_tool|say|pace_ms)=.*?|repeat_tool)\]\]/gs;
 
 function parseToolInput(name: string, json: string | undefined): ToolDirective {
   if (json === undefined) return { name, input: {} };
@@ -61,6 +68,8 @@ export function parseDirectives(text: string): Directives {
   if (REPEAT_TOOL.test(text)) directives.repeatTool = true;
   const say = SAY.exec(text)?.[1];
   if (say !== undefined) directives.say = say.replace(/\\n/g, '\n');
+  const pace = PACE_MS.exec(text)?.[1];
+  if (pace !== undefined) directives.paceMs = Math.min(Number(pace), MAX_PACE_MS);
   return directives;
 }
 

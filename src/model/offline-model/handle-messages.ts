@@ -16,21 +16,27 @@ import { thinkingBlocksProblem } from './thinking';
 import { offlineMessage } from './offline-message';
 import { replyFor } from './reply-for';
 import { scriptedReply } from './scripted-reply';
-import { budgetNoteOf, lastUserText } from './request-facts';
+import { parseDirectives } from './directives';
+import { budgetNoteOf, lastUserMessage, lastUserText, newestTextOf } from './request-facts';
+import type { RequestLogEntry } from './request-log';
 import type { SseEvent } from './stream-events';
 import { formatSse, streamEvents } from './stream-events';
 
 /** How many events of a reply a `mid_stream_error` fault lets through: start, block start, ping, one delta. */
 const EVENTS_BEFORE_MID_STREAM_ERROR = 4;
 
-/** Writes SSE events, waiting for the socket to drain so a long reply does not pile up in memory. */
+/**
+ * Writes SSE events, waiting for the socket to drain so a long reply does not pile up in memory.
+ * With `paceMs`, waits that long before each delta, as a model that writes as it thinks.
+ */
 async function writeStream(
   res: ServerResponse,
-  requestId: string,
+  entry: RequestLogEntry,
   events: readonly SseEvent[],
   signal: AbortSignal,
-  options: { stall?: boolean } = {},
+  options: { stall?: boolean; paceMs?: number } = {},
 ): Promise<void> {
+  const requestId = entry.request_id;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -38,6 +44,16 @@ async function writeStream(
   });
   for (const event of events) {
     if (signal.aborted) return;
+    if (event.event === 'content_block_delta') {
+      if (options.paceMs) {
+        try {
+          await sleep(options.paceMs, undefined, { signal });
+        } catch {
+          return; // the client went away or the model is stopping
+        }
+      }
+      entry.first_delta_at_ms ??= Date.now();
+    }
     if (!res.write(formatSse(event))) {
       try {
         await once(res, 'drain', { signal });
@@ -75,6 +91,7 @@ export async function handleMessages(
   const entry = ctx.log.begin(path, requestId);
   res.on('close', () => {
     if (entry.status === null) entry.status = 499;
+    if (!res.writableEnded) entry.aborted_by_client = true;
   });
   const fail = (status: number, message?: string, retryAfterSeconds?: number): void => {
     entry.status = status;
@@ -173,10 +190,13 @@ export async function handleMessages(
     ];
   }
   if (fault?.kind === 'stall_stream') {
-    await writeStream(res, requestId, events.slice(0, EVENTS_BEFORE_MID_STREAM_ERROR), signal, {
+    await writeStream(res, entry, events.slice(0, EVENTS_BEFORE_MID_STREAM_ERROR), signal, {
       stall: true,
     });
     return;
   }
-  await writeStream(res, requestId, events, signal);
+  const last = lastUserMessage(request.messages);
+  const asked = request.messages.findLast((m) => m.role === 'user' && newestTextOf(m.content) !== '');
+  const paceMs = parseDirectives(newestTextOf((asked ?? last)?.content ?? '')).paceMs;
+  await writeStream(res, entry, events, signal, paceMs ? { paceMs } : {});
 }

@@ -21,6 +21,10 @@ export interface RequestLogEntry {
   budget_note?: { used: number; total: number; available: number };
   /** The input side of the answer: uncached, written to and read from the prompt cache. */
   usage?: { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
+  /** When the first delta of a streamed reply was written (epoch ms), for stream latency figures. */
+  first_delta_at_ms: number | null;
+  /** True when the client closed the connection before the answer was complete (an aborted call). */
+  aborted_by_client: boolean;
 }
 
 /** The offline model's record of requests, oldest first. */
@@ -39,6 +43,8 @@ export class RequestLog {
       request_id: requestId,
       fault: null,
       time: new Date().toISOString(),
+      first_delta_at_ms: null,
+      aborted_by_client: false,
     };
     this.#entries.push(entry);
     return entry;
