@@ -17,6 +17,7 @@ import { startDevServer } from '../src/temporal/dev-server';
 import { findOrBuildTemporalCli } from '../src/temporal/temporal-cli';
 import { createBatonWorker } from '../src/worker/create-worker';
 import { createTokenCounter } from '../src/worker/token-counter';
+import { workflowBundleOptions } from '../src/worker/workflow-bundle';
 import type { CleanupStack } from './cleanup';
 import { createNaiveWorker, NAIVE_WORKFLOWS_PATH } from './naive/naive-worker';
 import { startOrphanGuard } from './orphan-guard';
@@ -85,10 +86,7 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
   cleanup.defer('offline model', async () => (await modelStart.catch(() => undefined))?.stop());
   const [modelResult, bundleResult] = await Promise.allSettled([
     modelStart,
-    writeWorkflowBundle(
-      path.join(__dirname, '..', 'src', 'workflows', 'index.ts'),
-      path.join(workDir, 'baton-workflows.js'),
-    ),
+    writeWorkflowBundle(workflowBundleOptions(), path.join(workDir, 'baton-workflows.js')),
   ]);
   const model = settled(modelResult);
   const batonBundlePath = settled(bundleResult);
@@ -124,7 +122,7 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
   const startNaive = async (): Promise<string> => {
     progress('bundling bench/naive/workflows.ts and starting the naive baseline worker…');
     const bundlePath = await writeWorkflowBundle(
-      NAIVE_WORKFLOWS_PATH,
+      { workflowsPath: NAIVE_WORKFLOWS_PATH },
       path.join(workDir, 'naive-workflows.js'),
     );
     const naiveQueue = `bench-naive-${randomUUID()}`;

@@ -5,6 +5,7 @@ import { createActivities, createWorkspaceActivities, type TokenCounter } from '
 import type { McpClientPool } from '../mcp';
 import type { ConversationStore } from '../store';
 import type { WorkspaceHost } from '../workspace';
+import { WORKFLOWS_PATH, workflowBundleOptions } from './workflow-bundle';
 
 export interface BatonWorkerOptions {
   connection: NativeConnection;
@@ -13,7 +14,10 @@ export interface BatonWorkerOptions {
   store: ConversationStore;
   anthropic: Anthropic;
   countTokens: TokenCounter;
-  /** A prebuilt workflow bundle (tests build one per run); otherwise the worker bundles src/workflows. */
+  /**
+   * A prebuilt workflow bundle (tests build one per run, with `bundleBatonWorkflows`); otherwise the
+   * worker bundles src/workflows with the same options.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
    * Payload codecs (encryption) for everything the worker sends to and reads from Temporal; see
@@ -42,7 +46,10 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : {
+          workflowsPath: WORKFLOWS_PATH,
+          bundlerOptions: { preloadModules: workflowBundleOptions().preloadModules ?? [] },
+        }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: createActivities({
       store: options.store,
