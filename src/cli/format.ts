@@ -14,7 +14,7 @@ export function formatBudget(b: TokenBudget): string {
   return `${formatCount(b.used)} / ${formatCount(b.total)} tokens (${b.position_percent}%), ${formatCount(b.available)} available`;
 }
 
-export function formatStart(r: StartSessionResult): string {
+export function formatStart(r: Omit<StartSessionResult, 'status'>): string {
   return [
     `Session ${r.session_id} started (${r.model}).`,
     `  context  ${formatBudget(r.token_budget)}`,

@@ -49,7 +49,12 @@ import { exportSession, importSession, type SessionBundle } from './session-bund
 import type { SessionContext } from './session-context';
 import { readCheckpoints, readSessionState } from './session-state';
 import { executeSessionUpdate } from './session-updates';
-import { startSessionRun, type StartSessionResult } from './start-session-run';
+import {
+  startSessionRun,
+  startSessionWithMessage,
+  type StartSessionResult,
+  type StartWithReplyResult,
+} from './start-session-run';
 import { describeTarget, targetProblem, type SessionCommand, type SessionTarget } from './session-target';
 
 export interface StartSessionOptions {
@@ -61,6 +66,8 @@ export interface StartSessionOptions {
   settings?: Partial<SessionSettings>;
   /** MCP servers (names in the worker's .mcp.json) whose tools the model gets. */
   mcp_servers?: string[];
+  /** How the first message is sent when `start` is given one (its class, whether it is pinned). */
+  send?: Omit<SendRequest, 'message'>;
 }
 
 /** One row of `list`. */
@@ -112,11 +119,18 @@ export class SessionsClient {
   }
 
   /**
-   * Starts a session and waits until it has stored its task and measured its context.
-   * @throws InvalidInputError for a bad id, model or setting; SessionExistsError when the id is
-   * taken; NoWorkerError when no worker polls the task queue.
+   * Starts a session and waits until it has stored its task and measured its context, in one
+   * round trip. With `message`, the first message goes with the start (update-with-start) and the
+   * result carries its reply instead of a status: the first reply costs one round trip too.
+   * @throws InvalidInputError for a bad id, model, setting or message; SessionExistsError when the
+   * id is taken; NoWorkerError when no worker polls the task queue; SessionRequestError when the
+   * session started but its first turn failed.
    */
-  async start(options: StartSessionOptions = {}): Promise<StartSessionResult> {
+  async start(options: StartSessionOptions & { message: string }): Promise<StartWithReplyResult>;
+  async start(options?: StartSessionOptions): Promise<StartSessionResult>;
+  async start(
+    options: StartSessionOptions & { message?: string } = {},
+  ): Promise<StartSessionResult | StartWithReplyResult> {
     const sessionId = options.id ?? newSessionId(() => randomInt(16) / 16);
     assertSessionId(sessionId);
     const model = resolveModel(this.ctx.models, options.model ?? DEFAULT_MODEL_ID);
@@ -128,21 +142,31 @@ export class SessionsClient {
       const problem = mcpServerNameProblem(name);
       if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
     }
-    return startSessionRun(
-      this.ctx,
-      {
+    const first: SendRequest | undefined =
+      options.message === undefined ? undefined : { message: options.message, ...options.send };
+    if (first) {
+      const problem = sendRequestProblem(first, {
         session_id: sessionId,
-        model,
-        settings,
-        ...(options.task ? { task: options.task } : {}),
-        ...(options.system ? { system: options.system } : {}),
-        ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
-      },
-      {
-        summary: `session ${sessionId} · ${model.id}`,
-        details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
-      },
-    );
+        closed: false,
+        context_window: Infinity,
+      });
+      if (problem) throw new InvalidInputError(problem);
+    }
+    const input = {
+      session_id: sessionId,
+      model,
+      settings,
+      ...(options.task ? { task: options.task } : {}),
+      ...(options.system ? { system: options.system } : {}),
+      ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
+    };
+    const run = {
+      summary: `session ${sessionId} · ${model.id}`,
+      details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
+    };
+    return first
+      ? startSessionWithMessage(this.ctx, input, run, first)
+      : startSessionRun(this.ctx, input, run);
   }
 
   /**
@@ -376,4 +400,4 @@ export class SessionsClient {
   }
 }
 
-export type { StartSessionResult } from './start-session-run';
+export type { StartSessionResult, StartWithReplyResult } from './start-session-run';

@@ -1,5 +1,4 @@
 import { ApplicationFailure, uuid4, workflowInfo } from '@temporalio/workflow';
-import { Mutex } from 'async-mutex';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/mcp';
 import {
   applyCheckpoint,
@@ -39,6 +38,7 @@ import { compactContext } from './compaction-step';
 import { McpServers } from './mcp-servers';
 import { mergeLineOfWork } from './merge-step';
 import { prepareConversation } from './session-activities';
+import { SerialQueue } from './serial-queue';
 import { runTurn, summarizeFirst } from './session-turn';
 
 /**
@@ -52,7 +52,7 @@ export class SessionEntity {
   private mcp: McpServers;
   private initialized = false;
   private inFlight = 0;
-  private readonly lock = new Mutex();
+  private readonly queue = new SerialQueue();
 
   constructor(
     private readonly input: SessionInput,
@@ -91,9 +91,19 @@ export class SessionEntity {
     });
   }
 
-  /** Stores the task and measures the context (first run only; a rollover carries both). */
-  async initialize(): Promise<void> {
-    if (!this.input.carried) {
+  /**
+   * Stores the task and measures the context (first run only; a rollover carries both, and a fork
+   * is given its parent's fill at the head it starts from). Queued like a turn, so an update that
+   * arrives with the start (update-with-start) runs once the session is ready.
+   */
+  initialize(): Promise<void> {
+    return this.queue.run(() => this.prepare());
+  }
+
+  private async prepare(): Promise<void> {
+    const known = this.input.head !== undefined && this.input.context_tokens !== undefined;
+    const servers = this.input.mcp_servers ?? [];
+    if (!this.input.carried && !(known && !this.input.task && servers.length === 0)) {
       const prepared = await prepareConversation(this.input, this.state.head);
       this.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
       this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
@@ -285,7 +295,7 @@ export class SessionEntity {
     this.inFlight++;
     this.changed();
     try {
-      return await this.lock.runExclusive(fn);
+      return await this.queue.run(fn);
     } finally {
       this.inFlight--;
       this.changed();

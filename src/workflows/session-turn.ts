@@ -1,3 +1,4 @@
+import { workflowInfo } from '@temporalio/workflow';
 import {
   applyTurn,
   budgetOf,
@@ -83,6 +84,7 @@ export async function runTurn(
       cost_usd: Math.round(cost * 1e9) / 1e9,
       token_budget: budgetOf(next),
       head: last.head,
+      run_id: workflowInfo().runId,
       ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),
     },
   };

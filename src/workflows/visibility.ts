@@ -1,5 +1,5 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { cumulativeTokens, renderSessionDetails, type SessionStatus } from '../domain/session';
 import {
   BATON_CONTEXT_PERCENT,
@@ -7,7 +7,12 @@ import {
   BATON_MODEL,
   BATON_PARENT,
   BATON_TOKENS_USED,
+  contextPercentAttribute,
+  tokensUsedAttribute,
 } from '../domain/visibility';
+
+/** A search attribute's value as a run holds it (null: removed). */
+type Published = SearchAttributeUpdatePair['value'];
 
 /** What the Temporal UI shows about a run: search attributes for filtering, and current details. */
 export interface Presentation {
@@ -17,22 +22,34 @@ export interface Presentation {
 
 /**
  * Publishes a workflow's presentation. Each search-attribute upsert is a history event (and a
- * billable action), so nothing is written when nothing changed; current details are in memory
- * and also set only on change.
+ * billable action), so only the attributes whose value differs from what the run already has are
+ * written (those set when the workflow started, or carried over by continue-as-new, count as
+ * written), and `BatonTokensUsed` moves in steps of a tenth (see `tokensUsedAttribute`). Current
+ * details are in memory, not in history, and are also set only on change.
  */
 export class Visibility {
-  private attributes = '';
+  private published: Map<string, Published> | undefined;
   private details = '';
 
   constructor(private readonly present: () => Presentation) {}
 
   publish(): void {
     const p = this.present();
-    const signature = JSON.stringify(p.attributes.map((a) => [a.key.name, a.value]));
-    if (signature !== this.attributes) {
-      upsertSearchAttributes(p.attributes);
-      this.attributes = signature;
+    const published = (this.published ??= startingAttributes());
+    const changed: SearchAttributeUpdatePair[] = [];
+    for (const pair of p.attributes) {
+      const name = pair.key.name;
+      const before = published.get(name);
+      let value = pair.value;
+      if (name === BATON_TOKENS_USED.name && typeof value === 'number') {
+        value = tokensUsedAttribute(typeof before === 'number' ? before : undefined, value);
+      }
+      if (value !== before) {
+        changed.push({ ...pair, value } as SearchAttributeUpdatePair);
+        published.set(name, value);
+      }
     }
+    if (changed.length > 0) upsertSearchAttributes(changed);
     if (p.details !== this.details) {
       setCurrentDetails(p.details);
       this.details = p.details;
@@ -40,12 +57,19 @@ export class Visibility {
   }
 }
 
+/** The run's search attributes as they are now (set at start or carried over), by name. */
+function startingAttributes(): Map<string, Published> {
+  const values = new Map<string, Published>();
+  for (const pair of workflowInfo().typedSearchAttributes.getAll()) values.set(pair.key.name, pair.value);
+  return values;
+}
+
 /** The search attributes every session-running workflow sets (kind, model, context, tokens, parent). */
 export function sessionAttributes(kind: string, status: SessionStatus): SearchAttributeUpdatePair[] {
   return [
     { key: BATON_KIND, value: kind },
     { key: BATON_MODEL, value: status.model },
-    { key: BATON_CONTEXT_PERCENT, value: status.position_percent },
+    { key: BATON_CONTEXT_PERCENT, value: contextPercentAttribute(status.position_percent) },
     { key: BATON_TOKENS_USED, value: cumulativeTokens(status.cumulative) },
     ...(status.lineage ? [{ key: BATON_PARENT, value: status.lineage.parent_session_id }] : []),
   ];

@@ -122,6 +122,12 @@ export interface SessionInput {
   task?: string;
   /** Start from this conversation head instead of an empty conversation. */
   head?: string;
+  /**
+   * The context fill at `head`, when whoever starts the session knows it (a fork: its parent's fill
+   * at that head, from the API's usage). The run then starts without measuring the conversation
+   * again, so a fork costs no activity.
+   */
+  context_tokens?: number;
   lineage?: SessionLineage;
   settings: SessionSettings;
   /** Present only when this run continues an earlier one. */
@@ -255,6 +261,8 @@ export interface SendResult {
   /** Context budget after the call. */
   token_budget: TokenBudget;
   head: string;
+  /** The run that answered (a rollover moves a session to a new run under the same id). */
+  run_id: string;
 }
 
 /** Sends a user message and returns the model's reply. Rejected when empty, too large or closed. */
@@ -277,6 +285,19 @@ export const statusQuery = defineQuery<SessionStatus>('status');
 export const definitionQuery = defineQuery<SessionDefinition>('definition');
 /** Every checkpoint of the session, across all its runs, oldest first. */
 export const checkpointsQuery = defineQuery<CheckpointRecord[]>('checkpoints');
+
+/** A session's status, definition and checkpoints at once: what a fork or a resume starts from. */
+export interface SessionSnapshot {
+  status: SessionStatus;
+  definition: SessionDefinition;
+  checkpoints: CheckpointRecord[];
+}
+
+/**
+ * Status, definition and checkpoints in one query: a fork or a resume reads its source with one
+ * round trip instead of three.
+ */
+export const snapshotQuery = defineQuery<SessionSnapshot>('snapshot');
 
 export interface CompactRequest {
   /** `aggressive` keeps only critical items, the summary and the last turn. */

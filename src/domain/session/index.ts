@@ -31,6 +31,7 @@ export {
   statusQuery,
   definitionQuery,
   checkpointsQuery,
+  snapshotQuery,
   SessionFailureType,
 } from './contract';
 export type {
@@ -57,6 +58,7 @@ export type {
   SendResult,
   CompactRequest,
   CheckpointRequest,
+  SessionSnapshot,
 } from './contract';
 export { CONTEXT_CLASSES, isNodeId, textOf } from './conversation';
 export type {
