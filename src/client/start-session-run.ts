@@ -19,6 +19,7 @@ import {
   BATON_PARENT,
   BATON_TOKENS_USED,
   contextPercentAttribute,
+  tokensUsedAttribute,
 } from '../domain/visibility';
 import type { sessionWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
@@ -140,7 +141,10 @@ function updateWithStart<Ret, Args extends unknown[]>(
         key: BATON_CONTEXT_PERCENT,
         value: contextPercentAttribute(tokenBudget(context, input.model.context_window).position_percent),
       },
-      { key: BATON_TOKENS_USED, value: cumulativeTokens(input.carried?.cumulative ?? ZERO_CUMULATIVE) },
+      {
+        key: BATON_TOKENS_USED,
+        value: tokensUsedAttribute(cumulativeTokens(input.carried?.cumulative ?? ZERO_CUMULATIVE)),
+      },
       ...(input.lineage ? [{ key: BATON_PARENT, value: input.lineage.parent_session_id }] : []),
     ],
     staticSummary: options.summary,

@@ -24,8 +24,9 @@ export interface Presentation {
  * Publishes a workflow's presentation. Each search-attribute upsert is a history event (and a
  * billable action), so only the attributes whose value differs from what the run already has are
  * written (those set when the workflow started, or carried over by continue-as-new, count as
- * written), and `BatonTokensUsed` moves in steps of a tenth (see `tokensUsedAttribute`). Current
- * details are in memory, not in history, and are also set only on change.
+ * written); the numeric ones move in steps (see `contextPercentAttribute` and
+ * `tokensUsedAttribute`). Current details are in memory, not in history, and are also set only on
+ * change.
  */
 export class Visibility {
   private published: Map<string, Published> | undefined;
@@ -39,14 +40,9 @@ export class Visibility {
     const changed: SearchAttributeUpdatePair[] = [];
     for (const pair of p.attributes) {
       const name = pair.key.name;
-      const before = published.get(name);
-      let value = pair.value;
-      if (name === BATON_TOKENS_USED.name && typeof value === 'number') {
-        value = tokensUsedAttribute(typeof before === 'number' ? before : undefined, value);
-      }
-      if (value !== before) {
-        changed.push({ ...pair, value } as SearchAttributeUpdatePair);
-        published.set(name, value);
+      if (pair.value !== published.get(name)) {
+        changed.push(pair);
+        published.set(name, pair.value);
       }
     }
     if (changed.length > 0) upsertSearchAttributes(changed);
@@ -70,7 +66,7 @@ export function sessionAttributes(kind: string, status: SessionStatus): SearchAt
     { key: BATON_KIND, value: kind },
     { key: BATON_MODEL, value: status.model },
     { key: BATON_CONTEXT_PERCENT, value: contextPercentAttribute(status.position_percent) },
-    { key: BATON_TOKENS_USED, value: cumulativeTokens(status.cumulative) },
+    { key: BATON_TOKENS_USED, value: tokensUsedAttribute(cumulativeTokens(status.cumulative)) },
     ...(status.lineage ? [{ key: BATON_PARENT, value: status.lineage.parent_session_id }] : []),
   ];
 }
