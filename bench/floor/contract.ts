@@ -3,7 +3,7 @@
  * a durable turn can cost on Temporal, an update whose handler runs one activity that does nothing.
  * Workflow-safe.
  */
-import { defineUpdate } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** Workflow type name of the floor workflow. */
 export const FLOOR_WORKFLOW_TYPE = 'floorWorkflow';
@@ -12,4 +12,4 @@ export const FLOOR_WORKFLOW_TYPE = 'floorWorkflow';
 export const floorTurnUpdate = defineUpdate<string, [string]>('floorTurn');
 
 /** Ends the workflow once the handlers in flight have finished. */
-export const floorCloseUpdate = defineUpdate<void, []>('floorClose');
+export const floorCloseSignal = defineSignal('floorClose');

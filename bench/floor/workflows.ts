@@ -6,7 +6,7 @@
  */
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { FloorActivities } from './activities';
-import { floorCloseUpdate, floorTurnUpdate } from './contract';
+import { floorCloseSignal, floorTurnUpdate } from './contract';
 
 // Same timeouts and retry shape as baton's store activities: what the floor measures is one
 // scheduled, dispatched and completed activity.
@@ -19,7 +19,7 @@ const { floorNoop } = proxyActivities<FloorActivities>({
 export async function floorWorkflow(): Promise<void> {
   let closed = false;
   setHandler(floorTurnUpdate, (text) => floorNoop(text));
-  setHandler(floorCloseUpdate, () => {
+  setHandler(floorCloseSignal, () => {
     closed = true;
   });
   await condition(() => closed);

@@ -3,7 +3,9 @@
  * `defineScenario({...})` and list it here.
  */
 import type { Scenario } from '../scenario';
+import { cloudCost } from './cloud-cost';
 import { compactionCost } from './compaction-cost';
+import { forkCost } from './fork-cost';
 import { historyGrowth } from './history-growth';
 import { perTurnOverhead } from './per-turn-overhead';
 import { throughput } from './throughput';
@@ -11,6 +13,8 @@ import { workerMemory } from './worker-memory';
 
 export const SCENARIOS: readonly Scenario[] = [
   perTurnOverhead,
+  forkCost,
+  cloudCost,
   throughput,
   historyGrowth,
   workerMemory,

@@ -31,10 +31,10 @@ export interface BatonWorkerOptions {
   mcp?: McpClientPool;
   /** This worker's workspaces; run {@link createWorkspaceWorker} with the same host beside this worker. */
   workspaces?: WorkspaceHost;
-  /** Overrides for tuning (cache size, concurrency). */
+  /** Overrides for tuning (cache size, concurrency; debug mode runs workflows in the main thread). */
   tuning?: Pick<
     WorkerOptions,
-    'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'
+    'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'debugMode'
   >;
 }
 

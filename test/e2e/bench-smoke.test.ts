@@ -75,7 +75,8 @@ it('runs every scenario at --size tiny and writes sane results', { timeout: 120_
   expect(found.length).toBeGreaterThan(5);
   for (const d of found) {
     expect(d.count).toBeGreaterThan(0);
-    expect(d.p50).toBeGreaterThan(0);
+    // Some are durations that can be zero (a token count that did not happen, an eager dispatch).
+    expect(d.p50).toBeGreaterThanOrEqual(0);
     expect(d.p50).toBeLessThanOrEqual(d.p95!);
     expect(d.p95).toBeLessThanOrEqual(d.p99!);
   }
