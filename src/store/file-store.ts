@@ -170,9 +170,10 @@ export class FileConversationStore implements ConversationStore {
 
   /**
    * Appends `messages` after `head`. Validates the whole batch first, then writes every node's
-   * file at once (each to a temp name, fsynced) and gives them their names root-first, one after
-   * another: after a crash every stored node still has its parent, and a turn's two nodes cost one
-   * round of fsyncs instead of two.
+   * file at once (each to a temp name, fsynced), gives them their names root-first, one after
+   * another, and makes the names durable with one round of directory fsyncs: a process that dies
+   * part-way leaves every stored node with its parent (renames are ordered, and the filesystem's
+   * journal keeps them in that order), and a turn's two nodes cost two rounds of fsyncs, not four.
    *
    * @throws InvalidNodeIdError, InvalidNodeError (nothing written), NodeNotFoundError for an
    *   unknown head, RangeError for no messages and no head.
@@ -345,20 +346,25 @@ export class FileConversationStore implements ConversationStore {
     }
     const staged = await Promise.allSettled(todo.map((e) => this.stage(e)));
     const temps = staged.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value.temp] : []));
+    const dirs = new Set<string>();
     let named = 0;
     try {
       for (const [i, result] of staged.entries()) {
         if (result.status === 'rejected') throw result.reason;
-        if (result.value) {
-          await this.commitStaged(result.value, this.fileFor(todo[i]!.id));
-          named++;
-        }
+        if (!result.value) continue;
+        const file = this.fileFor(todo[i]!.id);
+        await this.fs.rename(result.value.temp, file);
+        named++;
+        dirs.add(path.dirname(file));
+        // A freshly created shard directory must itself be durable in `nodes/`.
+        if (result.value.created) dirs.add(path.dirname(path.dirname(file)));
       }
     } catch (error) {
       // Temp files that never got their names are removed, not left behind.
       await Promise.all(temps.slice(named).map((t) => this.fs.unlink(t).catch(() => undefined)));
       throw error;
     }
+    await Promise.all([...dirs].map((dir) => this.syncDirectory(dir)));
     for (const encoded of todo) this.nodes.set(encoded.id, encoded.node);
   }
 
@@ -389,14 +395,6 @@ export class FileConversationStore implements ConversationStore {
       throw error;
     }
     return { temp, created };
-  }
-
-  /** The second half: the name, then the directory (and a new shard's parent) made durable. */
-  private async commitStaged(staged: { temp: string; created: boolean }, file: string): Promise<void> {
-    await this.fs.rename(staged.temp, file);
-    const dir = path.dirname(file);
-    await this.syncDirectory(dir);
-    if (staged.created) await this.syncDirectory(path.dirname(dir));
   }
 
   private tempName(file: string): string {
