@@ -102,6 +102,8 @@ export class FileConversationStore implements ConversationStore {
   private readonly paths: LRUCache<string, readonly StoredNode[]>;
   /** In-flight writes by id, so concurrent puts of one node write it once. */
   private readonly writes = new Map<string, Promise<void>>();
+  /** Shard directories known to exist. */
+  private readonly directories = new Set<string>();
   private closed = false;
 
   constructor(options: FileConversationStoreOptions) {
@@ -380,10 +382,16 @@ export class FileConversationStore implements ConversationStore {
       if (!isMissingFile(error)) throw error;
     }
     const dir = path.dirname(file);
-    const created = (await this.fs.mkdir(dir, { recursive: true })) !== undefined;
+    let created = await this.ensureDirectory(dir);
     const temp = this.tempName(file);
     try {
-      const handle = await this.fs.open(temp, 'wx');
+      const handle = await this.fs.open(temp, 'wx').catch(async (error: unknown) => {
+        if (!isMissingFile(error)) throw error;
+        // The shard directory was removed behind this store's back: make it again.
+        this.directories.delete(dir);
+        created = await this.ensureDirectory(dir);
+        return this.fs.open(temp, 'wx');
+      });
       try {
         await handle.writeFile(json);
         await handle.sync();
@@ -395,6 +403,17 @@ export class FileConversationStore implements ConversationStore {
       throw error;
     }
     return { temp, created };
+  }
+
+  /**
+   * Creates a shard directory unless this store already made or saw it (there are 256, so the set
+   * stays small): a mkdir per write is a syscall a turn need not make. True when it was created.
+   */
+  private async ensureDirectory(dir: string): Promise<boolean> {
+    if (this.directories.has(dir)) return false;
+    const created = (await this.fs.mkdir(dir, { recursive: true })) !== undefined;
+    this.directories.add(dir);
+    return created;
   }
 
   private tempName(file: string): string {
@@ -422,7 +441,7 @@ export class FileConversationStore implements ConversationStore {
    */
   private async writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
     const dir = path.dirname(file);
-    const created = await this.fs.mkdir(dir, { recursive: true });
+    const created = await this.ensureDirectory(dir);
     const temp = this.tempName(file);
     try {
       const handle = await this.fs.open(temp, 'wx');
@@ -439,7 +458,7 @@ export class FileConversationStore implements ConversationStore {
     }
     await this.syncDirectory(dir);
     // A freshly created shard directory must itself be durable in `nodes/`.
-    if (created !== undefined) await this.syncDirectory(path.dirname(dir));
+    if (created) await this.syncDirectory(path.dirname(dir));
   }
 
   private async syncDirectory(dir: string): Promise<void> {
