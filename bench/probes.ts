@@ -34,10 +34,11 @@ export class Probes {
       get(target, key, receiver) {
         const value: unknown = Reflect.get(target, key, receiver);
         if (typeof value !== 'function' || !TIMED.has(key)) return value;
-        return async (...args: unknown[]) => {
+        const method = value as (...a: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]): Promise<unknown> => {
           const began = performance.now();
           try {
-            return (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+            return await method.apply(target, args);
           } finally {
             totals.store_ms += performance.now() - began;
             totals.store_calls++;

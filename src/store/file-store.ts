@@ -347,13 +347,12 @@ export class FileConversationStore implements ConversationStore {
       return;
     }
     const staged = await Promise.allSettled(todo.map((e) => this.stage(e)));
-    const temps = staged.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value.temp] : []));
+    const temps = staged.flatMap((r) => (r.status === 'fulfilled' ? [r.value.temp] : []));
     const dirs = new Set<string>();
     let named = 0;
     try {
       for (const [i, result] of staged.entries()) {
         if (result.status === 'rejected') throw result.reason;
-        if (!result.value) continue;
         const file = this.fileFor(todo[i]!.id);
         await this.fs.rename(result.value.temp, file);
         named++;
@@ -372,15 +371,11 @@ export class FileConversationStore implements ConversationStore {
 
   /**
    * The first half of an atomic write: the node's bytes in a fsynced temp file beside its final
-   * name. Undefined when the file is already there and intact (nothing to do).
+   * name. A node already on disk is not read first: a turn's nodes are new, and renaming the same
+   * bytes over an existing file (a retried append) changes nothing, or repairs a damaged one.
    */
-  private async stage({ id, json }: EncodedNode): Promise<{ temp: string; created: boolean } | undefined> {
+  private async stage({ id, json }: EncodedNode): Promise<{ temp: string; created: boolean }> {
     const file = this.fileFor(id);
-    try {
-      if (sameBytes(await this.fs.readFile(file), Buffer.from(json, 'utf8'))) return undefined;
-    } catch (error) {
-      if (!isMissingFile(error)) throw error;
-    }
     const dir = path.dirname(file);
     let created = await this.ensureDirectory(dir);
     const temp = this.tempName(file);
