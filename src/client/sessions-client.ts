@@ -165,7 +165,13 @@ export class SessionsClient {
       details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
     };
     return first
-      ? startSessionWithMessage(this.ctx, input, run, first)
+      ? // The task then goes to the model with the first message: one activity fewer before the reply.
+        startSessionWithMessage(
+          this.ctx,
+          { ...input, ...(input.task ? { task_with_first_turn: true } : {}) },
+          run,
+          first,
+        )
       : startSessionRun(this.ctx, input, run);
   }
 

@@ -51,6 +51,8 @@ export class SessionEntity {
   private state: SessionState;
   private mcp: McpServers;
   private initialized = false;
+  /** The task, while it waits to go to the model with the first message (`task_with_first_turn`). */
+  private pendingTask: string | undefined;
   private inFlight = 0;
   private readonly queue = new SerialQueue();
 
@@ -103,7 +105,14 @@ export class SessionEntity {
   private async prepare(): Promise<void> {
     const known = this.input.head !== undefined && this.input.context_tokens !== undefined;
     const servers = this.input.mcp_servers ?? [];
-    if (!this.input.carried && !(known && !this.input.task && servers.length === 0)) {
+    const taskGoesWithFirstTurn =
+      this.input.task_with_first_turn === true &&
+      this.input.task !== undefined &&
+      this.input.head === undefined &&
+      servers.length === 0;
+    if (!this.input.carried && taskGoesWithFirstTurn) {
+      this.pendingTask = this.input.task;
+    } else if (!this.input.carried && !(known && !this.input.task && servers.length === 0)) {
       const prepared = await prepareConversation(this.input, this.state.head);
       this.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
       this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
@@ -319,8 +328,9 @@ export class SessionEntity {
       await this.compact('progressive', 'threshold');
     }
     try {
-      const { state, result } = await runTurn(this.input, this.state, this.mcp, request);
+      const { state, result } = await runTurn(this.input, this.state, this.mcp, request, this.pendingTask);
       this.state = state;
+      this.pendingTask = undefined;
       return result;
     } finally {
       if (this.mcp.any) this.syncMcp();

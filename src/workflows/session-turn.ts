@@ -48,6 +48,11 @@ function userMessage(request: SendRequest): NewMessage {
   };
 }
 
+/** The task as the session's first, critical message (the node `prepareSession` would store). */
+function taskMessage(task: string): NewMessage {
+  return { role: 'user', content: [{ type: 'text', text: task }], meta: { kind: 'task', class: 'critical' } };
+}
+
 /**
  * One turn: the message and the model's tool loop through activities, then the state after it
  * and what the caller gets back. Throws the update failure the caller sees; the state passed in is
@@ -58,11 +63,16 @@ export async function runTurn(
   state: SessionState,
   mcp: McpServers,
   request: SendRequest,
+  /** The session's task, when it goes to the model with this first message (`task_with_first_turn`). */
+  task?: string,
 ): Promise<{ state: SessionState; result: SendResult }> {
   const turn = state.turns + 1;
+  const messages = task ? [taskMessage(task), userMessage(request)] : [userMessage(request)];
+  // A system prompt that was never measured may be large: then the first call counts exactly.
+  const contextBefore = task && input.system ? undefined : state.context_tokens;
   let loop;
   try {
-    loop = await runTurnWithTools(input, mcp, turn, state.head, userMessage(request), state.context_tokens);
+    loop = await runTurnWithTools(input, mcp, turn, state.head, messages, contextBefore);
   } catch (err) {
     throw toUpdateFailure(err, `Turn ${turn}`);
   }

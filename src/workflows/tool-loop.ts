@@ -35,14 +35,15 @@ export async function runTurnWithTools(
   mcp: McpServers,
   turn: number,
   head: string | null,
-  first: NewMessage,
+  /** The turn's new messages (the user's, after the task when the task goes with the first turn). */
+  first: readonly NewMessage[],
   /** Context tokens after the last call, for the activity's pre-send estimate. */
   contextTokensBefore?: number,
 ): Promise<ToolLoopResult> {
   const settings = input.settings;
   const usages: Usage[] = [];
   const records: ToolCallRecord[] = [];
-  let messages = [first];
+  let messages = [...first];
   let current = head;
   let contextTokens = contextTokensBefore;
   for (let round = 0; ; round++) {

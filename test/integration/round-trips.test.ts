@@ -80,6 +80,10 @@ describe('a session started with its first message', () => {
       'send',
     );
     expect(Number(accepted?.eventId)).toBe(Number(firstTaskCompleted?.eventId) + 1);
+    // The task went to the model with the message: one activity, two workflow tasks before the reply.
+    const count = (type: number) => history.filter((e) => e.eventType === type).length;
+    expect(count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toBe(1);
+    expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toBe(2);
     expect(await env.baton.sessions.status(id)).toMatchObject({ turns: 1, head: started.reply.head });
   });
 
@@ -108,6 +112,8 @@ describe('a session started with its first message', () => {
     );
     const retry = await env.baton.sessions.send(id, 'a normal message');
     expect(retry.turn).toBe(1);
+    // The task, still unsent, goes with the next message.
+    expect(await contextOf(retry.head)).toEqual(['failing start', 'a normal message', retry.reply]);
   });
 
   it('works from the CLI with --message', async () => {

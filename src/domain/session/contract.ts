@@ -120,6 +120,12 @@ export interface SessionInput {
   system?: string;
   /** The session's task; stored as its first, critical message. */
   task?: string;
+  /**
+   * The session was started together with its first message (update-with-start): the task is not
+   * stored and measured on its own first, but goes to the model with that message, in the same
+   * activity. One activity and one workflow task fewer before the first reply.
+   */
+  task_with_first_turn?: boolean;
   /** Start from this conversation head instead of an empty conversation. */
   head?: string;
   /**
