@@ -81,7 +81,8 @@ describe('a session started with its first message', () => {
     );
     expect(Number(accepted?.eventId)).toBe(Number(firstTaskCompleted?.eventId) + 1);
     // The task went to the model with the message: one activity, two workflow tasks before the reply.
-    const count = (type: number) => history.filter((e) => e.eventType === type).length;
+    const count = (type: temporal.api.enums.v1.EventType) =>
+      history.filter((e) => e.eventType === type).length;
     expect(count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toBe(1);
     expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toBe(2);
     expect(await env.baton.sessions.status(id)).toMatchObject({ turns: 1, head: started.reply.head });
