@@ -9,6 +9,7 @@ import {
   BATON_TOKENS_USED,
   contextPercentAttribute,
   tokensUsedAttribute,
+  tokensUsedNeedsUpsert,
 } from '../domain/visibility';
 
 /** A search attribute's value as a run holds it (null: removed). */
@@ -24,9 +25,9 @@ export interface Presentation {
  * Publishes a workflow's presentation. Each search-attribute upsert is a history event (and a
  * billable action), so only the attributes whose value differs from what the run already has are
  * written (those set when the workflow started, or carried over by continue-as-new, count as
- * written); the numeric ones move in steps (see `contextPercentAttribute` and
- * `tokensUsedAttribute`). Current details are in memory, not in history, and are also set only on
- * change.
+ * written); the numeric ones move in steps, and `BatonTokensUsed` is written on its own only when
+ * it enters another power of ten (see `domain/visibility/publishing.ts`). Current details are in
+ * memory, not in history, and are also set only on change.
  */
 export class Visibility {
   private published: Map<string, Published> | undefined;
@@ -38,13 +39,19 @@ export class Visibility {
     const p = this.present();
     const published = (this.published ??= startingAttributes());
     const changed: SearchAttributeUpdatePair[] = [];
+    let tokens: SearchAttributeUpdatePair | undefined;
     for (const pair of p.attributes) {
-      const name = pair.key.name;
-      if (pair.value !== published.get(name)) {
-        changed.push(pair);
-        published.set(name, pair.value);
-      }
+      if (pair.key.name === BATON_TOKENS_USED.name) tokens = pair;
+      else if (pair.value !== published.get(pair.key.name)) changed.push(pair);
     }
+    if (tokens && tokens.value !== published.get(BATON_TOKENS_USED.name)) {
+      const before = published.get(BATON_TOKENS_USED.name);
+      const needed =
+        typeof tokens.value === 'number' &&
+        tokensUsedNeedsUpsert(typeof before === 'number' ? before : undefined, tokens.value);
+      if (changed.length > 0 || needed) changed.push(tokens);
+    }
+    for (const pair of changed) published.set(pair.key.name, pair.value);
     if (changed.length > 0) upsertSearchAttributes(changed);
     if (p.details !== this.details) {
       setCurrentDetails(p.details);

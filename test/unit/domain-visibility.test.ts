@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contextPercentAttribute, tokensUsedAttribute } from '../../src/domain/visibility';
+import {
+  contextPercentAttribute,
+  tokensUsedAttribute,
+  tokensUsedNeedsUpsert,
+} from '../../src/domain/visibility';
 
 describe('search-attribute steps', () => {
   it('publishes context fill in whole percent, rounded down', () => {
@@ -30,5 +34,18 @@ describe('search-attribute steps', () => {
     const published = new Set<number>();
     for (let tokens = 1_000; tokens < 10_000; tokens += 7) published.add(tokensUsedAttribute(tokens));
     expect([...published]).toEqual([1_000, 1_250, 1_600, 2_000, 2_500, 3_150, 4_000, 5_000, 6_300, 8_000]);
+  });
+
+  it('upserts tokens on their own only for the first count and for a new power of ten', () => {
+    expect(tokensUsedNeedsUpsert(undefined, 0)).toBe(true);
+    expect(tokensUsedNeedsUpsert(0, 0)).toBe(false);
+    expect(tokensUsedNeedsUpsert(0, 160)).toBe(true);
+    expect(tokensUsedNeedsUpsert(160, 800)).toBe(false);
+    expect(tokensUsedNeedsUpsert(800, 1_000)).toBe(true);
+    expect(tokensUsedNeedsUpsert(1_000, 8_000)).toBe(false);
+    expect(tokensUsedNeedsUpsert(8_000, 10_000)).toBe(true);
+    expect(tokensUsedNeedsUpsert(100_000, 100_000)).toBe(false);
+    // A resumed session's lower count is a change of decade too.
+    expect(tokensUsedNeedsUpsert(10_000, 8_000)).toBe(true);
   });
 });
