@@ -43,7 +43,10 @@ export function historyChart(r: HistoryGrowthResult): ChartSpec {
     title: 'History added by one turn',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: 'History added by one turn', subtitle: 'baton stores messages outside the history; the naive design carries them' },
+      title: {
+        text: 'History added by one turn',
+        subtitle: 'baton stores messages outside the history; the naive design carries them',
+      },
       width: WIDTH,
       height: HEIGHT,
       data: { values },
@@ -102,7 +105,10 @@ export function throughputChart(r: ThroughputResult): ChartSpec {
     title: 'Throughput against concurrency',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: 'Throughput against concurrency', subtitle: 'one worker; each session sends its turns one after another' },
+      title: {
+        text: 'Throughput against concurrency',
+        subtitle: 'one worker; each session sends its turns one after another',
+      },
       width: WIDTH,
       height: HEIGHT,
       data: { values },

@@ -20,7 +20,7 @@ import { round } from '../stats';
 import type { temporal } from '@temporalio/proto';
 
 export interface OperationCost {
-  operation: string;
+  call: string;
   actions: ActionCounts;
   /** Queries the client made (not in the history; each is an action). */
   queries: number;
@@ -29,7 +29,7 @@ export interface OperationCost {
 
 export interface CloudCostResult {
   turns: number;
-  operations: OperationCost[];
+  costs: OperationCost[];
   /** Per turn over all the session's turns, and over its second half (upserts thin out over time). */
   per_turn: { all: ActionCounts; all_total: number; second_half: ActionCounts; second_half_total: number };
   idle: {
@@ -52,10 +52,10 @@ export const cloudCost = defineScenario<CloudCostResult>({
     const client = stack.baton.temporal;
     const history = async (id: string, runId?: string) =>
       (await client.workflow.getHandle(id, runId).fetchHistory()).events ?? [];
-    const operations: OperationCost[] = [];
-    const record = (operation: string, events: readonly temporal.api.history.v1.IHistoryEvent[], queries = 0) => {
+    const costs: OperationCost[] = [];
+    const record = (call: string, events: readonly temporal.api.history.v1.IHistoryEvent[], queries = 0) => {
       const actions = countActions(events);
-      operations.push({ operation, actions, queries, total: totalActions(actions) + queries });
+      costs.push({ call, actions, queries, total: totalActions(actions) + queries });
     };
 
     const { session_id } = await stack.baton.sessions.start({ task: BENCH_TASK });
@@ -78,8 +78,8 @@ export const cloudCost = defineScenario<CloudCostResult>({
     const half = perTurn.slice(Math.floor(turns / 2));
     const all = perActions(sum(perTurn), turns);
     const second = perActions(sum(half), Math.max(1, half.length));
-    operations.push({
-      operation: 'a turn (`send`), mean',
+    costs.push({
+      call: 'a turn (`send`), mean',
       actions: all,
       queries: 0,
       total: round(totalActions(all)),
@@ -105,7 +105,7 @@ export const cloudCost = defineScenario<CloudCostResult>({
     );
     return {
       turns,
-      operations,
+      costs,
       per_turn: {
         all,
         all_total: round(totalActions(all)),
@@ -133,8 +133,8 @@ export const cloudCost = defineScenario<CloudCostResult>({
     return [
       table(
         ['operation', 'starts', 'updates', 'activities', 'upserts', 'timers', 'signals', 'queries', 'total'],
-        r.operations.map((o) => [
-          o.operation,
+        r.costs.map((o) => [
+          o.call,
           ...cells(o.actions),
           formatInt(o.queries),
           Number.isInteger(o.total) ? formatInt(o.total) : o.total.toFixed(2),

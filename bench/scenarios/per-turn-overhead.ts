@@ -203,7 +203,7 @@ export const perTurnOverhead = defineScenario<PerTurnOverheadResult>({
         `${r.targets.p50_ratio.target}× the floor (${formatRatio(r.targets.p50_ratio.value)}: ${met(r.targets.p50_ratio.met)}), ` +
         `p99 ≤ ${r.targets.p99_ratio.target}× the floor's p99 (${formatRatio(r.targets.p99_ratio.value)}: ${met(r.targets.p99_ratio.met)}).`,
       '',
-      'Where the difference goes (p50 of each phase, ms, from the histories\' event times and the worker\'s probes):',
+      "Where the difference goes (p50 of each phase, ms, from the histories' event times and the worker's probes):",
       '',
       table(
         ['phase', 'floor', 'baton', 'baton − floor', 'what baton does there'],
@@ -229,7 +229,7 @@ export const perTurnOverhead = defineScenario<PerTurnOverheadResult>({
             '–',
             formatMs(r.direct_ms.p50),
             formatMs(r.direct_ms.p50),
-            'the direct call\'s p50, same request',
+            "the direct call's p50, same request",
           ],
           phaseRow('workflow task 2: complete the update', (p) => p.complete, 'state, visibility'),
           [

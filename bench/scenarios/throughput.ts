@@ -223,7 +223,9 @@ export const throughput = defineScenario<ThroughputResult>({
           formatMs(l.floor.latency_ms.p50),
           `${formatMs(l.cpu_ms_per_turn.bench_process)} + ${formatMs(l.cpu_ms_per_turn.temporal_server ?? Number.NaN)} = ` +
             `**${formatMs(l.cpu_ms_per_turn.baton_and_temporal)}**`,
-          formatMs(l.floor.cpu_ms_per_turn.bench_process + (l.floor.cpu_ms_per_turn.temporal_server ?? Number.NaN)),
+          formatMs(
+            l.floor.cpu_ms_per_turn.bench_process + (l.floor.cpu_ms_per_turn.temporal_server ?? Number.NaN),
+          ),
           formatMs(l.cpu_ms_per_turn.model ?? Number.NaN),
           formatInt(l.failed_turns),
         ]),

@@ -85,7 +85,12 @@ export const workerMemory = defineScenario<WorkerMemoryResult>({
     const p = r.production;
     return [
       table(
-        ['cached sessions', 'worker RSS', 'V8 heap used (main thread)', 'V8 heap used, workflows in the main thread'],
+        [
+          'cached sessions',
+          'worker RSS',
+          'V8 heap used (main thread)',
+          'V8 heap used, workflows in the main thread',
+        ],
         p.points.map((point, i) => [
           formatInt(point.cached_workflows),
           formatBytes(point.rss),
@@ -140,7 +145,10 @@ async function measureCurve(
         START_CONCURRENCY,
         async (index) => {
           signal.throwIfAborted();
-          const { session_id } = await baton.sessions.start({ task: BENCH_TASK, message: userMessage(index, 1) });
+          const { session_id } = await baton.sessions.start({
+            task: BENCH_TASK,
+            message: userMessage(index, 1),
+          });
           return session_id;
         },
       );
