@@ -69,10 +69,11 @@ const sharedModuleState = [
       'Workflow and domain modules are shared between workflow runs: no module-level let/var (keep state in the workflow).',
   },
   {
+    // A lookup table typed ReadonlySet/ReadonlyMap cannot be written to, so it may be shared.
     selector:
-      ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]',
+      ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator:not([id.typeAnnotation.typeAnnotation.typeName.name=/^Readonly/]) > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]',
     message:
-      'Workflow and domain modules are shared between workflow runs: no module-level mutable collection (keep state in the workflow).',
+      'Workflow and domain modules are shared between workflow runs: no module-level mutable collection (keep state in the workflow, or type a lookup table ReadonlySet/ReadonlyMap).',
   },
 ];
 
