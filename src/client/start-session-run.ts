@@ -19,7 +19,6 @@ import {
   BATON_PARENT,
   BATON_TOKENS_USED,
   contextPercentAttribute,
-  tokensUsedAttribute,
 } from '../domain/visibility';
 import type { sessionWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
@@ -143,7 +142,7 @@ function updateWithStart<Ret, Args extends unknown[]>(
       },
       {
         key: BATON_TOKENS_USED,
-        value: tokensUsedAttribute(cumulativeTokens(input.carried?.cumulative ?? ZERO_CUMULATIVE)),
+        value: cumulativeTokens(input.carried?.cumulative ?? ZERO_CUMULATIVE),
       },
       ...(input.lineage ? [{ key: BATON_PARENT, value: input.lineage.parent_session_id }] : []),
     ],

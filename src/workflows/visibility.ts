@@ -8,7 +8,6 @@ import {
   BATON_PARENT,
   BATON_TOKENS_USED,
   contextPercentAttribute,
-  tokensUsedAttribute,
   tokensUsedNeedsUpsert,
 } from '../domain/visibility';
 
@@ -25,9 +24,10 @@ export interface Presentation {
  * Publishes a workflow's presentation. Each search-attribute upsert is a history event (and a
  * billable action), so only the attributes whose value differs from what the run already has are
  * written (those set when the workflow started, or carried over by continue-as-new, count as
- * written); the numeric ones move in steps, and `BatonTokensUsed` is written on its own only when
- * it enters another power of ten (see `domain/visibility/publishing.ts`). Current details are in
- * memory, not in history, and are also set only on change.
+ * written); context fill moves in whole percents, and `BatonTokensUsed` is written on its own only
+ * when it reaches another power of ten, otherwise along with another change (see
+ * `domain/visibility/publishing.ts`). Current details are in memory, not in history, and are also
+ * set only on change.
  */
 export class Visibility {
   private published: Map<string, Published> | undefined;
@@ -73,7 +73,7 @@ export function sessionAttributes(kind: string, status: SessionStatus): SearchAt
     { key: BATON_KIND, value: kind },
     { key: BATON_MODEL, value: status.model },
     { key: BATON_CONTEXT_PERCENT, value: contextPercentAttribute(status.position_percent) },
-    { key: BATON_TOKENS_USED, value: tokensUsedAttribute(cumulativeTokens(status.cumulative)) },
+    { key: BATON_TOKENS_USED, value: cumulativeTokens(status.cumulative) },
     ...(status.lineage ? [{ key: BATON_PARENT, value: status.lineage.parent_session_id }] : []),
   ];
 }

@@ -7,4 +7,4 @@ export {
   BATON_PHASE,
   BATON_SEARCH_ATTRIBUTES,
 } from './search-attributes';
-export { contextPercentAttribute, tokensUsedAttribute, tokensUsedNeedsUpsert } from './publishing';
+export { contextPercentAttribute, tokensUsedNeedsUpsert } from './publishing';
