@@ -142,10 +142,10 @@ export const cloudCost = defineScenario<CloudCostResult>({
       ),
       '',
       `A turn over ${r.turns} turns of one session: ${r.per_turn.all_total.toFixed(2)} actions on average ` +
-        `(${r.per_turn.second_half_total.toFixed(2)} over the second half: the search attributes move in steps, ` +
-        'whole percents of context and the R10 scale of tokens, so upserts thin out as a session grows). ' +
-        'A model call slower than the heartbeat interval (5 s) adds heartbeats, which are actions too; the ' +
-        'zero-latency offline model sends none.',
+        `(${r.per_turn.second_half_total.toFixed(2)} over the second half: search attributes are written when context ` +
+        'fill moves a whole percent or the token count reaches a new power of ten, so upserts thin out as a session grows). ' +
+        'A model call that lasts longer than a second adds heartbeats, about one per second (the worker sends them at ' +
+        "once, for quick takeover of a dead worker's turn), and each is an action; the zero-latency offline model sends none.",
       `An idle session: ${r.idle.events_while_idle} history events in ${r.idle.watched_s} s, ` +
         `${r.idle.pending_timers_s.length} pending timers: **${r.idle.actions_per_hour} actions per hour**. ` +
         '(A session with MCP servers holds one timer while a server may go idle, one action per `mcp_idle_ms`.)',
