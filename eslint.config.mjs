@@ -57,6 +57,26 @@ const domainDeepImports = {
   message: "Import the domain folder's index (for example '../domain/session'), not a file inside it.",
 };
 
+/**
+ * The worker preloads every workflow and domain module once and shares it between workflow runs
+ * (see src/worker/workflow-bundle.ts), so module scope must hold nothing a run could change: a
+ * top-level `let` or a module-level collection would leak one session's state into another.
+ */
+const sharedModuleState = [
+  {
+    selector: ':matches(Program, ExportNamedDeclaration) > VariableDeclaration[kind!="const"]',
+    message:
+      'Workflow and domain modules are shared between workflow runs: no module-level let/var (keep state in the workflow).',
+  },
+  {
+    // A lookup table typed ReadonlySet/ReadonlyMap cannot be written to, so it may be shared.
+    selector:
+      ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator:not([id.typeAnnotation.typeAnnotation.typeName.name=/^Readonly/]) > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]',
+    message:
+      'Workflow and domain modules are shared between workflow runs: no module-level mutable collection (keep state in the workflow, or type a lookup table ReadonlySet/ReadonlyMap).',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -121,6 +141,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...sharedModuleState] },
   },
   {
     files: ['**/*.mjs', '**/*.mts'],

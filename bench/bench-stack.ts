@@ -1,8 +1,10 @@
 /**
- * The system under test, started from nothing: a Temporal dev server (in memory, random ports), the
- * offline model with no added latency, a filesystem conversation store in a temp folder, a baton
- * worker on its own task queue, and a BatonClient. The naive baseline's worker starts on first use.
- * Everything registers its own shutdown with the {@link CleanupStack} the moment it exists.
+ * The system under test, started from nothing: a Temporal dev server (in memory, random ports, eager
+ * activity dispatch on, as baton starts it everywhere), the offline model with no added latency in a
+ * process of its own, a filesystem conversation store in a temp folder, a baton worker on its own
+ * task queue (its store and token counter timed by {@link Probes}), and a BatonClient. The naive
+ * baseline's and the Temporal floor's workers start on first use. Everything registers its own
+ * shutdown with the {@link CleanupStack} the moment it exists.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,15 +13,19 @@ import path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { BatonClient } from '../src/client';
-import { createAnthropicClient, OfflineModel } from '../src/model';
+import { createAnthropicClient } from '../src/model';
 import { FileConversationStore } from '../src/store';
 import { startDevServer } from '../src/temporal/dev-server';
 import { findOrBuildTemporalCli } from '../src/temporal/temporal-cli';
 import { createBatonWorker } from '../src/worker/create-worker';
 import { createTokenCounter } from '../src/worker/token-counter';
+import { workflowBundleOptions } from '../src/worker/workflow-bundle';
 import type { CleanupStack } from './cleanup';
+import { createFloorWorker, FLOOR_WORKFLOWS_PATH } from './floor/floor-worker';
+import { startModelProcess } from './model-process';
 import { createNaiveWorker, NAIVE_WORKFLOWS_PATH } from './naive/naive-worker';
 import { startOrphanGuard } from './orphan-guard';
+import { Probes } from './probes';
 import type { Progress } from './progress';
 import { writeWorkflowBundle } from './workflow-bundle';
 
@@ -33,10 +39,12 @@ export interface BenchStack {
   address: string;
   /** The dev server's process id, for CPU accounting. */
   serverPid: number | undefined;
+  /** The offline model's process id, for CPU accounting (its time is the model's, not baton's). */
+  modelPid: number | undefined;
   cliPath: string;
   /** Private folder of this run (stores, bundles, server log), removed at cleanup. */
   workDir: string;
-  model: OfflineModel;
+  model: { baseURL: string };
   /** An SDK client for direct calls, built like the worker's (same factory, same base URL). */
   anthropic: Anthropic;
   baton: BatonClient;
@@ -44,8 +52,12 @@ export interface BenchStack {
   tuning: WorkerTuning;
   /** The baton workflow bundle, for workers in other processes. */
   batonBundlePath: string;
+  /** Time spent in the worker's store and token counter, for the per-turn breakdown. */
+  probes: Probes;
   /** The naive baseline worker's task queue; bundles and starts that worker on first call. */
   naiveTaskQueue(): Promise<string>;
+  /** The Temporal floor's task queue (bench/floor/); bundles and starts its worker on first call. */
+  floorTaskQueue(): Promise<string>;
 }
 
 export interface StartBenchStackOptions {
@@ -81,14 +93,9 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
   signal.throwIfAborted();
 
   progress('starting the offline model and bundling the workflows…');
-  const modelStart = OfflineModel.start();
-  cleanup.defer('offline model', async () => (await modelStart.catch(() => undefined))?.stop());
   const [modelResult, bundleResult] = await Promise.allSettled([
-    modelStart,
-    writeWorkflowBundle(
-      path.join(__dirname, '..', 'src', 'workflows', 'index.ts'),
-      path.join(workDir, 'baton-workflows.js'),
-    ),
+    startModelProcess(cleanup),
+    writeWorkflowBundle(workflowBundleOptions(), path.join(workDir, 'baton-workflows.js')),
   ]);
   const model = settled(modelResult);
   const batonBundlePath = settled(bundleResult);
@@ -104,12 +111,13 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
 
   const workerAnthropic = createAnthropicClient({ baseURL: model.baseURL });
   const taskQueue = `bench-${randomUUID()}`;
+  const probes = new Probes();
   const worker = await createBatonWorker({
     connection,
     taskQueue,
-    store,
+    store: probes.store(store),
     anthropic: workerAnthropic,
-    countTokens: createTokenCounter('offline', workerAnthropic),
+    countTokens: probes.counter(createTokenCounter('offline', workerAnthropic)),
     workflowBundle: { codePath: batonBundlePath },
     tuning: { ...options.tuning, shutdownGraceTime: '2 seconds' },
   });
@@ -124,7 +132,7 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
   const startNaive = async (): Promise<string> => {
     progress('bundling bench/naive/workflows.ts and starting the naive baseline worker…');
     const bundlePath = await writeWorkflowBundle(
-      NAIVE_WORKFLOWS_PATH,
+      { workflowsPath: NAIVE_WORKFLOWS_PATH },
       path.join(workDir, 'naive-workflows.js'),
     );
     const naiveQueue = `bench-naive-${randomUUID()}`;
@@ -138,9 +146,28 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
     return naiveQueue;
   };
 
+  let floor: Promise<string> | undefined;
+  const startFloor = async (): Promise<string> => {
+    progress('bundling bench/floor/workflows.ts and starting the Temporal floor worker…');
+    const bundlePath = await writeWorkflowBundle(
+      { workflowsPath: FLOOR_WORKFLOWS_PATH },
+      path.join(workDir, 'floor-workflows.js'),
+    );
+    const floorQueue = `bench-floor-${randomUUID()}`;
+    const floorWorker = await createFloorWorker({
+      connection,
+      taskQueue: floorQueue,
+      workflowBundle: { codePath: bundlePath },
+      tuning: options.tuning,
+    });
+    runWorker(floorWorker, 'floor worker', cleanup);
+    return floorQueue;
+  };
+
   return {
     address: server.address,
     serverPid: server.pid,
+    modelPid: model.pid,
     cliPath,
     workDir,
     model,
@@ -149,7 +176,9 @@ export async function startBenchStack(options: StartBenchStackOptions): Promise<
     taskQueue,
     tuning: options.tuning,
     batonBundlePath,
+    probes,
     naiveTaskQueue: () => (naive ??= startNaive()),
+    floorTaskQueue: () => (floor ??= startFloor()),
   };
 }
 

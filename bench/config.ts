@@ -32,6 +32,19 @@ export interface BenchConfig {
     /** Sessions cached in the separate worker process at the last measurement. */
     sessions: number;
   };
+  fork: {
+    /** Sessions forked, each after {@link BenchConfig.fork.parentTurns} turns. */
+    parents: number;
+    /** Forks per parent, each measured with an ordinary turn of the parent and its own first turn. */
+    forksPerParent: number;
+    parentTurns: number;
+  };
+  cost: {
+    /** Turns of the session whose billable actions per turn are counted. */
+    turns: number;
+    /** How long an idle session is watched for actions (the count per hour also reads its timers). */
+    idleSeconds: number;
+  };
   compaction: {
     /**
      * Small-window sessions measured one after another; each gives one on-demand compaction, one
@@ -59,6 +72,8 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     throughput: { sessionCounts: [2, 4], turnsPerSession: 2 },
     history: { sampleTurns: [2, 6] },
     memory: { sessions: 4 },
+    fork: { parents: 2, forksPerParent: 2, parentTurns: 3 },
+    cost: { turns: 6, idleSeconds: 2 },
     compaction: { sessions: 2, ordinaryTurns: 4 },
     caching: { turns: 6 },
     cli: { startRuns: 2, streamTurns: 2 },
@@ -68,6 +83,8 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
     throughput: { sessionCounts: [10, 50], turnsPerSession: 5 },
     history: { sampleTurns: [10, 100] },
     memory: { sessions: 50 },
+    fork: { parents: 4, forksPerParent: 5, parentTurns: 10 },
+    cost: { turns: 50, idleSeconds: 10 },
     compaction: { sessions: 10, ordinaryTurns: 4 },
     caching: { turns: 100 },
     cli: { startRuns: 10, streamTurns: 10 },
@@ -75,8 +92,10 @@ const PRESETS: Record<SizeName, Omit<BenchConfig, 'size'>> = {
   full: {
     overhead: { sessions: 10, turnsPerSession: 50, warmupTurns: 10 },
     throughput: { sessionCounts: [10, 100, 500], turnsPerSession: 5 },
-    history: { sampleTurns: [10, 100, 1000] },
-    memory: { sessions: 200 },
+    history: { sampleTurns: [10, 50, 100, 200, 300, 500, 1000] },
+    memory: { sessions: 400 },
+    fork: { parents: 10, forksPerParent: 10, parentTurns: 20 },
+    cost: { turns: 200, idleSeconds: 30 },
     compaction: { sessions: 30, ordinaryTurns: 4 },
     caching: { turns: 100 },
     cli: { startRuns: 20, streamTurns: 30 },

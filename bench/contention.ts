@@ -8,7 +8,7 @@ import { machineBusyMs, processCpuMs, selfAndChildrenCpuMs } from './cpu-time';
 
 export interface Contention {
   /**
-   * CPU time used by processes other than the benchmark, its worker process and its dev server,
+   * CPU time used by processes other than the benchmark, its worker and model processes and its dev server,
    * as a share of the machine's capacity over the run (0 to 1); null without procfs.
    */
   other_processes_cpu_share: number | null;
@@ -17,17 +17,18 @@ export interface Contention {
 }
 
 /**
- * Starts watching; the returned function computes the contention so far. `serverPid` is read at
- * that moment: the dev server starts after this is called, so all its CPU time belongs to the run.
+ * Starts watching; the returned function computes the contention so far. `ownPids` (the dev server,
+ * the model process) are read at that moment: they start after this is called, so all their CPU
+ * time belongs to the run.
  */
-export function watchContention(): (serverPid: number | undefined) => Contention {
+export function watchContention(): (ownPids: readonly (number | undefined)[]) => Contention {
   const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const started = performance.now();
   const busyStart = machineBusyMs();
   const oursStart = selfAndChildrenCpuMs();
-  return (serverPid) => {
+  return (ownPids) => {
     const busyNow = machineBusyMs();
-    const server = processCpuMs(serverPid) ?? 0;
+    const server = ownPids.reduce<number>((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0);
     const capacity = (performance.now() - started) * os.cpus().length;
     const share =
       busyStart === undefined || busyNow === undefined || capacity <= 0

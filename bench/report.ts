@@ -20,8 +20,15 @@ function contentionLine(results: BenchResults): string {
     : `Other processes used ${percent} of the machine's CPU during the run (${before}).`;
 }
 
-/** Renders `results`; `scenarios` are the registered scenarios, whose `markdown` draws each section. */
-export function renderReport(results: BenchResults, scenarios: readonly Scenario[]): string {
+/**
+ * Renders `results`; `scenarios` are the registered scenarios, whose `markdown` draws each section;
+ * `charts` (paths relative to the report) are linked at the end.
+ */
+export function renderReport(
+  results: BenchResults,
+  scenarios: readonly Scenario[],
+  charts: readonly { title: string; file: string }[] = [],
+): string {
   const m = results.machine;
   const lines = [
     `### baton benchmarks (${results.config.size})`,
@@ -37,6 +44,9 @@ export function renderReport(results: BenchResults, scenarios: readonly Scenario
     const scenario = scenarios.find((s) => s.name === name);
     if (!outcome.ok) lines.push(`Failed after ${outcome.duration_s} s: ${outcome.error}`);
     else if (scenario) lines.push(...scenario.markdown(outcome.result));
+  }
+  if (charts.length > 0) {
+    lines.push('', '#### Charts', '', ...charts.map((c) => `![${c.title}](${c.file})`));
   }
   return `${lines.join('\n')}\n`;
 }

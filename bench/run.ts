@@ -8,6 +8,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startBenchStack, type WorkerTuning } from './bench-stack';
+import { chartsFor, writeCharts } from './charts';
 import { CleanupStack } from './cleanup';
 import { watchContention } from './contention';
 import { isBenchUsageError, parseBenchOptions, usage } from './cli-options';
@@ -117,19 +118,22 @@ export async function main(
       duration_s: round((finishedAt.getTime() - startedAt.getTime()) / 1000),
       config,
       machine,
-      contention: contention(stack.serverPid),
+      contention: contention([stack.serverPid, stack.modelPid]),
       setup: {
-        temporal: `Temporal dev server in memory, started by the benchmark; one baton worker in the benchmark process`,
+        temporal:
+          'Temporal dev server in memory with eager activity dispatch, started by the benchmark; one baton worker in the benchmark process',
         model:
-          'the offline model (a local stand-in for the Messages API) with zero added latency, in the benchmark process',
+          'the offline model (a local stand-in for the Messages API) with zero added latency, in a process of its own',
         store: 'conversation store on the local filesystem (FileConversationStore) in a temp folder',
         worker_tuning: tuning,
       },
       scenarios: outcomes,
     };
-    const markdown = renderReport(results, SCENARIOS);
+    const charts = chartsFor(results).map((c) => ({ title: c.title, file: `charts/${c.name}.svg` }));
+    const markdown = renderReport(results, SCENARIOS, charts);
     const file = await writeResults(options.outDir, results, markdown);
-    progress(`results: ${file} (and latest.json, latest.md)`);
+    const drawn = await writeCharts(options.outDir, results);
+    progress(`results: ${file} (and latest.json, latest.md; ${drawn.length} charts in charts/)`);
     io.stdout(`\n${markdown}`);
     return Object.values(outcomes).every((o) => o.ok) ? 0 : 1;
   };

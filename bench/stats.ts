@@ -69,3 +69,22 @@ export function ratio(a: number, b: number): number {
 export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/**
+ * The least-squares slope of `y` over `x` (how much `y` grows per unit of `x`); NaN for fewer than
+ * two distinct `x`.
+ * @example slope([0, 1, 2], [1, 3, 5]) // 2
+ */
+export function slope(x: readonly number[], y: readonly number[]): number {
+  const n = Math.min(x.length, y.length);
+  const mean = (v: readonly number[]) => v.slice(0, n).reduce((s, a) => s + a, 0) / n;
+  const mx = mean(x);
+  const my = mean(y);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (x[i]! - mx) * (y[i]! - my);
+    den += (x[i]! - mx) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}

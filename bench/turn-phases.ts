@@ -16,6 +16,8 @@ export interface TurnPhases {
   activity_ms: number;
   /** From the activity's completion to the update's completion. */
   complete_ms: number;
+  /** From the activity being scheduled to its start: a poll round trip, or nothing when eager. */
+  dispatch_ms: number;
 }
 
 /** The phases of every turn (every update that scheduled an activity) in `history`, oldest first. */
@@ -24,6 +26,7 @@ export function turnPhases(history: temporal.api.history.v1.IHistory): TurnPhase
   let wftScheduled: number | undefined;
   let accepted: number | undefined;
   let activityScheduled: number | undefined;
+  let activityStarted: number | undefined;
   let activityCompleted: number | undefined;
   for (const event of history.events ?? []) {
     const at = millis(event.eventTime);
@@ -37,6 +40,9 @@ export function turnPhases(history: temporal.api.history.v1.IHistory): TurnPhase
       case T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         if (accepted !== undefined) activityScheduled = at;
         break;
+      case T.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        activityStarted = at;
+        break;
       case T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
         activityCompleted = at;
         break;
@@ -46,15 +52,17 @@ export function turnPhases(history: temporal.api.history.v1.IHistory): TurnPhase
           wftScheduled !== undefined &&
           accepted !== undefined &&
           activityScheduled !== undefined &&
+          activityStarted !== undefined &&
           activityCompleted !== undefined
         ) {
           phases.push({
             accept_ms: accepted - wftScheduled,
             activity_ms: activityCompleted - activityScheduled,
             complete_ms: at - activityCompleted,
+            dispatch_ms: activityStarted - activityScheduled,
           });
         }
-        wftScheduled = accepted = activityScheduled = activityCompleted = undefined;
+        wftScheduled = accepted = activityScheduled = activityStarted = activityCompleted = undefined;
         break;
       default:
         break;

@@ -33,8 +33,13 @@ export class WorkerChild {
    * Starts a worker process and waits until its worker runs.
    * @throws Error when the process exits or reports an error before it is ready.
    */
-  static async start(config: WorkerProcessConfig, cleanup: CleanupStack): Promise<WorkerChild> {
+  static async start(
+    config: WorkerProcessConfig,
+    cleanup: CleanupStack,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<WorkerChild> {
     const child = fork(path.join(__dirname, 'worker-process.ts'), [JSON.stringify(config)], {
+      env: { ...process.env, ...env },
       // tsx as a loader (not its CLI) so this process is the worker itself, and its pid is the one measured.
       execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href, '--expose-gc'],
       // The child's stdout goes to our stderr: stdout carries only the results table.

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       maxCachedWorkflows: config.maxCachedWorkflows,
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions,
       shutdownGraceTime: '2 seconds',
+      ...(config.debugMode ? { debugMode: true } : {}),
     },
   });
   const running = worker.run();

@@ -14,6 +14,11 @@ export interface WorkerProcessConfig {
   storeDir: string;
   maxCachedWorkflows: number;
   maxConcurrentActivityTaskExecutions: number;
+  /**
+   * Run workflows in the main thread (the SDK's debug mode, otherwise the same reusable V8 context),
+   * so that one V8 heap holds every session: how the heap per session is measured.
+   */
+  debugMode?: boolean;
 }
 
 /** The worker process's memory at one moment. */

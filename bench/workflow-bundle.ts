@@ -3,15 +3,18 @@
  * worker child process load the same code without bundling again (webpack takes seconds on 2 cores).
  */
 import fs from 'node:fs/promises';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
+import { quietBundlerLogger } from '../src/worker/workflow-bundle';
 
-/** Bundles the workflows at `workflowsPath` into `file` and returns `file`. */
-export async function writeWorkflowBundle(workflowsPath: string, file: string): Promise<string> {
-  const quiet = () => undefined;
-  const bundle = await bundleWorkflowCode({
-    workflowsPath,
-    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error },
-  });
+/**
+ * Bundles workflows with `options` (baton's come from `workflowBundleOptions()`, the baselines'
+ * are just a path) into `file` and returns `file`.
+ */
+export async function writeWorkflowBundle(
+  options: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>,
+  file: string,
+): Promise<string> {
+  const bundle = await bundleWorkflowCode({ ...options, logger: quietBundlerLogger() });
   await fs.writeFile(file, bundle.code);
   return file;
 }

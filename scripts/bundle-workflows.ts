@@ -7,17 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleBatonWorkflows } from '../src/worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const root = path.join(__dirname, '..');
   const output = path.resolve(process.argv[2] ?? path.join(root, 'dist', 'workflow-bundle.js'));
   const started = Date.now();
-  const quiet = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(root, 'src', 'workflows', 'index.ts'),
-    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error },
-  });
+  const code = await bundleBatonWorkflows();
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(output, code);
   console.log(

@@ -8,6 +8,7 @@ export {
   type SessionStatusWithLink,
   type StartSessionOptions,
   type StartSessionResult,
+  type StartWithReplyResult,
   SessionsClient,
 } from './client/sessions-client';
 export { type ConnectionSettings, resolveConnectionSettings } from './client/connection-settings';

@@ -11,6 +11,7 @@ import { BENCH_TASK } from '../messages';
 import { formatMs, formatRatio, table } from '../markdown';
 import { defineScenario } from '../scenario';
 import { distribution, type Distribution } from '../stats';
+import type { RequestLogEntry } from '../../src/model';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'baton.js');
@@ -80,7 +81,9 @@ export const cliLive = defineScenario<CliLiveResult>({
         [BIN, 'session', 'send', session_id, `${marker} [[reply_tokens=300]] [[pace_ms=20]]`, '--json'],
         env,
       );
-      const request = stack.model.requests.find((r) => r.last_user_text.includes(marker));
+      const request = (await offlineRequests(stack.model.baseURL)).find((r) =>
+        r.last_user_text.includes(marker),
+      );
       if (!request?.first_delta_at_ms) throw new Error(`the model never wrote a reply to ${marker}`);
       firstTokenMs.push(run.firstTextAt - request.first_delta_at_ms);
       batches.push(run.textLines);
@@ -166,4 +169,11 @@ function streamedSend(
       } else resolve({ firstTextAt, textLines });
     });
   });
+}
+
+/** The offline model's request log; it runs in a process of its own, so it is read over HTTP. */
+async function offlineRequests(baseURL: string): Promise<RequestLogEntry[]> {
+  const response = await fetch(new URL('/_offline/requests', baseURL));
+  if (!response.ok) throw new Error(`the offline model's request log answered ${response.status}`);
+  return ((await response.json()) as { requests: RequestLogEntry[] }).requests;
 }

@@ -4,7 +4,9 @@
  */
 import type { Scenario } from '../scenario';
 import { cliLive } from './cli-live';
+import { cloudCost } from './cloud-cost';
 import { compactionCost } from './compaction-cost';
+import { forkCost } from './fork-cost';
 import { historyGrowth } from './history-growth';
 import { perTurnOverhead } from './per-turn-overhead';
 import { promptCaching } from './prompt-caching';
@@ -13,6 +15,8 @@ import { workerMemory } from './worker-memory';
 
 export const SCENARIOS: readonly Scenario[] = [
   perTurnOverhead,
+  forkCost,
+  cloudCost,
   throughput,
   historyGrowth,
   workerMemory,

@@ -1,13 +1,17 @@
 /**
  * Throughput and concurrency: N sessions each send M turns at the same time against one worker, for
- * each N in turn. The same N simulated clients then make the same number of direct SDK calls, so
- * each level also reports how much of the model's own throughput baton keeps.
+ * each N in turn. The same load then runs on the Temporal floor (an update with one no-op activity
+ * per turn, bench/floor/) and as direct SDK calls, so each level reports how much of Temporal's and
+ * of the model's own throughput baton keeps, and the CPU each turn costs the worker and client (the
+ * benchmark process), the Temporal server and the model (a process of its own), each apart.
  */
 import { mapConcurrent } from '../concurrency';
 import { DirectConversation } from '../direct-conversation';
 import { formatInt, formatMs, formatRatio, table } from '../markdown';
 import { startCpuMeter } from '../cpu-time';
 import { BENCH_TASK, userMessage } from '../messages';
+import { FloorSession } from '../floor-session';
+import type { BenchStack } from '../bench-stack';
 import { defineScenario } from '../scenario';
 import {
   distribution,
@@ -36,20 +40,44 @@ export interface ThroughputLevel {
   start_ms: Distribution;
   direct: { wall_s: number; calls_per_s: number; latency_ms: Distribution; cpu_ms_per_call: number };
   /**
-   * CPU ms per turn while the turns ran: the benchmark process (client, worker and offline model)
-   * and the Temporal dev server (null where /proc is missing). On a busy machine these are the
-   * figures to compare; 1,000 × cores ÷ their sum bounds turns/s on an idle one.
+   * CPU ms per turn while the turns ran: the benchmark process (client and worker), the Temporal
+   * dev server, and the offline model's process (null where /proc is missing). On a busy machine
+   * these are the figures to compare; 1,000 × cores ÷ their sum bounds turns/s on an idle one.
    */
-  cpu_ms_per_turn: { bench_process: number; temporal_server: number | null };
+  cpu_ms_per_turn: {
+    bench_process: number;
+    temporal_server: number | null;
+    model: number | null;
+    /** Worker + client + server: the figure the target is about. */
+    baton_and_temporal: number;
+  };
+  /** The same load on the Temporal floor. */
+  floor: {
+    turns_per_s: number;
+    latency_ms: Distribution;
+    cpu_ms_per_turn: { bench_process: number; temporal_server: number | null };
+  };
+  /** baton turns/s ÷ floor turns/s. */
+  floor_throughput_ratio: number;
   /** baton turns/s ÷ direct calls/s at the same concurrency. */
   throughput_ratio: number;
   /** baton latency ÷ direct latency, per percentile. */
   latency_ratio: PercentileComparison;
 }
 
+/** The targets of issue 16 (null where the run had no level of that size). */
+export const THROUGHPUT_TARGETS = {
+  cpu_ms_per_turn_at_100: 20,
+  turns_per_s_at_500: 100,
+} as const;
+
 export interface ThroughputResult {
   worker_tuning: { maxCachedWorkflows: number; maxConcurrentActivityTaskExecutions: number };
   levels: ThroughputLevel[];
+  targets: {
+    cpu_ms_per_turn_at_100: { value: number; target: number; met: boolean } | null;
+    turns_per_s_at_500: { value: number; target: number; met: boolean } | null;
+  };
 }
 
 export const throughput = defineScenario<ThroughputResult>({
@@ -78,6 +106,7 @@ export const throughput = defineScenario<ThroughputResult>({
       const latencies: number[] = [];
       const failures: string[] = [];
       const cpu = startCpuMeter(stack.serverPid);
+      const modelCpu = startCpuMeter(stack.modelPid);
       const began = performance.now();
       await Promise.all(
         ids.map(async (id, session) => {
@@ -95,6 +124,11 @@ export const throughput = defineScenario<ThroughputResult>({
       );
       const wallS = (performance.now() - began) / 1000;
       const cpuUsed = cpu();
+      const modelUsed = modelCpu().server_ms;
+      signal.throwIfAborted();
+
+      progress(`throughput: N=${n}: the same load on the Temporal floor…`);
+      const floor = await floorLoad(stack, n, turnsPerSession, signal);
       signal.throwIfAborted();
 
       progress(`throughput: N=${n}: the same load as direct SDK calls…`);
@@ -120,7 +154,11 @@ export const throughput = defineScenario<ThroughputResult>({
         cpu_ms_per_turn: {
           bench_process: round(cpuUsed.bench_ms / latencies.length),
           temporal_server: cpuUsed.server_ms === null ? null : round(cpuUsed.server_ms / latencies.length),
+          model: modelUsed === null ? null : round(modelUsed / latencies.length),
+          baton_and_temporal: round((cpuUsed.bench_ms + (cpuUsed.server_ms ?? 0)) / latencies.length),
         },
+        floor,
+        floor_throughput_ratio: ratio(turnsPerS, floor.turns_per_s),
         direct,
         throughput_ratio: ratio(turnsPerS, direct.calls_per_s),
         latency_ratio: percentileRatios(latency, direct.latency_ms),
@@ -128,11 +166,33 @@ export const throughput = defineScenario<ThroughputResult>({
       levels.push(level);
       progress(
         `throughput: N=${n}: ${level.turns} turns in ${level.wall_s}s = ${level.turns_per_s} turns/s ` +
-          `(direct ${direct.calls_per_s}/s); p50 ${formatMs(latency.p50)} ms, p99 ${formatMs(latency.p99)} ms` +
+          `(floor ${floor.turns_per_s}/s, direct ${direct.calls_per_s}/s); p50 ${formatMs(latency.p50)} ms, ` +
+          `p99 ${formatMs(latency.p99)} ms; CPU ${formatMs(level.cpu_ms_per_turn.baton_and_temporal)} ms/turn` +
           (failures.length > 0 ? `; ${failures.length} failed: ${failures[0]}` : ''),
       );
     }
-    return { worker_tuning: { ...stack.tuning }, levels };
+    const at100 = levels.find((l) => l.sessions === 100);
+    const at500 = levels.find((l) => l.sessions === 500);
+    return {
+      worker_tuning: { ...stack.tuning },
+      levels,
+      targets: {
+        cpu_ms_per_turn_at_100: at100
+          ? {
+              value: at100.cpu_ms_per_turn.baton_and_temporal,
+              target: THROUGHPUT_TARGETS.cpu_ms_per_turn_at_100,
+              met: at100.cpu_ms_per_turn.baton_and_temporal <= THROUGHPUT_TARGETS.cpu_ms_per_turn_at_100,
+            }
+          : null,
+        turns_per_s_at_500: at500
+          ? {
+              value: at500.turns_per_s,
+              target: THROUGHPUT_TARGETS.turns_per_s_at_500,
+              met: at500.turns_per_s >= THROUGHPUT_TARGETS.turns_per_s_at_500 && at500.failed_turns === 0,
+            }
+          : null,
+      },
+    };
   },
 
   markdown(r) {
@@ -141,25 +201,32 @@ export const throughput = defineScenario<ThroughputResult>({
         [
           'sessions',
           'turns',
-          'turns/s',
-          'direct calls/s',
-          'baton ÷ direct',
+          'baton turns/s',
+          'floor turns/s',
+          'baton ÷ floor',
           'p50 ms',
-          'p95 ms',
           'p99 ms',
-          'CPU ms/turn (bench + server)',
+          'floor p50 ms',
+          'baton CPU ms/turn (worker+client + server = total)',
+          'floor CPU ms/turn',
+          'model CPU ms/turn',
           'failed',
         ],
         r.levels.map((l) => [
           formatInt(l.sessions),
           formatInt(l.turns),
           l.turns_per_s.toFixed(1),
-          l.direct.calls_per_s.toFixed(1),
-          formatRatio(l.throughput_ratio),
+          l.floor.turns_per_s.toFixed(1),
+          formatRatio(l.floor_throughput_ratio),
           formatMs(l.latency_ms.p50),
-          formatMs(l.latency_ms.p95),
           formatMs(l.latency_ms.p99),
-          `${formatMs(l.cpu_ms_per_turn.bench_process)} + ${formatMs(l.cpu_ms_per_turn.temporal_server ?? Number.NaN)}`,
+          formatMs(l.floor.latency_ms.p50),
+          `${formatMs(l.cpu_ms_per_turn.bench_process)} + ${formatMs(l.cpu_ms_per_turn.temporal_server ?? Number.NaN)} = ` +
+            `**${formatMs(l.cpu_ms_per_turn.baton_and_temporal)}**`,
+          formatMs(
+            l.floor.cpu_ms_per_turn.bench_process + (l.floor.cpu_ms_per_turn.temporal_server ?? Number.NaN),
+          ),
+          formatMs(l.cpu_ms_per_turn.model ?? Number.NaN),
           formatInt(l.failed_turns),
         ]),
       ),
@@ -169,11 +236,51 @@ export const throughput = defineScenario<ThroughputResult>({
         `maxConcurrentActivityTaskExecutions ${formatInt(r.worker_tuning.maxConcurrentActivityTaskExecutions)}). ` +
         '"direct calls/s" is the same number of clients calling the offline model through the SDK with the same requests ' +
         `(${r.levels.map((l) => formatMs(l.direct.cpu_ms_per_call)).join(' / ')} CPU ms per call). ` +
-        'CPU ms/turn is the CPU time the benchmark process (client, worker, offline model) and the Temporal server used ' +
-        'per turn while the turns ran: the figure to compare between runs when the machine is shared.',
+        'CPU ms/turn is the CPU time per turn while the turns ran, of the benchmark process (client and worker), the ' +
+        'Temporal server and, apart, the offline model: the figure to compare between runs when the machine is shared. ' +
+        `Direct SDK calls at the same concurrency: ${r.levels.map((l) => `${l.direct.calls_per_s.toFixed(0)}/s`).join(' / ')}.`,
+      ...targetLines(r),
     ];
   },
 });
+
+/** `sessions` floor workflows of `turns` updates each, all at once. */
+async function floorLoad(
+  stack: BenchStack,
+  sessions: number,
+  turns: number,
+  signal: AbortSignal,
+): Promise<ThroughputLevel['floor']> {
+  const queue = await stack.floorTaskQueue();
+  const client = stack.baton.temporal;
+  const floors = await mapConcurrent(
+    Array.from({ length: sessions }, (_, i) => i),
+    SETUP_CONCURRENCY,
+    () => FloorSession.start(client, queue),
+  );
+  const latencies: number[] = [];
+  const cpu = startCpuMeter(stack.serverPid);
+  const began = performance.now();
+  await Promise.all(
+    floors.map(async (floor, session) => {
+      for (let turn = 1; turn <= turns; turn++) {
+        if (signal.aborted) return;
+        latencies.push(await floor.send(userMessage(session, turn)));
+      }
+    }),
+  );
+  const wallS = (performance.now() - began) / 1000;
+  const used = cpu();
+  await mapConcurrent(floors, SETUP_CONCURRENCY, (floor) => floor.close());
+  return {
+    turns_per_s: round(latencies.length / wallS),
+    latency_ms: distribution(latencies),
+    cpu_ms_per_turn: {
+      bench_process: round(used.bench_ms / latencies.length),
+      temporal_server: used.server_ms === null ? null : round(used.server_ms / latencies.length),
+    },
+  };
+}
 
 /** `clients` conversations of `turns` direct calls each, all at once. */
 async function directLoad(
@@ -199,4 +306,22 @@ async function directLoad(
     latency_ms: distribution(latencies),
     cpu_ms_per_call: round(cpu().bench_ms / latencies.length),
   };
+}
+
+function targetLines(r: ThroughputResult): string[] {
+  const lines: string[] = [];
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const cpu = r.targets.cpu_ms_per_turn_at_100;
+  if (cpu) {
+    lines.push(
+      `Target: worker + client + server CPU ≤ ${cpu.target} ms per turn at 100 sessions: ${formatMs(cpu.value)} ms, ${met(cpu.met)}.`,
+    );
+  }
+  const rate = r.targets.turns_per_s_at_500;
+  if (rate) {
+    lines.push(
+      `Target: ≥ ${rate.target} turns/s with 500 sessions and no failed turn: ${rate.value.toFixed(1)}, ${met(rate.met)}.`,
+    );
+  }
+  return lines.length > 0 ? ['', ...lines] : [];
 }

@@ -11,6 +11,7 @@ import { toAnthropicTools } from '../mcp';
 import { FailureType } from '../domain/failures';
 import { normalizeUsage, type Usage } from '../domain/session';
 import { estimateTokens } from '../domain/session';
+import { encodeChain } from '../store';
 import type { ActivityDeps, CountableRequest } from './activity-deps';
 import { toModelCallFailure } from './anthropic-failure';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, keepHeartbeating } from './heartbeats';
@@ -59,9 +60,13 @@ export interface ModelTurnResult {
 }
 
 /**
- * One model call: stores the new messages after `head`, loads the conversation, measures it,
- * calls the model (streaming, heartbeating, cancellable), stores the reply and returns the new
- * head. Every write is content-addressed, so a retried attempt writes the same nodes again.
+ * One model call: loads the conversation up to `head`, adds the new messages (checked and
+ * addressed, not yet stored), measures the request, calls the model (streaming, heartbeating,
+ * cancellable), then stores the new messages and the reply in one append and returns the new
+ * head. The new messages arrive in this activity's input, so nothing is lost if the call fails
+ * before the write: a retried attempt gets them again, and the store is written once per turn
+ * instead of once before and once after the call. Every write is content-addressed, so a retry
+ * after the write stores the same nodes again.
  */
 export function createModelTurn(deps: ActivityDeps) {
   return async function runModelTurn(input: ModelTurnInput): Promise<ModelTurnResult> {
@@ -88,10 +93,14 @@ async function runTurn(
   input: ModelTurnInput,
   setPhase: (phase: Record<string, unknown>) => void,
 ): Promise<ModelTurnResult> {
-  const { head: requestHead } = await deps.store.append(input.head, input.messages);
-  const path = await deps.store.path(requestHead);
+  // A bad message fails here, before the model is called (InvalidNodeError names it).
+  const pending = encodeChain(input.head, input.messages);
+  const requestHead = pending.at(-1)?.id ?? input.head;
+  if (requestHead === null) throw new RangeError('runModelTurn needs a head or at least one new message');
+  const earlier = input.head === null ? [] : await deps.store.path(input.head);
+  const messages = toMessageParams([...earlier, ...pending.map((e) => e.node)]);
   const tools = await offeredTools(deps, input);
-  const request = modelRequest(input, toMessageParams(path), tools);
+  const request = modelRequest(input, messages, tools);
 
   const requestTokens = await measureRequest(deps, input, request);
   if (requestTokens + input.max_tokens > input.model.context_window) {
@@ -140,7 +149,7 @@ async function runTurn(
       content,
       meta: { kind: 'message', class: 'supporting' },
     };
-    const { head } = await deps.store.append(requestHead, [reply]);
+    const { head } = await deps.store.append(input.head, [...input.messages, reply]);
     return {
       head,
       request_head: requestHead,

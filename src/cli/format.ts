@@ -15,8 +15,10 @@ export function formatBudget(b: TokenBudget): string {
   return `${formatCount(b.used)} / ${formatCount(b.total)} tokens (${b.position_percent}%), ${formatCount(b.available)} available`;
 }
 
-export function formatStart(r: StartSessionResult): string {
-  const summarizer = r.status.settings.summarizer_model?.id;
+export function formatStart(
+  r: Omit<StartSessionResult, 'status'> & { status?: StartSessionResult['status'] },
+): string {
+  const summarizer = r.status?.settings.summarizer_model?.id;
   return [
     `Session ${r.session_id} started (${r.model}${summarizer && summarizer !== r.model ? `, summaries by ${summarizer}` : ''}).`,
     `  context  ${formatBudget(r.token_budget)}`,

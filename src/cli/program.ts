@@ -142,11 +142,16 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
     .option('--rollover-at <percent>', 'context fill that triggers a rollover (default 85)', percentage)
     .option('--max-output <tokens>', 'max_tokens of each model call (default 4096)', wholeNumber(1))
     .option('--mcp <servers>', "MCP servers (comma-separated names from the worker's .mcp.json)")
+    .option(
+      '-m, --message <text>',
+      'a first message, sent with the start (its reply comes back in the same call)',
+    )
     .option('--json', 'machine-readable output')
     .action(
       async (
         task: string | undefined,
         o: {
+          message?: string;
           mcp?: string;
           model?: string;
           summarizerModel?: string;
@@ -162,32 +167,38 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
           json?: boolean;
         },
       ) => {
-        const result = await withClient((b) =>
-          b.sessions.start({
-            ...(task !== undefined ? { task } : {}),
-            ...(o.model ? { model: o.model } : {}),
-            ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
-            ...(o.id ? { id: o.id } : {}),
-            ...(o.system ? { system: o.system } : {}),
-            ...(o.mcp
-              ? {
-                  mcp_servers: o.mcp
-                    .split(',')
-                    .map((x) => x.trim())
-                    .filter(Boolean),
-                }
-              : {}),
-            settings: {
-              ...(o.summarizeAt !== undefined ? { summarize_at_percent: o.summarizeAt } : {}),
-              ...(o.rolloverAt !== undefined ? { rollover_at_percent: o.rolloverAt } : {}),
-              ...(o.maxOutput !== undefined ? { max_output_tokens: o.maxOutput } : {}),
-              ...(o.thinking !== undefined ? { thinking_budget: o.thinking } : {}),
-              ...(o.cache ? {} : { prompt_caching: false }),
-              ...(o.cacheTtl ? { cache_ttl: o.cacheTtl } : {}),
-              ...(o.budgetLine ? {} : { budget_line: false }),
-            },
-          }),
-        );
+        const options = {
+          ...(task !== undefined ? { task } : {}),
+          ...(o.model ? { model: o.model } : {}),
+          ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
+          ...(o.id ? { id: o.id } : {}),
+          ...(o.system ? { system: o.system } : {}),
+          ...(o.mcp
+            ? {
+                mcp_servers: o.mcp
+                  .split(',')
+                  .map((x) => x.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+          settings: {
+            ...(o.summarizeAt !== undefined ? { summarize_at_percent: o.summarizeAt } : {}),
+            ...(o.rolloverAt !== undefined ? { rollover_at_percent: o.rolloverAt } : {}),
+            ...(o.maxOutput !== undefined ? { max_output_tokens: o.maxOutput } : {}),
+            ...(o.thinking !== undefined ? { thinking_budget: o.thinking } : {}),
+            ...(o.cache ? {} : { prompt_caching: false }),
+            ...(o.cacheTtl ? { cache_ttl: o.cacheTtl } : {}),
+            ...(o.budgetLine ? {} : { budget_line: false }),
+          },
+        };
+        const message = o.message;
+        if (message !== undefined) {
+          const result = await withClient((b) => b.sessions.start({ ...options, message }));
+          for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+          print(o.json, result, `${formatStart(result)}\n\n${formatSend(result.reply)}`);
+          return;
+        }
+        const result = await withClient((b) => b.sessions.start(options));
         for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
         print(o.json, result, formatStart(result));
       },

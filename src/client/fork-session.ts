@@ -1,14 +1,17 @@
 import { randomInt } from 'node:crypto';
-import type { TokenBudget } from '../domain/session';
-import type { SendResult, SessionLineage } from '../domain/session';
-import { sendUpdate } from '../domain/session';
+import { tokenBudget, type TokenBudget } from '../domain/session';
+import type { SendResult, SessionInput, SessionLineage, SessionSnapshot } from '../domain/session';
 import { newSessionId } from '../domain/session';
 import { InvalidInputError } from './errors';
 import { assertSessionId } from './input-checks';
 import type { SessionContext } from './session-context';
-import { findCheckpoint, readCheckpoints, readDefinition, readSessionState } from './session-state';
-import { executeSessionUpdate } from './session-updates';
-import { startSessionRun, type StartSessionResult } from './start-session-run';
+import { findCheckpoint, readSnapshot } from './session-state';
+import {
+  startSessionRun,
+  startSessionWithMessage,
+  type StartRunOptions,
+  type StartSessionResult,
+} from './start-session-run';
 
 export interface ForkOptions {
   /** Fork at this checkpoint (id or name) instead of the parent's current head. */
@@ -21,7 +24,9 @@ export type ForkResult = StartSessionResult & { lineage: SessionLineage };
 
 /**
  * A new session that starts where another one is (or was, at a checkpoint): free, like a git
- * branch, because both share the same stored nodes. Both sessions' status show the lineage.
+ * branch, because both share the same stored nodes. Both sessions' status show the lineage. It
+ * costs two round trips: one query for the parent's snapshot, and the start with its `ready`
+ * update; the fork inherits the parent's context fill at that head, so it runs no activity.
  * @throws SessionExistsError when `id` is taken; InvalidInputError for an unknown checkpoint or a
  * parent with no messages yet.
  */
@@ -29,18 +34,31 @@ export async function forkSession(
   ctx: SessionContext,
   parentId: string,
   options: ForkOptions = {},
-  exploreForks?: string[],
 ): Promise<ForkResult> {
+  const plan = planFork(parentId, await readSnapshot(ctx, parentId), options);
+  const started = await startSessionRun(ctx, plan.input, plan.run);
+  return { ...started, lineage: plan.lineage };
+}
+
+/** What a fork starts with: its input (head, lineage, the parent's definition and fill) and UI text. */
+interface ForkPlan {
+  input: SessionInput;
+  run: StartRunOptions;
+  lineage: SessionLineage;
+}
+
+function planFork(
+  parentId: string,
+  parent: SessionSnapshot,
+  options: ForkOptions,
+  exploreForks?: string[],
+): ForkPlan {
   const forkId = options.id ?? newSessionId(() => randomInt(16) / 16);
   assertSessionId(forkId);
   if (forkId === parentId) throw new InvalidInputError(`A fork needs an id of its own, not ${parentId}'s.`);
-  const state = await readSessionState(ctx, parentId);
-  const definition = await readDefinition(ctx, parentId);
   const checkpoint =
-    options.at === undefined
-      ? undefined
-      : findCheckpoint(await readCheckpoints(ctx, parentId), options.at, parentId);
-  const head = checkpoint ? checkpoint.head : state.status.head;
+    options.at === undefined ? undefined : findCheckpoint(parent.checkpoints, options.at, parentId);
+  const head = checkpoint ? checkpoint.head : parent.status.head;
   if (head === null) {
     throw new InvalidInputError(
       `Session ${parentId} has no messages yet at that point; there is nothing to fork.`,
@@ -52,23 +70,25 @@ export async function forkSession(
     ...(checkpoint ? { checkpoint_id: checkpoint.checkpoint_id } : {}),
     ...(exploreForks ? { explore_forks: exploreForks } : {}),
   };
-  const started = await startSessionRun(
-    ctx,
-    {
+  const definition = parent.definition;
+  return {
+    input: {
       session_id: forkId,
       model: definition.model,
       settings: definition.settings,
       head,
+      // The parent's fill at that head, as the API reported it: the fork need not count again.
+      context_tokens: checkpoint ? checkpoint.context_tokens : parent.status.tokens_used,
       lineage,
       ...(definition.system ? { system: definition.system } : {}),
       ...(definition.mcp_servers ? { mcp_servers: definition.mcp_servers } : {}),
     },
-    {
+    run: {
       summary: `session ${forkId} · fork of ${parentId}`,
       details: `Forked from **${parentId}**${checkpoint ? ` at checkpoint ${checkpoint.name}` : ''} (head ${head.slice(0, 12)}).`,
     },
-  );
-  return { ...started, lineage };
+    lineage,
+  };
 }
 
 /** One variant of an exploration: the fork that ran it and what came back. */
@@ -88,8 +108,9 @@ export interface ExploreResult {
 }
 
 /**
- * Parallel exploration: one fork per variant, each variant's message sent to its fork
- * concurrently. A variant that fails is reported with its error; the others still complete.
+ * Parallel exploration: one fork per variant, each started together with its variant's message
+ * (update-with-start), all at once. The parent is read once. A variant that fails is reported
+ * with its error; the others still complete.
  */
 export async function exploreSession(
   ctx: SessionContext,
@@ -103,17 +124,19 @@ export async function exploreSession(
   const tag = Array.from({ length: 4 }, () => randomInt(16).toString(16)).join('');
   // Each fork knows its siblings, so `merge --close-others` can close the ones not merged.
   const ids = variants.map((_, i) => `${parentId.slice(0, 100)}-x${tag}-${i + 1}`);
-  const forks = await Promise.all(
-    ids.map((id) => forkSession(ctx, parentId, { id, ...(options.at ? { at: options.at } : {}) }, ids)),
+  const parent = await readSnapshot(ctx, parentId);
+  const plans = ids.map((id) =>
+    planFork(parentId, parent, { id, ...(options.at ? { at: options.at } : {}) }, ids),
   );
   const results = await Promise.all(
-    forks.map(async (fork, i): Promise<ExploreVariant> => {
+    plans.map(async (plan, i): Promise<ExploreVariant> => {
       const variant = variants[i]!;
+      const session_id = plan.input.session_id;
       try {
-        const r = await executeSessionUpdate(ctx, fork.session_id, sendUpdate, [{ message: variant }]);
+        const { reply: r } = await startSessionWithMessage(ctx, plan.input, plan.run, { message: variant });
         return {
           variant,
-          session_id: fork.session_id,
+          session_id,
           reply: r.reply,
           usage: r.usage,
           cost_usd: r.cost_usd,
@@ -122,7 +145,7 @@ export async function exploreSession(
       } catch (err) {
         return {
           variant,
-          session_id: fork.session_id,
+          session_id,
           reply: '',
           usage: {
             input_tokens: 0,
@@ -131,7 +154,7 @@ export async function exploreSession(
             cache_read_input_tokens: 0,
           },
           cost_usd: 0,
-          token_budget: fork.token_budget,
+          token_budget: tokenBudget(plan.input.context_tokens ?? 0, plan.input.model.context_window),
           error: err instanceof Error ? err.message : String(err),
         };
       }

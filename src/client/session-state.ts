@@ -1,9 +1,11 @@
 import {
   checkpointsQuery,
   definitionQuery,
+  snapshotQuery,
   statusQuery,
   type CheckpointRecord,
   type SessionDefinition,
+  type SessionSnapshot,
   type SessionStatus,
 } from '../domain/session';
 import { InvalidInputError, NotASessionError } from './errors';
@@ -54,6 +56,19 @@ export async function readDefinition(ctx: SessionContext, sessionId: string): Pr
   await ctx.workers.assertPolling();
   try {
     return await sessionHandle(ctx, sessionId).query(definitionQuery);
+  } catch (err) {
+    throw toBatonError(err, sessionId);
+  }
+}
+
+/**
+ * Status, definition and checkpoints in one query (the worker replays a closed session to answer).
+ * @throws SessionNotFoundError for an unknown id; NoWorkerError when no worker polls.
+ */
+export async function readSnapshot(ctx: SessionContext, sessionId: string): Promise<SessionSnapshot> {
+  await ctx.workers.assertPolling();
+  try {
+    return await sessionHandle(ctx, sessionId).query(snapshotQuery);
   } catch (err) {
     throw toBatonError(err, sessionId);
   }

@@ -51,7 +51,12 @@ import { readCheckpoints, readSessionState } from './session-state';
 import { executeSessionUpdate } from './session-updates';
 import { streamedSend, type SendStreamOptions } from './streamed-send';
 import { TurnEventReader } from './turn-event-reader';
-import { startSessionRun, type StartSessionResult } from './start-session-run';
+import {
+  startSessionRun,
+  startSessionWithMessage,
+  type StartSessionResult,
+  type StartWithReplyResult,
+} from './start-session-run';
 import { describeTarget, targetProblem, type SessionCommand, type SessionTarget } from './session-target';
 
 export interface StartSessionOptions {
@@ -69,6 +74,8 @@ export interface StartSessionOptions {
   settings?: SettingsOptions;
   /** MCP servers (names in the worker's .mcp.json) whose tools the model gets. */
   mcp_servers?: string[];
+  /** How the first message is sent when `start` is given one (its class, whether it is pinned). */
+  send?: Omit<SendRequest, 'message'>;
 }
 
 /** One row of `list`. */
@@ -120,11 +127,18 @@ export class SessionsClient {
   }
 
   /**
-   * Starts a session and waits until it has stored its task and measured its context.
-   * @throws InvalidInputError for a bad id, model or setting; SessionExistsError when the id is
-   * taken; NoWorkerError when no worker polls the task queue.
+   * Starts a session and waits until it has stored its task and measured its context, in one
+   * round trip. With `message`, the first message goes with the start (update-with-start) and the
+   * result carries its reply instead of a status: the first reply costs one round trip too.
+   * @throws InvalidInputError for a bad id, model, setting or message; SessionExistsError when the
+   * id is taken; NoWorkerError when no worker polls the task queue; SessionRequestError when the
+   * session started but its first turn failed.
    */
-  async start(options: StartSessionOptions = {}): Promise<StartSessionResult> {
+  async start(options: StartSessionOptions & { message: string }): Promise<StartWithReplyResult>;
+  async start(options?: StartSessionOptions): Promise<StartSessionResult>;
+  async start(
+    options: StartSessionOptions & { message?: string } = {},
+  ): Promise<StartSessionResult | StartWithReplyResult> {
     const sessionId = options.id ?? newSessionId(() => randomInt(16) / 16);
     assertSessionId(sessionId);
     if (options.task !== undefined && options.task.trim() === '') {
@@ -135,21 +149,37 @@ export class SessionsClient {
       if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
     }
     const { model, settings, warnings } = await resolveModelAndSettings(this.ctx.models, options);
-    const started = await startSessionRun(
-      this.ctx,
-      {
+    const first: SendRequest | undefined =
+      options.message === undefined ? undefined : { message: options.message, ...options.send };
+    if (first) {
+      const problem = sendRequestProblem(first, {
         session_id: sessionId,
-        model,
-        settings,
-        ...(options.task ? { task: options.task } : {}),
-        ...(options.system ? { system: options.system } : {}),
-        ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
-      },
-      {
-        summary: `session ${sessionId} · ${model.id}`,
-        details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
-      },
-    );
+        closed: false,
+        context_window: Infinity,
+      });
+      if (problem) throw new InvalidInputError(problem);
+    }
+    const input = {
+      session_id: sessionId,
+      model,
+      settings,
+      ...(options.task ? { task: options.task } : {}),
+      ...(options.system ? { system: options.system } : {}),
+      ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
+    };
+    const run = {
+      summary: `session ${sessionId} · ${model.id}`,
+      details: options.task ? `**Task:** ${options.task.slice(0, 500)}` : 'Session without a task.',
+    };
+    const started = first
+      ? // The task then goes to the model with the first message: one activity fewer before the reply.
+        await startSessionWithMessage(
+          this.ctx,
+          { ...input, ...(input.task ? { task_with_first_turn: true } : {}) },
+          run,
+          first,
+        )
+      : await startSessionRun(this.ctx, input, run);
     return warnings.length > 0 ? { ...started, warnings } : started;
   }
 
@@ -425,4 +455,4 @@ export class SessionsClient {
   }
 }
 
-export type { StartSessionResult } from './start-session-run';
+export type { StartSessionResult, StartWithReplyResult } from './start-session-run';

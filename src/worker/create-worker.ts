@@ -6,6 +6,7 @@ import type { McpClientPool } from '../mcp';
 import type { ModelCatalog } from '../model';
 import type { ConversationStore } from '../store';
 import type { WorkspaceHost } from '../workspace';
+import { WORKFLOWS_PATH, workflowBundleOptions } from './workflow-bundle';
 
 export interface BatonWorkerOptions {
   connection: NativeConnection;
@@ -14,7 +15,10 @@ export interface BatonWorkerOptions {
   store: ConversationStore;
   anthropic: Anthropic;
   countTokens: TokenCounter;
-  /** A prebuilt workflow bundle (tests build one per run); otherwise the worker bundles src/workflows. */
+  /**
+   * A prebuilt workflow bundle (tests build one per run, with `bundleBatonWorkflows`); otherwise the
+   * worker bundles src/workflows with the same options.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
    * Payload codecs (encryption) for everything the worker sends to and reads from Temporal; see
@@ -32,10 +36,10 @@ export interface BatonWorkerOptions {
   workspaces?: WorkspaceHost;
   /** The model catalog; built from `anthropic` and the built-in table when omitted. */
   models?: ModelCatalog;
-  /** Overrides for tuning (cache size, concurrency). */
+  /** Overrides for tuning (cache size, concurrency; debug mode runs workflows in the main thread). */
   tuning?: Pick<
     WorkerOptions,
-    'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'
+    'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'debugMode'
   >;
 }
 
@@ -47,7 +51,10 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<Wo
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : {
+          workflowsPath: WORKFLOWS_PATH,
+          bundlerOptions: { preloadModules: workflowBundleOptions().preloadModules ?? [] },
+        }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: createActivities({
       store: options.store,

@@ -1,5 +1,4 @@
 import { ApplicationFailure, uuid4, workflowInfo } from '@temporalio/workflow';
-import { Mutex } from 'async-mutex';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/mcp';
 import {
   applyCheckpoint,
@@ -42,6 +41,7 @@ import { LiveTurns, type LiveTurn } from './live-turns';
 import { McpServers } from './mcp-servers';
 import { mergeLineOfWork } from './merge-step';
 import { prepareConversation } from './session-activities';
+import { SerialQueue } from './serial-queue';
 import { runTurn, summarizeFirst } from './session-turn';
 
 /**
@@ -54,8 +54,10 @@ export class SessionEntity {
   private state: SessionState;
   private mcp: McpServers;
   private initialized = false;
+  /** The task, while it waits to go to the model with the first message (`task_with_first_turn`). */
+  private pendingTask: string | undefined;
   private inFlight = 0;
-  private readonly lock = new Mutex();
+  private readonly queue = new SerialQueue();
   /** The turn-event stream and the cancellation of the turn in flight. */
   private readonly live: LiveTurns;
 
@@ -97,9 +99,26 @@ export class SessionEntity {
     });
   }
 
-  /** Stores the task and measures the context (first run only; a rollover carries both). */
-  async initialize(): Promise<void> {
-    if (!this.input.carried) {
+  /**
+   * Stores the task and measures the context (first run only; a rollover carries both, and a fork
+   * is given its parent's fill at the head it starts from). Queued like a turn, so an update that
+   * arrives with the start (update-with-start) runs once the session is ready.
+   */
+  initialize(): Promise<void> {
+    return this.queue.run(() => this.prepare());
+  }
+
+  private async prepare(): Promise<void> {
+    const known = this.input.head !== undefined && this.input.context_tokens !== undefined;
+    const servers = this.input.mcp_servers ?? [];
+    const taskGoesWithFirstTurn =
+      this.input.task_with_first_turn === true &&
+      this.input.task !== undefined &&
+      this.input.head === undefined &&
+      servers.length === 0;
+    if (!this.input.carried && taskGoesWithFirstTurn) {
+      this.pendingTask = this.input.task;
+    } else if (!this.input.carried && !(known && !this.input.task && servers.length === 0)) {
       const prepared = await prepareConversation(this.input, this.state.head);
       this.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
       this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
@@ -311,7 +330,7 @@ export class SessionEntity {
     this.inFlight++;
     this.changed();
     try {
-      return await this.lock.runExclusive(fn);
+      return await this.queue.run(fn);
     } finally {
       this.inFlight--;
       this.changed();
@@ -335,8 +354,16 @@ export class SessionEntity {
       await this.compact('progressive', 'threshold');
     }
     try {
-      const { state, result } = await runTurn(this.input, this.state, this.mcp, request, live);
+      const { state, result } = await runTurn(
+        this.input,
+        this.state,
+        this.mcp,
+        request,
+        live,
+        this.pendingTask,
+      );
       this.state = state;
+      this.pendingTask = undefined;
       return result;
     } finally {
       if (this.mcp.any) this.syncMcp();

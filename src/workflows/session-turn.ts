@@ -1,3 +1,4 @@
+import { workflowInfo } from '@temporalio/workflow';
 import {
   applyTurn,
   budgetOf,
@@ -48,6 +49,11 @@ function userMessage(request: SendRequest): NewMessage {
   };
 }
 
+/** The task as the session's first, critical message (the node `prepareSession` would store). */
+function taskMessage(task: string): NewMessage {
+  return { role: 'user', content: [{ type: 'text', text: task }], meta: { kind: 'task', class: 'critical' } };
+}
+
 /**
  * One turn: the message and the model's tool loop through activities, then the state after it
  * and what the caller gets back. Throws the update failure the caller sees; the state passed in is
@@ -60,19 +66,16 @@ export async function runTurn(
   request: SendRequest,
   /** Where the turn is published as it happens (when streamed). */
   live?: LiveTurn,
+  /** The session's task, when it goes to the model with this first message (`task_with_first_turn`). */
+  task?: string,
 ): Promise<{ state: SessionState; result: SendResult }> {
   const turn = state.turns + 1;
+  const messages = task ? [taskMessage(task), userMessage(request)] : [userMessage(request)];
+  // A system prompt that was never measured may be large: then the first call counts exactly.
+  const contextBefore = task && input.system ? undefined : state.context_tokens;
   let loop;
   try {
-    loop = await runTurnWithTools(
-      input,
-      mcp,
-      turn,
-      state.head,
-      userMessage(request),
-      state.context_tokens,
-      live,
-    );
+    loop = await runTurnWithTools(input, mcp, turn, state.head, messages, contextBefore, live);
   } catch (err) {
     throw toUpdateFailure(err, `Turn ${turn}`);
   }
@@ -95,6 +98,7 @@ export async function runTurn(
       ...(input.model.pricing ? {} : { cost_unknown: true }),
       token_budget: budgetOf(next),
       head: last.head,
+      run_id: workflowInfo().runId,
       ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),
     },
   };

@@ -49,6 +49,9 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   const facts = () => factsOf(session.getState());
   const refuse = (problem: string | undefined) =>
     refuseUpdate(problem, facts().closed ? FailureType.SessionClosed : FailureType.InvalidRequest);
+  // Queued before any handler exists: an update that came with the start (update-with-start) is
+  // delivered as soon as its handler is registered, and must wait until the task is stored.
+  const initialized = session.initialize();
 
   registerSessionQueries(session);
   setHandler(readyUpdate, async () => {
@@ -91,7 +94,7 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
       refuse(closedProblem(facts()) ?? cancelRequestProblem(request)),
   });
 
-  await session.initialize();
+  await initialized;
   if (!(await runSessionScript(session))) await rollOver(session, (next) => next);
   await serveUntilClosed(session, (next) => next);
   return session.status();

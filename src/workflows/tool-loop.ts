@@ -36,7 +36,8 @@ export async function runTurnWithTools(
   mcp: McpServers,
   turn: number,
   head: string | null,
-  first: NewMessage,
+  /** The turn's new messages (the user's, after the task when the task goes with the first turn). */
+  first: readonly NewMessage[],
   /** Context tokens after the last call, for the activity's pre-send estimate. */
   contextTokensBefore?: number,
   /** Where the turn's text and tool calls are published as they happen (streamed sends). */
@@ -45,7 +46,7 @@ export async function runTurnWithTools(
   const settings = input.settings;
   const usages: Usage[] = [];
   const records: ToolCallRecord[] = [];
-  let messages = [first];
+  let messages = [...first];
   let current = head;
   let contextTokens = contextTokensBefore;
   for (let round = 0; ; round++) {

@@ -1,5 +1,5 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { cumulativeTokens, renderSessionDetails, type SessionStatus } from '../domain/session';
 import {
   BATON_CONTEXT_PERCENT,
@@ -7,7 +7,12 @@ import {
   BATON_MODEL,
   BATON_PARENT,
   BATON_TOKENS_USED,
+  contextPercentAttribute,
+  tokensUsedNeedsUpsert,
 } from '../domain/visibility';
+
+/** A search attribute's value as a run holds it (null: removed). */
+type Published = SearchAttributeUpdatePair['value'];
 
 /** What the Temporal UI shows about a run: search attributes for filtering, and current details. */
 export interface Presentation {
@@ -17,22 +22,37 @@ export interface Presentation {
 
 /**
  * Publishes a workflow's presentation. Each search-attribute upsert is a history event (and a
- * billable action), so nothing is written when nothing changed; current details are in memory
- * and also set only on change.
+ * billable action), so only the attributes whose value differs from what the run already has are
+ * written (those set when the workflow started, or carried over by continue-as-new, count as
+ * written); context fill moves in whole percents, and `BatonTokensUsed` is written on its own only
+ * when it reaches another power of ten, otherwise along with another change (see
+ * `domain/visibility/publishing.ts`). Current details are in memory, not in history, and are also
+ * set only on change.
  */
 export class Visibility {
-  private attributes = '';
+  private published: Map<string, Published> | undefined;
   private details = '';
 
   constructor(private readonly present: () => Presentation) {}
 
   publish(): void {
     const p = this.present();
-    const signature = JSON.stringify(p.attributes.map((a) => [a.key.name, a.value]));
-    if (signature !== this.attributes) {
-      upsertSearchAttributes(p.attributes);
-      this.attributes = signature;
+    const published = (this.published ??= startingAttributes());
+    const changed: SearchAttributeUpdatePair[] = [];
+    let tokens: SearchAttributeUpdatePair | undefined;
+    for (const pair of p.attributes) {
+      if (pair.key.name === BATON_TOKENS_USED.name) tokens = pair;
+      else if (pair.value !== published.get(pair.key.name)) changed.push(pair);
     }
+    if (tokens && tokens.value !== published.get(BATON_TOKENS_USED.name)) {
+      const before = published.get(BATON_TOKENS_USED.name);
+      const needed =
+        typeof tokens.value === 'number' &&
+        tokensUsedNeedsUpsert(typeof before === 'number' ? before : undefined, tokens.value);
+      if (changed.length > 0 || needed) changed.push(tokens);
+    }
+    for (const pair of changed) published.set(pair.key.name, pair.value);
+    if (changed.length > 0) upsertSearchAttributes(changed);
     if (p.details !== this.details) {
       setCurrentDetails(p.details);
       this.details = p.details;
@@ -40,12 +60,19 @@ export class Visibility {
   }
 }
 
+/** The run's search attributes as they are now (set at start or carried over), by name. */
+function startingAttributes(): Map<string, Published> {
+  const values = new Map<string, Published>();
+  for (const pair of workflowInfo().typedSearchAttributes.getAll()) values.set(pair.key.name, pair.value);
+  return values;
+}
+
 /** The search attributes every session-running workflow sets (kind, model, context, tokens, parent). */
 export function sessionAttributes(kind: string, status: SessionStatus): SearchAttributeUpdatePair[] {
   return [
     { key: BATON_KIND, value: kind },
     { key: BATON_MODEL, value: status.model },
-    { key: BATON_CONTEXT_PERCENT, value: status.position_percent },
+    { key: BATON_CONTEXT_PERCENT, value: contextPercentAttribute(status.position_percent) },
     { key: BATON_TOKENS_USED, value: cumulativeTokens(status.cumulative) },
     ...(status.lineage ? [{ key: BATON_PARENT, value: status.lineage.parent_session_id }] : []),
   ];

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { ensureCliBuilt } from '../../scripts/lib/cli-build.js';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { findOrBuildTemporalCli } from '../../src/temporal/temporal-cli';
+import { bundleBatonWorkflows } from '../../src/worker/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,12 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cliPath = await findOrBuildTemporalCli({ onProgress: (line) => console.log(`[setup] ${line}`) });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
   const bundlePath = path.join(workDir, 'workflow-bundle.js');
-  const quiet = () => undefined;
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: path.join(__dirname, '..', '..', 'src', 'workflows', 'index.ts'),
-    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error },
-  });
-  fs.writeFileSync(bundlePath, bundle.code);
+  fs.writeFileSync(bundlePath, await bundleBatonWorkflows());
   const server = await startDevServer({ cliPath, logFile: path.join(workDir, 'temporal.log') });
   project.provide('temporalAddress', server.address);
   project.provide('temporalUiUrl', server.uiUrl ?? 'http://localhost:8233');

@@ -5,5 +5,12 @@
  * @example formatCount(200000) // '200,000'
  */
 export function formatCount(x: number): string {
+  // Whole numbers (every count) are grouped by hand: the same text as `toLocaleString('en-US')`,
+  // which costs a quarter of a millisecond per call in the workflow sandbox, where it runs on
+  // every turn for the UI's current details.
+  if (Number.isSafeInteger(x) && !Object.is(x, -0)) {
+    const digits = String(Math.abs(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return x < 0 ? `-${digits}` : digits;
+  }
   return x.toLocaleString('en-US');
 }

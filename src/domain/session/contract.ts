@@ -126,8 +126,20 @@ export interface SessionInput {
   system?: string;
   /** The session's task; stored as its first, critical message. */
   task?: string;
+  /**
+   * The session was started together with its first message (update-with-start): the task is not
+   * stored and measured on its own first, but goes to the model with that message, in the same
+   * activity. One activity and one workflow task fewer before the first reply.
+   */
+  task_with_first_turn?: boolean;
   /** Start from this conversation head instead of an empty conversation. */
   head?: string;
+  /**
+   * The context fill at `head`, when whoever starts the session knows it (a fork: its parent's fill
+   * at that head, from the API's usage). The run then starts without measuring the conversation
+   * again, so a fork costs no activity.
+   */
+  context_tokens?: number;
   lineage?: SessionLineage;
   settings: SessionSettings;
   /** Present only when this run continues an earlier one. */
@@ -272,6 +284,8 @@ export interface SendResult {
   /** Context budget after the call. */
   token_budget: TokenBudget;
   head: string;
+  /** The run that answered (a rollover moves a session to a new run under the same id). */
+  run_id: string;
 }
 
 /** Sends a user message and returns the model's reply. Rejected when empty, too large or closed. */
@@ -294,6 +308,19 @@ export const statusQuery = defineQuery<SessionStatus>('status');
 export const definitionQuery = defineQuery<SessionDefinition>('definition');
 /** Every checkpoint of the session, across all its runs, oldest first. */
 export const checkpointsQuery = defineQuery<CheckpointRecord[]>('checkpoints');
+
+/** A session's status, definition and checkpoints at once: what a fork or a resume starts from. */
+export interface SessionSnapshot {
+  status: SessionStatus;
+  definition: SessionDefinition;
+  checkpoints: CheckpointRecord[];
+}
+
+/**
+ * Status, definition and checkpoints in one query: a fork or a resume reads its source with one
+ * round trip instead of three.
+ */
+export const snapshotQuery = defineQuery<SessionSnapshot>('snapshot');
 
 export interface CompactRequest {
   /** `aggressive` keeps only critical items, the summary and the last turn. */

@@ -43,6 +43,7 @@ export {
   statusQuery,
   definitionQuery,
   checkpointsQuery,
+  snapshotQuery,
   SessionFailureType,
 } from './contract';
 export type {
@@ -69,6 +70,7 @@ export type {
   SendResult,
   CompactRequest,
   CheckpointRequest,
+  SessionSnapshot,
 } from './contract';
 export { CONTEXT_CLASSES, isNodeId, textOf } from './conversation';
 export type {

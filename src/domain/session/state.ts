@@ -82,7 +82,7 @@ export function initialState(input: SessionInput, now: string): SessionState {
   return {
     definition: definitionOf(input),
     head: input.head ?? null,
-    context_tokens: c.context_tokens ?? 0,
+    context_tokens: c.context_tokens ?? input.context_tokens ?? 0,
     turns: c.turns ?? 0,
     cumulative: c.cumulative ?? ZERO_CUMULATIVE,
     created_at: created,

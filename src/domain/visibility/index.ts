@@ -7,3 +7,4 @@ export {
   BATON_PHASE,
   BATON_SEARCH_ATTRIBUTES,
 } from './search-attributes';
+export { contextPercentAttribute, tokensUsedNeedsUpsert } from './publishing';

@@ -30,9 +30,22 @@ export type CommandDecision =
 export const DEFAULT_COMMAND_POLICY: CommandPolicy = { mode: 'allow' };
 
 /** Control operators that separate simple commands. */
-const SEPARATORS = new Set(['||', '&&', ';', ';;', ';&', ';;&', '|', '|&', '&']);
+const SEPARATORS: ReadonlySet<string> = new Set(['||', '&&', ';', ';;', ';&', ';;&', '|', '|&', '&']);
 /** Operators after which the next word is a file name, not a command. */
-const REDIRECTIONS = new Set(['<', '>', '>>', '>|', '<>', '>&', '<&', '&>', '&>>', '<<', '<<-', '<<<']);
+const REDIRECTIONS: ReadonlySet<string> = new Set([
+  '<',
+  '>',
+  '>>',
+  '>|',
+  '<>',
+  '>&',
+  '<&',
+  '&>',
+  '&>>',
+  '<<',
+  '<<-',
+  '<<<',
+]);
 
 /**
  * Why a command cannot be checked against an allow-list: constructs whose inner commands a prefix
