@@ -41,7 +41,7 @@ import { LiveTurns, type LiveTurn } from './live-turns';
 import { McpServers } from './mcp-servers';
 import { mergeLineOfWork } from './merge-step';
 import { prepareConversation } from './session-activities';
-import { SerialQueue } from './serial-queue';
+import { sessionStepQueue, type StepQueue } from './serial-queue';
 import { runTurn, summarizeFirst } from './session-turn';
 
 /**
@@ -57,7 +57,7 @@ export class SessionEntity {
   /** The task, while it waits to go to the model with the first message (`task_with_first_turn`). */
   private pendingTask: string | undefined;
   private inFlight = 0;
-  private readonly queue = new SerialQueue();
+  private readonly queue: StepQueue;
   /** The turn-event stream and the cancellation of the turn in flight. */
   private readonly live: LiveTurns;
 
@@ -68,6 +68,7 @@ export class SessionEntity {
     this.state = initialState(input, new Date().toISOString());
     this.mcp = new McpServers(this.state.mcp, this.state.mcp_tokens_freed);
     this.live = new LiveTurns(input.carried?.stream);
+    this.queue = sessionStepQueue();
   }
 
   /** The whole state (read-only use: queries, presenters, carry-over). */

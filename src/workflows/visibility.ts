@@ -1,5 +1,5 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { cumulativeTokens, renderSessionDetails, type SessionStatus } from '../domain/session';
 import {
   BATON_CONTEXT_PERCENT,
@@ -31,16 +31,32 @@ export interface Presentation {
  */
 export class Visibility {
   private published: Map<string, Published> | undefined;
+  /** The whole set as last upserted, for runs recorded before attributes were written in steps. */
+  private signature = '';
+  private inSteps: boolean | undefined;
   private details = '';
 
   constructor(private readonly present: () => Presentation) {}
 
   publish(): void {
     const p = this.present();
+    // Runs recorded before this upserted the whole set whenever any value changed (and context fill
+    // unrounded); they replay that way.
+    this.inSteps ??= patched(PATCH_ATTRIBUTES_IN_STEPS);
+    if (this.inSteps) this.publishChanges(p.attributes);
+    else this.publishWholeSet(p.attributes);
+    if (p.details !== this.details) {
+      setCurrentDetails(p.details);
+      this.details = p.details;
+    }
+  }
+
+  private publishChanges(attributes: readonly SearchAttributeUpdatePair[]): void {
     const published = (this.published ??= startingAttributes());
     const changed: SearchAttributeUpdatePair[] = [];
     let tokens: SearchAttributeUpdatePair | undefined;
-    for (const pair of p.attributes) {
+    for (const raw of attributes) {
+      const pair = inWholePercent(raw);
       if (pair.key.name === BATON_TOKENS_USED.name) tokens = pair;
       else if (pair.value !== published.get(pair.key.name)) changed.push(pair);
     }
@@ -53,11 +69,24 @@ export class Visibility {
     }
     for (const pair of changed) published.set(pair.key.name, pair.value);
     if (changed.length > 0) upsertSearchAttributes(changed);
-    if (p.details !== this.details) {
-      setCurrentDetails(p.details);
-      this.details = p.details;
-    }
   }
+
+  private publishWholeSet(attributes: SearchAttributeUpdatePair[]): void {
+    const signature = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (signature === this.signature) return;
+    upsertSearchAttributes(attributes);
+    this.signature = signature;
+  }
+}
+
+/** Marks runs that write search attributes in steps (see {@link Visibility}). */
+const PATCH_ATTRIBUTES_IN_STEPS = 'search-attributes-in-steps';
+
+/** Context fill is published in whole percents (`contextPercentAttribute`). */
+function inWholePercent(pair: SearchAttributeUpdatePair): SearchAttributeUpdatePair {
+  return pair.key.name === BATON_CONTEXT_PERCENT.name && typeof pair.value === 'number'
+    ? { key: BATON_CONTEXT_PERCENT, value: contextPercentAttribute(pair.value) }
+    : pair;
 }
 
 /** The run's search attributes as they are now (set at start or carried over), by name. */
@@ -72,7 +101,7 @@ export function sessionAttributes(kind: string, status: SessionStatus): SearchAt
   return [
     { key: BATON_KIND, value: kind },
     { key: BATON_MODEL, value: status.model },
-    { key: BATON_CONTEXT_PERCENT, value: contextPercentAttribute(status.position_percent) },
+    { key: BATON_CONTEXT_PERCENT, value: status.position_percent },
     { key: BATON_TOKENS_USED, value: cumulativeTokens(status.cumulative) },
     ...(status.lineage ? [{ key: BATON_PARENT, value: status.lineage.parent_session_id }] : []),
   ];
