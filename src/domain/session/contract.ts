@@ -15,6 +15,13 @@ import type { McpOptimizeRequest, McpOptimizeResult, McpServerState } from '../m
 import type { SessionSettings } from './settings';
 import type { Usage } from './usage';
 import { FailureType } from '../failures';
+import type {
+  HeldWorkspace,
+  PermissionAnswer,
+  PermissionRequest,
+  WorkspaceCheckpoint,
+  WorkspaceRequest,
+} from '../workspace';
 
 /** The task queue baton workers poll unless `BATON_TASK_QUEUE` says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'baton';
@@ -58,6 +65,8 @@ export interface CheckpointRecord {
   run_id: string;
   /** The run's history length when it was recorded: the event to look for in the Temporal UI. */
   event_id: number;
+  /** The workspace's files at the checkpoint (a commit, and its bundle in the store). */
+  workspace?: WorkspaceCheckpoint;
 }
 
 /** Where a resumed run came from. */
@@ -116,6 +125,8 @@ export interface CarriedState {
   floor_compactions?: number;
   /** The turn-event stream (its recent events and offsets), so subscribers follow the rollover. */
   stream?: WorkflowStreamState;
+  /** The claimed workspace (its worker's queue and last checkpoint). */
+  workspace?: HeldWorkspace;
 }
 
 /** Input of {@link SESSION_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
@@ -148,6 +159,8 @@ export interface SessionInput {
   script?: SessionScript;
   /** MCP servers (names from the worker's .mcp.json) whose tools the model gets. */
   mcp_servers?: string[];
+  /** A folder the model works in with the text editor and bash tools. */
+  workspace?: WorkspaceRequest;
 }
 
 /**
@@ -210,6 +223,10 @@ export interface SessionStatus {
   script_outputs?: ScriptOutput[];
   /** Compactions made to free room before work started (see `min_tokens_available`). */
   floor_compactions?: number;
+  /** The workspace: its folder, the worker holding it, how commands run, the last checkpoint. */
+  workspace?: HeldWorkspace;
+  /** A command waiting for a person's permission (`ask` policy): answer with `answerPermission`. */
+  pending_permission?: PermissionRequest;
 }
 
 /** What a session is made of, for forks, resumes and exports: everything but its conversation. */
@@ -220,6 +237,7 @@ export interface SessionDefinition {
   settings: SessionSettings;
   lineage?: SessionLineage;
   mcp_servers?: string[];
+  workspace?: WorkspaceRequest;
 }
 
 export interface RestoreRequest {
@@ -303,6 +321,8 @@ export const restoreUpdate = defineUpdate<RestoreResult, [RestoreRequest]>('rest
 /** Merges another session's line of work into this one. */
 export const mergeUpdate = defineUpdate<MergeResult, [MergeRequest]>('merge');
 /** Enables the servers a task profile recommends and disables the rest. */
+/** Answers the command waiting for permission (`ask` policy); resolves once the answer is taken. */
+export const answerPermissionUpdate = defineUpdate<SessionStatus, [PermissionAnswer]>('answerPermission');
 export const optimizeMcpUpdate = defineUpdate<McpOptimizeResult, [McpOptimizeRequest]>('optimizeMcp');
 export const statusQuery = defineQuery<SessionStatus>('status');
 export const definitionQuery = defineQuery<SessionDefinition>('definition');

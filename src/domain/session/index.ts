@@ -40,6 +40,7 @@ export {
   restoreUpdate,
   mergeUpdate,
   optimizeMcpUpdate,
+  answerPermissionUpdate,
   statusQuery,
   definitionQuery,
   checkpointsQuery,

@@ -34,6 +34,7 @@ import type { SessionFacts } from './request-checks';
 import { sumUsage, type Usage } from './usage';
 import type { McpServerState } from '../mcp';
 import { toolTokensPerRequest } from '../mcp';
+import type { HeldWorkspace, PermissionRequest } from '../workspace';
 
 /** Automatic checkpoints kept per session; named (manual, phase, handoff) ones are all kept. */
 export const MAX_AUTOMATIC_CHECKPOINTS = 50;
@@ -73,6 +74,10 @@ export interface SessionState {
   closed: boolean;
   /** Turns run by this run (a fresh run's context is judged only after its first turn). */
   turns_this_run: number;
+  /** The claimed workspace, once the run has claimed it (or carried it over). */
+  workspace?: HeldWorkspace;
+  /** A command waiting for a person's permission. */
+  pending_permission?: PermissionRequest;
 }
 
 /** The state a run starts with: fresh, or what the previous run carried. */
@@ -101,6 +106,7 @@ export function initialState(input: SessionInput, now: string): SessionState {
     floor_compactions: c.floor_compactions ?? 0,
     closed: false,
     turns_this_run: 0,
+    ...(c.workspace ? { workspace: c.workspace } : {}),
   };
 }
 
@@ -113,6 +119,7 @@ export function definitionOf(input: SessionInput): SessionDefinition {
     ...(input.system ? { system: input.system } : {}),
     ...(input.lineage ? { lineage: input.lineage } : {}),
     ...(input.mcp_servers ? { mcp_servers: input.mcp_servers } : {}),
+    ...(input.workspace ? { workspace: input.workspace } : {}),
   };
 }
 
@@ -332,6 +339,8 @@ export function sessionStatus(
         }
       : {}),
     ...(run.has_script ? { script_outputs: s.script_outputs, floor_compactions: s.floor_compactions } : {}),
+    ...(s.workspace ? { workspace: s.workspace } : {}),
+    ...(s.pending_permission ? { pending_permission: s.pending_permission } : {}),
   };
 }
 
@@ -358,6 +367,7 @@ export function carriedOf(s: SessionState, runId: string): CarriedState {
           floor_compactions: s.floor_compactions,
         }
       : {}),
+    ...(s.workspace ? { workspace: s.workspace } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { ModelSpec } from '../models';
 import type { SpecDefinition } from './definition';
 import type { SpecPhaseName } from './phases';
 import { FailureType } from '../failures';
+import type { GateExpectation, VerificationResult, WorkspaceRequest } from '../workspace';
 
 export const SPEC_WORKFLOW_TYPE = 'specWorkflow';
 
@@ -24,8 +25,31 @@ export interface SpecInput {
   min_tokens_available: number;
   /** How long a failed phase waits for retry/skip/abort before the workflow fails (ms). */
   decision_timeout_ms: number;
+  /** The folder the phases change, and the command that runs its tests (the gates). */
+  workspace?: SpecWorkspace;
+  /** Attempts per phase before it waits for a decision: a failed gate goes back to the model (default 3). */
+  max_attempts?: number;
+  /** After analysis, wait for a person to approve the plan (or revise it, or restart with it). */
+  approve?: boolean;
+  /** MCP servers (names in the worker's .mcp.json) whose tools the SPEC's session gets. */
+  mcp_servers?: string[];
   /** Present only when this run continues an earlier one (a rollover): its session and progress. */
   carried?: { session: SessionInput; progress: SpecProgress };
+}
+
+/** A SPEC's workspace: the folder, and the test command whose result decides each gate. */
+export interface SpecWorkspace extends WorkspaceRequest {
+  /** Runs the tests, in the sandbox, from the workspace's root (e.g. `npm test`). */
+  test_command: string;
+}
+
+/** The gate a phase passed or failed: what it expected of the tests and what they did. */
+export interface PhaseGate {
+  expect: GateExpectation;
+  ok: boolean;
+  /** The sentence the model and the user read. */
+  reason: string;
+  verification: VerificationResult;
 }
 
 export type PhaseStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -46,9 +70,33 @@ export interface PhaseRecord {
   error?: string;
   /** Lines such as "compacted before the phase: 61,000 → 14,000 tokens". */
   log: string[];
+  /** The last gate (RED, GREEN, refactor with a workspace): the test run and its verdict. */
+  gate?: PhaseGate;
+  /** Files the phase changed (against its start commit). */
+  files_changed?: string[];
+  /** The workspace commit at the phase's completion. */
+  commit?: string;
 }
 
-export type SpecRunStatus = 'running' | 'awaiting_decision' | 'completed' | 'failed' | 'aborted';
+export type SpecRunStatus =
+  'running' | 'awaiting_decision' | 'awaiting_approval' | 'completed' | 'failed' | 'aborted';
+
+/** The plan waiting for a person's approval after analysis (`approve`). */
+export interface PendingApproval {
+  /** The analysis phase's output. */
+  plan: string;
+  choices: ('implement' | 'revise' | 'restart')[];
+  /** ISO time after which the workflow fails if nobody decides. */
+  decide_by: string;
+}
+
+/** A person's answer to the plan. */
+export type PlanDecision =
+  | { kind: 'implement' }
+  /** Run the analysis again with this feedback. */
+  | { kind: 'revise'; feedback: string }
+  /** Carry the plan into a fresh conversation and implement it there. */
+  | { kind: 'restart' };
 
 export interface SpecFailure {
   phase: SpecPhaseName;
@@ -66,6 +114,10 @@ export interface SpecStatus {
   current_phase: SpecPhaseName | null;
   phases: PhaseRecord[];
   failure?: SpecFailure;
+  /** The plan waiting for approval. */
+  approval?: PendingApproval;
+  /** The workspace: folder, test command, worker, last commit. */
+  workspace?: { path: string; test_command: string; worker?: string; commit?: string };
   /** Names of the phase checkpoints taken so far. */
   checkpoints: string[];
   tokens_used: number;
@@ -85,6 +137,11 @@ export interface SpecProgress {
   failure?: SpecFailure;
   /** Guidance for the next attempt of the current phase (from a retry decision). */
   guidance?: string;
+  approval?: PendingApproval;
+  /** Feedback on the plan for the next analysis (from a revise decision). */
+  feedback?: string;
+  /** The plan was approved (so a carried run does not ask again). */
+  approved?: boolean;
 }
 
 /** What a person may decide about a failed phase or agent. */
@@ -102,6 +159,8 @@ export const specStatusQuery = defineQuery<SpecStatus>('specStatus');
 export const retryPhaseUpdate = defineUpdate<SpecStatus, [RetryPhaseRequest]>('retryPhase');
 /** Skips the failed phase and goes on with the next. */
 export const skipPhaseUpdate = defineUpdate<SpecStatus, []>('skipPhase');
+/** Answers the plan waiting after analysis: implement, revise (with feedback) or restart. */
+export const decidePlanUpdate = defineUpdate<SpecStatus, [PlanDecision]>('decidePlan');
 /** Stops the SPEC; its result says which phases completed. */
 export const abortSpecUpdate = defineUpdate<SpecStatus, []>('abortSpec');
 
@@ -112,3 +171,5 @@ export const SpecFailureType = {
 
 export const DEFAULT_SPEC_MIN_TOKENS = 50_000;
 export const DEFAULT_DECISION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** Attempts per phase before a failed gate waits for a decision. */
+export const DEFAULT_MAX_ATTEMPTS = 3;

@@ -8,6 +8,8 @@ export {
   SpecFailureType,
   DEFAULT_SPEC_MIN_TOKENS,
   DEFAULT_DECISION_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  decidePlanUpdate,
 } from './contract';
 export type {
   SpecInput,
@@ -20,6 +22,10 @@ export type {
   RetryPhaseRequest,
   SpecProgress,
   Decision,
+  SpecWorkspace,
+  PhaseGate,
+  PendingApproval,
+  PlanDecision,
 } from './contract';
 export { specDefinitionProblem, renderSpec } from './definition';
 export { addPhaseUsage } from './phase-usage';

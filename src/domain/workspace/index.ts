@@ -46,6 +46,17 @@ export { gateVerdict } from './verification';
 export type { GateExpectation, GateVerdict, VerificationResult } from './verification';
 export { InvalidCommandPolicyError } from './errors';
 export { interruptedToolMessage } from './contract';
+export {
+  MAX_COMMAND_TIMEOUT_MS,
+  permissionAnswerProblem,
+  workspaceRequestProblem,
+} from './session-workspace';
+export type {
+  HeldWorkspace,
+  PermissionAnswer,
+  PermissionRequest,
+  WorkspaceRequest,
+} from './session-workspace';
 export type {
   BashToolInput,
   ClaimWorkspaceInput,
