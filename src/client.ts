@@ -19,6 +19,7 @@ export { TurnEventReader, type PositionedTurnEvent } from './client/turn-event-r
 export {
   HandoffExistsError,
   HandoffFailedError,
+  SpecFailedError,
   HandoffNotFoundError,
   InvalidInputError,
   NoWorkerError,

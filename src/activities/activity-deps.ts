@@ -9,7 +9,7 @@ export interface CountableRequest {
   model: string;
   system?: string | Anthropic.TextBlockParam[];
   messages: Anthropic.MessageParam[];
-  tools?: Anthropic.Tool[];
+  tools?: Anthropic.ToolUnion[];
 }
 
 /**

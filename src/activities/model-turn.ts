@@ -7,6 +7,7 @@ import { countTextTokens } from '../model';
 import { appendUncachedText, placeCacheBreakpoints } from './cache-breakpoints';
 import { textOf } from '../domain/session';
 import { ENABLE_SERVER_TOOL } from '../domain/mcp';
+import { workspaceToolDefinitions, type WorkspaceToolOptions } from '../domain/workspace';
 import { toAnthropicTools } from '../mcp';
 import { FailureType } from '../domain/failures';
 import { normalizeUsage, type Usage } from '../domain/session';
@@ -43,6 +44,8 @@ export interface ModelTurnInput {
   thinking?: ThinkingConfig;
   /** Publish the reply's text to the session's stream as it arrives, as part of this turn. */
   stream?: TurnStreamTarget;
+  /** Offer Anthropic's text editor and bash tools (the session works in a workspace). */
+  workspace_tools?: WorkspaceToolOptions;
 }
 
 export interface ModelTurnResult {
@@ -185,7 +188,7 @@ async function runTurn(
 function modelRequest(
   input: ModelTurnInput,
   conversation: Anthropic.MessageParam[],
-  tools: Anthropic.Tool[],
+  tools: Anthropic.ToolUnion[],
 ): Anthropic.MessageStreamParams & CountableRequest {
   const system = [input.system, input.budget_line ? BUDGET_NOTE_EXPLANATION : undefined].filter(
     (s): s is string => !!s,
@@ -223,8 +226,10 @@ function withThinkingTokens(usage: Usage, content: readonly ContentBlock[]): Usa
  * the built-in tool that re-enables a disabled server. A server that cannot be listed is left
  * out; its calls then come back to the model as errors.
  */
-async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<Anthropic.Tool[]> {
-  const tools: Anthropic.Tool[] = [];
+async function offeredTools(deps: ActivityDeps, input: ModelTurnInput): Promise<Anthropic.ToolUnion[]> {
+  const tools: Anthropic.ToolUnion[] = input.workspace_tools
+    ? workspaceToolDefinitions(input.workspace_tools)
+    : [];
   const servers = input.mcp_servers ?? [];
   if (servers.length > 0 && !deps.mcp) {
     throw ApplicationFailure.create({

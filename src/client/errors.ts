@@ -64,3 +64,19 @@ export class HandoffFailedError extends BatonError {
     super(message);
   }
 }
+
+/**
+ * A SPEC run failed as a whole (not a phase waiting for a decision): its workspace could not be
+ * claimed (uncommitted changes, not a folder), or no decision came in time. The message is the
+ * cause's; `type` is its failure type (`DirtyWorkspace`, `SpecDecisionTimeout`, …) when known.
+ */
+export class SpecFailedError extends BatonError {
+  constructor(
+    message: string,
+    readonly type: string | undefined,
+    /** The SPEC's workflow id. */
+    readonly workflowId: string,
+  ) {
+    super(message);
+  }
+}

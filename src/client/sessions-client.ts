@@ -1,3 +1,4 @@
+import type { WorkspaceRequest } from '../domain/workspace';
 import { randomInt } from 'node:crypto';
 import { checkpointNameProblem } from '../domain/session';
 import type { CompactionReport } from '../domain/session';
@@ -76,6 +77,8 @@ export interface StartSessionOptions {
   mcp_servers?: string[];
   /** How the first message is sent when `start` is given one (its class, whether it is pinned). */
   send?: Omit<SendRequest, 'message'>;
+  /** A folder the model works in with the text editor and bash tools (see the README's Workspaces). */
+  workspace?: WorkspaceRequest;
 }
 
 /** One row of `list`. */
@@ -166,6 +169,7 @@ export class SessionsClient {
       ...(options.task ? { task: options.task } : {}),
       ...(options.system ? { system: options.system } : {}),
       ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
     };
     const run = {
       summary: `session ${sessionId} · ${model.id}`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { BATON_KIND, BATON_MODEL, BATON_PHASE } from '../domain/visibility';
@@ -16,11 +16,17 @@ import {
   type SpecResult,
   type SpecStatus,
 } from '../domain/spec';
-import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
+import { specDefinitionProblem, type SpecDefinition, type SpecWorkspace } from '../domain/spec';
 import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec';
 import type { specWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
-import { InvalidInputError, SessionExistsError, SessionNotFoundError, SessionRequestError } from './errors';
+import {
+  InvalidInputError,
+  SessionExistsError,
+  SessionNotFoundError,
+  SessionRequestError,
+  SpecFailedError,
+} from './errors';
 import {
   resolveModelAndSettings,
   resolveSettings,
@@ -41,6 +47,12 @@ export interface RunSpecOptions {
   min_tokens_available?: number;
   /** How long a failed phase waits for a decision, e.g. '1h' (default 24 hours). */
   decision_timeout?: Duration;
+  /** The folder the phases change and the command that runs its tests (each gate runs it). */
+  workspace?: SpecWorkspace;
+  /** Attempts per phase before a failed gate waits for a decision (default 3). */
+  max_attempts?: number;
+  /** MCP servers (names in the worker's .mcp.json) whose tools the SPEC's session gets. */
+  mcp_servers?: string[];
 }
 
 export interface SpecStarted {
@@ -86,6 +98,9 @@ export class SpecsClient {
       settings,
       min_tokens_available: minTokens,
       decision_timeout_ms: timeoutMs,
+      ...(options.workspace ? { workspace: options.workspace } : {}),
+      ...(options.max_attempts !== undefined ? { max_attempts: options.max_attempts } : {}),
+      ...(options.mcp_servers?.length ? { mcp_servers: options.mcp_servers } : {}),
     };
     const workflowId = specWorkflowId(spec.spec_id);
     await this.ctx.workers.assertPolling();
@@ -153,6 +168,7 @@ export class SpecsClient {
     try {
       return await this.handle(specId).result();
     } catch (err) {
+      if (err instanceof WorkflowFailedError) throw specFailure(err, specId);
       throw this.notFound(err, specId);
     }
   }
@@ -281,4 +297,17 @@ function phaseOf(event: temporal.api.history.v1.IHistoryEvent): string | undefin
   } catch {
     return undefined;
   }
+}
+
+/** A failed SPEC run as the user reads it: the innermost cause's message and failure type. */
+function specFailure(err: WorkflowFailedError, specId: string): SpecFailedError {
+  let cause: unknown = err.cause;
+  let type: string | undefined;
+  let message = err.message;
+  while (cause instanceof Error) {
+    message = cause.message;
+    if (cause instanceof ApplicationFailure && cause.type) type = cause.type;
+    cause = cause.cause;
+  }
+  return new SpecFailedError(`SPEC ${specId} failed: ${message}`, type, specWorkflowId(specId));
 }

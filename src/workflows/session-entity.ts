@@ -1,5 +1,6 @@
-import { ApplicationFailure, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/mcp';
+import type { PermissionAnswer, WorkspaceCheckpoint } from '../domain/workspace';
 import {
   applyCheckpoint,
   applyClose,
@@ -43,6 +44,7 @@ import { mergeLineOfWork } from './merge-step';
 import { prepareConversation } from './session-activities';
 import { sessionStepQueue, type StepQueue } from './serial-queue';
 import { runTurn, summarizeFirst } from './session-turn';
+import { SessionWorkspace } from './session-workspace';
 
 /**
  * The workflow side of a session: one {@link SessionState} (its transitions are pure functions in
@@ -60,6 +62,8 @@ export class SessionEntity {
   private readonly queue: StepQueue;
   /** The turn-event stream and the cancellation of the turn in flight. */
   private readonly live: LiveTurns;
+  /** The folder the model works in, when the session has one. */
+  readonly workspace: SessionWorkspace | undefined;
 
   constructor(
     private readonly input: SessionInput,
@@ -69,6 +73,22 @@ export class SessionEntity {
     this.mcp = new McpServers(this.state.mcp, this.state.mcp_tokens_freed);
     this.live = new LiveTurns(input.carried?.stream);
     this.queue = sessionStepQueue();
+    this.workspace = input.workspace
+      ? new SessionWorkspace(input.workspace, input.carried?.workspace, () => this.syncWorkspace())
+      : undefined;
+  }
+
+  /** Copies what status shows of the workspace (held folder, permission request) into the state. */
+  private syncWorkspace(): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    const { workspace: _w, pending_permission: _p, ...rest } = this.state;
+    this.state = {
+      ...rest,
+      ...(ws.state ? { workspace: ws.state } : {}),
+      ...(ws.pendingPermission ? { pending_permission: ws.pendingPermission } : {}),
+    };
+    this.changed();
   }
 
   /** The whole state (read-only use: queries, presenters, carry-over). */
@@ -125,6 +145,8 @@ export class SessionEntity {
       this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
       this.syncMcp();
     }
+    // A carried run holds the folder already (its worker may be gone: the next step claims again).
+    if (this.workspace && !this.workspace.state) await this.workspace.claim();
     this.initialized = true;
     this.changed();
   }
@@ -168,10 +190,28 @@ export class SessionEntity {
     return this.live.finish();
   }
 
+  /**
+   * Records a checkpoint of the present, with the workspace's files when the session has a
+   * workspace (they are committed first, and a bundle of the commit stored).
+   */
+  async checkpointWithFiles(
+    name: string | undefined,
+    reason: CheckpointReason = 'manual',
+  ): Promise<CheckpointRecord> {
+    if (!this.workspace) return this.checkpoint(name, reason);
+    const label = name ?? reason;
+    const commit = await this.workspace.commit(`baton: ${this.input.session_id} checkpoint ${label}`);
+    return this.checkpoint(name, reason, commit.checkpoint);
+  }
+
   /** Records a checkpoint of the present (no lock: it reads state and appends one record). */
-  checkpoint(name: string | undefined, reason: CheckpointReason = 'manual'): CheckpointRecord {
+  checkpoint(
+    name: string | undefined,
+    reason: CheckpointReason = 'manual',
+    files?: WorkspaceCheckpoint,
+  ): CheckpointRecord {
     const info = workflowInfo();
-    const record = checkpointOf(
+    const stamped = checkpointOf(
       this.state,
       {
         checkpoint_id: `cp_${uuid4().replace(/-/g, '').slice(0, 16)}`,
@@ -182,6 +222,7 @@ export class SessionEntity {
       reason,
       name,
     );
+    const record = files ? { ...stamped, workspace: files } : stamped;
     this.state = applyCheckpoint(this.state, record);
     return record;
   }
@@ -191,14 +232,38 @@ export class SessionEntity {
    * so a restore can itself be undone; later messages stay in the store.
    */
   async restore(request: RestoreRequest): Promise<RestoreResult> {
-    const { restored, undo } = await this.exclusive(() => {
-      const target = findCheckpoint(this.state, request.checkpoint)!;
-      const before = this.checkpoint(undefined, 'before_restore');
-      this.state = applyRestore(this.state, target, new Date().toISOString());
-      return Promise.resolve({ restored: target, undo: before });
-    });
+    const { restored, undo } = await this.exclusive(() =>
+      this.workspace
+        ? this.restoreWithFiles(this.workspace, request)
+        : Promise.resolve(this.restoreConversation(request)),
+    );
     // Status after the lock is released, so it does not say busy.
     return { restored, undo_checkpoint: undo, status: this.status() };
+  }
+
+  private restoreConversation(request: RestoreRequest): {
+    restored: CheckpointRecord;
+    undo: CheckpointRecord;
+  } {
+    const target = findCheckpoint(this.state, request.checkpoint)!;
+    const before = this.checkpoint(undefined, 'before_restore');
+    this.state = applyRestore(this.state, target, new Date().toISOString());
+    return { restored: target, undo: before };
+  }
+
+  /**
+   * The files go back with the conversation. The present's are committed first, so the undo
+   * checkpoint holds them too.
+   */
+  private async restoreWithFiles(
+    workspace: SessionWorkspace,
+    request: RestoreRequest,
+  ): Promise<{ restored: CheckpointRecord; undo: CheckpointRecord }> {
+    const target = findCheckpoint(this.state, request.checkpoint)!;
+    const before = await this.checkpointWithFiles(undefined, 'before_restore');
+    if (target.workspace) await workspace.restore(target.workspace);
+    this.state = applyRestore(this.state, target, new Date().toISOString());
+    return { restored: target, undo: before };
   }
 
   /**
@@ -320,6 +385,15 @@ export class SessionEntity {
     });
   }
 
+  /** Answers the command waiting for permission; resolves once the waiting call has taken it. */
+  async answerPermission(answer: PermissionAnswer): Promise<SessionStatus> {
+    const waiting = this.workspace?.pendingPermission;
+    if (!this.workspace || !waiting) return this.status();
+    this.workspace.answerPermission(answer);
+    await condition(() => this.workspace?.pendingPermission?.tool_use_id !== waiting.tool_use_id);
+    return this.status();
+  }
+
   close(): SessionStatus {
     this.state = applyClose(this.state, new Date().toISOString());
     this.live.detach();
@@ -355,16 +429,16 @@ export class SessionEntity {
       await this.compact('progressive', 'threshold');
     }
     try {
-      const { state, result } = await runTurn(
-        this.input,
-        this.state,
-        this.mcp,
-        request,
+      const { state, result } = await runTurn(this.input, this.state, request, {
+        mcp: this.mcp,
         live,
-        this.pendingTask,
-      );
+        ...(this.workspace ? { workspace: this.workspace } : {}),
+        ...(this.pendingTask !== undefined ? { task: this.pendingTask } : {}),
+      });
       this.state = state;
       this.pendingTask = undefined;
+      // The turn's state was built from the one it started with; the workspace may have moved since.
+      if (this.workspace) this.syncWorkspace();
       return result;
     } finally {
       if (this.mcp.any) this.syncMcp();

@@ -15,8 +15,7 @@ import {
   type SessionState,
 } from '../domain/session';
 import type { LiveTurn } from './live-turns';
-import type { McpServers } from './mcp-servers';
-import { runTurnWithTools } from './tool-loop';
+import { runTurnWithTools, type TurnTools } from './tool-loop';
 import { toUpdateFailure } from './turn-failure';
 
 /** Whether the context must be summarized before this message's turn (75 % by default). */
@@ -62,20 +61,27 @@ function taskMessage(task: string): NewMessage {
 export async function runTurn(
   input: SessionInput,
   state: SessionState,
-  mcp: McpServers,
   request: SendRequest,
-  /** Where the turn is published as it happens (when streamed). */
-  live?: LiveTurn,
-  /** The session's task, when it goes to the model with this first message (`task_with_first_turn`). */
-  task?: string,
+  with_: TurnTools & {
+    /** Where the turn is published as it happens (when streamed). */
+    live?: LiveTurn;
+    /** The session's task, when it goes to the model with this first message (`task_with_first_turn`). */
+    task?: string;
+  },
 ): Promise<{ state: SessionState; result: SendResult }> {
+  const { task, live } = with_;
   const turn = state.turns + 1;
   const messages = task ? [taskMessage(task), userMessage(request)] : [userMessage(request)];
   // A system prompt that was never measured may be large: then the first call counts exactly.
   const contextBefore = task && input.system ? undefined : state.context_tokens;
   let loop;
   try {
-    loop = await runTurnWithTools(input, mcp, turn, state.head, messages, contextBefore, live);
+    loop = await runTurnWithTools(input, turn, state.head, messages, {
+      mcp: with_.mcp,
+      ...(with_.workspace ? { workspace: with_.workspace } : {}),
+      ...(contextBefore !== undefined ? { contextTokensBefore: contextBefore } : {}),
+      ...(live ? { live } : {}),
+    });
   } catch (err) {
     throw toUpdateFailure(err, `Turn ${turn}`);
   }

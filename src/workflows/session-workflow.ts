@@ -4,6 +4,7 @@ import {
   cancelTurnUpdate,
   checkpointNameProblem,
   checkpointUpdate,
+  answerPermissionUpdate,
   closedProblem,
   closeUpdate,
   compactRequestProblem,
@@ -29,6 +30,7 @@ import {
   type SessionStatus,
 } from '../domain/session';
 import { FailureType } from '../domain/failures';
+import { permissionAnswerProblem, type PermissionAnswer } from '../domain/workspace';
 import type { McpOptimizeRequest } from '../domain/mcp';
 import { rollOver, serveUntilClosed } from './serve-loop';
 import { registerSessionQueries } from './session-queries';
@@ -65,13 +67,19 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   setHandler(compactUpdate, (request) => session.compactNow(request?.mode), {
     validator: (request: CompactRequest) => refuse(compactRequestProblem(request, facts())),
   });
-  setHandler(checkpointUpdate, (request) => session.checkpoint(request?.name), {
-    validator: (request: CheckpointRequest) =>
-      refuse(
-        closedProblem(facts()) ??
-          (request?.name === undefined ? undefined : checkpointNameProblem(request.name)),
-      ),
-  });
+  setHandler(
+    checkpointUpdate,
+    // With a workspace the files are committed too (an activity); without, nothing waits.
+    (request) =>
+      session.workspace ? session.checkpointWithFiles(request?.name) : session.checkpoint(request?.name),
+    {
+      validator: (request: CheckpointRequest) =>
+        refuse(
+          closedProblem(facts()) ??
+            (request?.name === undefined ? undefined : checkpointNameProblem(request.name)),
+        ),
+    },
+  );
   setHandler(restoreUpdate, (request) => session.restore(request), {
     validator: (request: RestoreRequest) =>
       refuse(
@@ -87,6 +95,10 @@ export async function sessionWorkflow(input: SessionInput): Promise<SessionStatu
   setHandler(optimizeMcpUpdate, (request) => session.optimizeMcp(request), {
     validator: (request: McpOptimizeRequest) =>
       refuse(optimizeRequestProblem(request, { ...facts(), hasMcp: session.hasMcp })),
+  });
+  setHandler(answerPermissionUpdate, (answer) => session.answerPermission(answer), {
+    validator: (answer: PermissionAnswer) =>
+      refuse(closedProblem(facts()) ?? permissionAnswerProblem(answer, session.workspace?.pendingPermission)),
   });
   setHandler(closeUpdate, () => session.close(), { validator: () => refuse(closedProblem(facts())) });
   setHandler(cancelTurnUpdate, (request) => session.cancelTurn(request), {

@@ -17,13 +17,32 @@ import {
   type SpecInput,
   type SpecProgress,
   type SpecStatus,
+  type SpecWorkspace,
+  continuationMessage,
+  DEFAULT_MAX_ATTEMPTS,
+  gateFeedbackMessage,
+  phaseGateExpectation,
 } from '../domain/spec';
+import type { SendResult } from '../domain/session';
+import { FailureType } from '../domain/failures';
+import { gateVerdict, type WorkspaceRequest } from '../domain/workspace';
 import { BATON_PHASE } from '../domain/visibility';
 import { formatCount } from '../domain/format';
 import { rollOver } from './serve-loop';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
 import { sessionAttributes, Visibility, type Presentation } from './visibility';
+
+/** Histories recorded before a reply cut off at the output limit was continued. */
+const PATCH_CONTINUE_CUT_REPLIES = 'spec-continue-cut-replies';
+/** How many times a phase's reply is continued after the output limit cut it off. */
+const MAX_CONTINUATIONS = 3;
+
+/** The session's workspace request from the SPEC's (without the test command, which is the SPEC's). */
+function workspaceRequestOf(w: SpecWorkspace): WorkspaceRequest {
+  const { test_command: _tests, ...request } = w;
+  return request;
+}
 
 /** Histories recorded before SPEC floors were capped at what the model's window keeps free. */
 const PATCH_FLOOR_CAP = 'spec-floor-capped-to-window';
@@ -52,6 +71,8 @@ export class SpecRun {
         settings: input.settings,
         system: SPEC_SYSTEM_PROMPT,
         task: renderSpec(input.spec),
+        ...(input.workspace ? { workspace: workspaceRequestOf(input.workspace) } : {}),
+        ...(input.mcp_servers?.length ? { mcp_servers: input.mcp_servers } : {}),
       },
       () => this.visibility.publish(),
     );
@@ -86,6 +107,16 @@ export class SpecRun {
       context: tokenBudget(session.tokens_used, session.context_window),
       model: session.model,
       previous_runs: session.previous_runs,
+      ...(this.input.workspace
+        ? {
+            workspace: {
+              path: session.workspace?.path ?? this.input.workspace.path,
+              test_command: this.input.workspace.test_command,
+              ...(session.workspace ? { worker: session.workspace.worker } : {}),
+              ...(session.workspace?.checkpoint ? { commit: session.workspace.checkpoint.commit } : {}),
+            },
+          }
+        : {}),
     };
   }
 
@@ -153,7 +184,9 @@ export class SpecRun {
     const startName = phaseCheckpointName(phase.name, 'start');
     // A carried run that stopped inside this phase already has its start checkpoint.
     if (!this.progress.checkpoints.includes(startName)) {
-      this.session.checkpoint(startName, 'phase');
+      // With a workspace the files are committed too, so a retry puts them back.
+      if (this.input.workspace) await this.session.checkpointWithFiles(startName, 'phase');
+      else this.session.checkpoint(startName, 'phase');
       this.progress.checkpoints.push(startName);
     }
     for (;;) {
@@ -178,18 +211,20 @@ export class SpecRun {
       }
       try {
         // Phases always stream: `baton spec run` prints the model's text as it writes it.
-        const reply = await this.session.send({
-          message: phaseMessage(this.input.spec, phase.name, this.progress.guidance),
+        let reply = await this.session.send({
+          message: phaseMessage(this.input.spec, phase.name, this.progress.guidance, this.input.workspace),
           stream: true,
         });
         addPhaseUsage(phase, reply.usage, reply.cost_usd);
+        reply = await this.continueCutReply(phase, reply);
+        if (this.input.workspace) await this.passGate(phase, this.input.workspace.test_command);
         phase.output = reply.reply;
         phase.status = 'completed';
         delete phase.error;
         delete this.progress.guidance;
         phase.duration_ms += Date.now() - began;
         const doneName = phaseCheckpointName(phase.name, 'complete');
-        this.session.checkpoint(doneName, 'phase');
+        await this.checkpointPhaseEnd(phase, doneName);
         this.progress.checkpoints.push(doneName);
         return 'done';
       } catch (err) {
@@ -203,6 +238,88 @@ export class SpecRun {
         if (outcome !== 'retry') return outcome;
       }
     }
+  }
+
+  /**
+   * A reply stopped by the output limit is continued (the model is asked to go on where it
+   * stopped), up to {@link MAX_CONTINUATIONS} times; a reply still cut off fails the phase.
+   */
+  private async continueCutReply(phase: PhaseRecord, first: SendResult): Promise<SendResult> {
+    if (first.stop_reason !== 'max_tokens' || !patched(PATCH_CONTINUE_CUT_REPLIES)) return first;
+    let reply = first;
+    const parts = [first.reply];
+    for (let n = 1; reply.stop_reason === 'max_tokens'; n++) {
+      if (n > MAX_CONTINUATIONS) {
+        throw ApplicationFailure.create({
+          type: FailureType.ReplyCutOff,
+          nonRetryable: true,
+          message:
+            `Phase ${phase.name}'s reply was still cut off at the ${formatCount(this.input.settings.max_output_tokens)}-token ` +
+            `output limit after ${MAX_CONTINUATIONS} continuations. Retry with a higher limit (--max-output) or guidance to be briefer.`,
+        });
+      }
+      phase.log.push(`reply cut off at the output limit: continued (${n} of ${MAX_CONTINUATIONS})`);
+      reply = await this.session.send({
+        message: continuationMessage(this.input.spec, phase.name),
+        stream: true,
+      });
+      addPhaseUsage(phase, reply.usage, reply.cost_usd);
+      parts.push(reply.reply);
+    }
+    return { ...reply, reply: parts.join('') };
+  }
+
+  /**
+   * Runs the phase's gate (RED must leave the tests failing, GREEN and refactor passing). A failed
+   * gate goes back to the model with the test output, up to `max_attempts` attempts; then it fails
+   * the phase, which waits for a decision.
+   */
+  private async passGate(phase: PhaseRecord, testCommand: string): Promise<void> {
+    const expect = phaseGateExpectation(phase.name);
+    const workspace = this.session.workspace;
+    if (!expect || !workspace) return;
+    const max = this.input.max_attempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      const verification = await workspace.verify(testCommand);
+      const verdict = gateVerdict(expect, verification);
+      phase.gate = { expect, ok: verdict.ok, reason: verdict.reason, verification };
+      phase.log.push(`gate (tests must ${expect}): ${verdict.ok ? 'passed' : 'failed'}: ${verdict.reason}`);
+      this.visibility.publish();
+      if (verdict.ok) return;
+      if (attempt >= max) {
+        throw ApplicationFailure.create({
+          type: FailureType.PhaseGateFailed,
+          nonRetryable: true,
+          message: `After ${attempt} attempt${attempt === 1 ? '' : 's'}: ${verdict.reason} Last lines of the output:\n${verification.output_tail}`,
+        });
+      }
+      const reply = await this.session.send({
+        message: gateFeedbackMessage(
+          this.input.spec,
+          phase.name,
+          { reason: verdict.reason, verification },
+          { next: attempt + 1, max },
+        ),
+        stream: true,
+      });
+      addPhaseUsage(phase, reply.usage, reply.cost_usd);
+      phase.output = reply.reply;
+    }
+  }
+
+  /** The completion checkpoint: with a workspace, the files are committed and the phase's changes listed. */
+  private async checkpointPhaseEnd(phase: PhaseRecord, name: string): Promise<void> {
+    const workspace = this.session.workspace;
+    if (!workspace) {
+      this.session.checkpoint(name, 'phase');
+      return;
+    }
+    const commit = await workspace.commit(
+      `baton: SPEC ${this.input.spec.spec_id} phase ${phase.number} ${phase.name} complete`,
+    );
+    phase.commit = commit.commit;
+    phase.files_changed = commit.files;
+    this.session.checkpoint(name, 'phase', commit.checkpoint);
   }
 
   private awaitingDecision(phase: PhaseRecord): void {

@@ -9,6 +9,8 @@ import {
   type SpecInput,
   type SpecResult,
 } from '../domain/spec';
+import { answerPermissionUpdate } from '../domain/session';
+import { permissionAnswerProblem, type PermissionAnswer } from '../domain/workspace';
 import { registerSessionQueries } from './session-queries';
 import { refuseUpdate } from './refuse-update';
 import { SpecRun } from './spec-run';
@@ -38,6 +40,11 @@ export async function specWorkflow(input: SpecInput): Promise<SpecResult> {
   });
   setHandler(abortSpecUpdate, () => run.decide({ kind: 'abort' }), {
     validator: () => refuse(decisionProblem('abort', undefined, run.decisionState)),
+  });
+  // Under the `ask` policy, the SPEC's commands wait for a person's answer, as a session's do.
+  setHandler(answerPermissionUpdate, (answer) => run.session.answerPermission(answer), {
+    validator: (answer: PermissionAnswer) =>
+      refuse(permissionAnswerProblem(answer, run.session.workspace?.pendingPermission)),
   });
   const result = await run.run();
   await condition(allHandlersFinished);

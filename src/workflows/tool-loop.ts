@@ -8,6 +8,8 @@ import { contextFill, modelCallOptions } from '../domain/session';
 import type { Usage } from '../domain/session';
 import type { McpServers } from './mcp-servers';
 import type { LiveTurn } from './live-turns';
+import type { SessionWorkspace } from './session-workspace';
+import { isWorkspaceToolName } from '../domain/workspace';
 import { modelActivities } from './session-activities';
 import { causeMessage } from './turn-failure';
 
@@ -17,6 +19,12 @@ const tools = proxyActivities<BatonActivities>({
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
+
+/** The tools a session's turn can use: its MCP servers, and its workspace when it has one. */
+export interface TurnTools {
+  mcp: McpServers;
+  workspace?: SessionWorkspace;
+}
 
 export interface ToolLoopResult {
   /** The last model call (its reply ends the turn). */
@@ -33,22 +41,24 @@ export interface ToolLoopResult {
  */
 export async function runTurnWithTools(
   input: SessionInput,
-  mcp: McpServers,
   turn: number,
   head: string | null,
   /** The turn's new messages (the user's, after the task when the task goes with the first turn). */
   first: readonly NewMessage[],
-  /** Context tokens after the last call, for the activity's pre-send estimate. */
-  contextTokensBefore?: number,
-  /** Where the turn's text and tool calls are published as they happen (streamed sends). */
-  live?: LiveTurn,
+  with_: TurnTools & {
+    /** Context tokens after the last call, for the activity's pre-send estimate. */
+    contextTokensBefore?: number;
+    /** Where the turn's text and tool calls are published as they happen (streamed sends). */
+    live?: LiveTurn;
+  },
 ): Promise<ToolLoopResult> {
+  const { mcp, workspace, live } = with_;
   const settings = input.settings;
   const usages: Usage[] = [];
   const records: ToolCallRecord[] = [];
   let messages = [...first];
   let current = head;
-  let contextTokens = contextTokensBefore;
+  let contextTokens = with_.contextTokensBefore;
   for (let round = 0; ; round++) {
     const limitReached = round >= settings.max_tool_rounds;
     const last = await modelActivities.runModelTurn.executeWithOptions(
@@ -66,6 +76,7 @@ export async function runTurnWithTools(
           ...(limitReached ? { tool_choice: 'none' as const } : {}),
           ...(contextTokens !== undefined ? { context_tokens_before: contextTokens } : {}),
           ...(live?.stream ? { stream: live.stream } : {}),
+          ...(workspace ? { workspace_tools: workspace.toolOptions } : {}),
         },
       ],
     );
@@ -78,7 +89,10 @@ export async function runTurnWithTools(
     const results: ToolResultBlock[] = [];
     for (const call of last.tool_calls) {
       live?.publish({ type: 'tool_call', name: call.name, input: call.input });
-      const { block, record } = await runToolCall(input, mcp, call);
+      const { block, record } =
+        workspace && isWorkspaceToolName(call.name)
+          ? await workspace.runTool(call)
+          : await runToolCall(input, mcp, call);
       live?.publish({
         type: 'tool_result',
         name: call.name,

@@ -63,6 +63,10 @@ export const FailureType = {
   // SPECs and handoffs (workflow failures: a workflow is not retried unless started with a policy).
   /** A failed SPEC phase got no retry, skip or abort in time. Never retried. */
   SpecDecisionTimeout: 'SpecDecisionTimeout',
+  /** A phase's test gate still failed after its last attempt (RED passing, GREEN failing). The phase waits for a decision. */
+  PhaseGateFailed: 'PhaseGateFailed',
+  /** A phase's reply was still cut off at the output limit after its continuations. */
+  ReplyCutOff: 'ReplyCutOff',
   /** The handoff's input (SPEC, agents, floor) is not usable; nothing ran. Never retried. */
   InvalidHandoffInput: 'InvalidHandoffInput',
   /** A handoff package failed validation; the message names the field. Never retried. */

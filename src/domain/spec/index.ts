@@ -37,6 +37,9 @@ export {
   phaseCheckpointName,
   phaseMessage,
   parsePhaseName,
+  phaseGateExpectation,
+  gateFeedbackMessage,
+  continuationMessage,
 } from './phases';
 export type { SpecPhaseName } from './phases';
 export {

@@ -3,6 +3,7 @@
  * workflow builds each phase's message from these.
  */
 import type { SpecDefinition } from './definition';
+import type { GateExpectation, VerificationResult } from '../workspace';
 
 export const SPEC_PHASES = ['analysis', 'red', 'green', 'refactor'] as const;
 export type SpecPhaseName = (typeof SPEC_PHASES)[number];
@@ -47,12 +48,67 @@ export function phaseCheckpointName(phase: SpecPhaseName, at: 'start' | 'complet
   return `phase_${phaseNumber(phase)}_${phase}_${at}`;
 }
 
-/** The message that drives a phase, with the user's guidance when a failed phase is retried. */
-export function phaseMessage(spec: SpecDefinition, phase: SpecPhaseName, guidance?: string): string {
-  const i = INSTRUCTIONS[phase];
-  const lines = [`SPEC ${spec.spec_id} · phase ${phaseNumber(phase)}/4 ${i.title} · ${spec.title}`, i.ask];
+/** What each phase does in a workspace: the files it changes and the gate it must pass. */
+const WORKSPACE_INSTRUCTIONS: Record<SpecPhaseName, string> = {
+  analysis:
+    'Read the workspace first (view its files, run commands to explore). Do not change any file in this phase.',
+  red:
+    'Write the tests in the workspace with the text editor tool, and run them with the bash tool. ' +
+    'Do not write the implementation. This phase passes only if the test command FAILS when you are done.',
+  green:
+    'Write the implementation in the workspace with the text editor tool until the tests pass; run them ' +
+    'with the bash tool. Do not weaken the tests. This phase passes only if the test command PASSES.',
+  refactor:
+    'Refactor in the workspace with the text editor tool and run the tests with the bash tool. This phase ' +
+    'passes only if the test command still PASSES.',
+};
+
+/** The heading every message of a phase starts with (offline scripts match it). */
+function phaseHeading(spec: SpecDefinition, phase: SpecPhaseName): string {
+  return `SPEC ${spec.spec_id} · phase ${phaseNumber(phase)}/4 ${INSTRUCTIONS[phase].title} · ${spec.title}`;
+}
+
+/**
+ * The message that drives a phase, with the user's guidance when a failed phase is retried. With
+ * a workspace, the model is told to change the files with its tools and which gate applies.
+ */
+export function phaseMessage(
+  spec: SpecDefinition,
+  phase: SpecPhaseName,
+  guidance?: string,
+  workspace?: { test_command: string },
+): string {
+  const lines = [phaseHeading(spec, phase), INSTRUCTIONS[phase].ask];
+  if (workspace) {
+    lines.push(`${WORKSPACE_INSTRUCTIONS[phase]} The test command is \`${workspace.test_command}\`.`);
+  }
   if (guidance) lines.push(`Guidance for this attempt: ${guidance}`);
   return lines.join('\n\n');
+}
+
+/** What a phase's gate expects of the test command: RED fails, GREEN and refactor pass. */
+export function phaseGateExpectation(phase: SpecPhaseName): GateExpectation | undefined {
+  return phase === 'analysis' ? undefined : phase === 'red' ? 'fail' : 'pass';
+}
+
+/** The message that sends a failed gate back to the model, with the test run's output. */
+export function gateFeedbackMessage(
+  spec: SpecDefinition,
+  phase: SpecPhaseName,
+  gate: { reason: string; verification: VerificationResult },
+  attempt: { next: number; max: number },
+): string {
+  return [
+    phaseHeading(spec, phase),
+    `The gate failed: ${gate.reason}`,
+    `Output of \`${gate.verification.command}\` (exit ${String(gate.verification.exit_code)}, last lines):\n${gate.verification.output_tail}`,
+    `Fix it in the workspace (attempt ${attempt.next} of ${attempt.max}).`,
+  ].join('\n\n');
+}
+
+/** The message that asks the model to go on with a reply cut off at its output limit. */
+export function continuationMessage(spec: SpecDefinition, phase: SpecPhaseName): string {
+  return `${phaseHeading(spec, phase)}\n\nYour reply was cut off at the output limit. Continue exactly where you stopped.`;
 }
 
 /** Parses `--from-phase` values (`green`, `3`, `GREEN`). */

@@ -11,7 +11,18 @@
  * Pure and workflow-safe: the session decides before it schedules the command, and the activity
  * checks again before it runs it.
  */
-import parseShell from 'shell-quote/parse';
+import type parseShellType from 'shell-quote/parse';
+
+/**
+ * shell-quote's parser draws a random token when its module loads, and workflow code may use
+ * randomness only inside a run; the worker evaluates (preloads) the workflow modules before any
+ * run. So the parser is loaded on first use, inside a run (or an activity), not at import time.
+ */
+function parseShell(...args: Parameters<typeof parseShellType>): ReturnType<typeof parseShellType> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const parse = require('shell-quote/parse') as typeof parseShellType;
+  return parse(...args);
+}
 import { InvalidCommandPolicyError } from './errors';
 
 /** A session's command policy. */
@@ -59,7 +70,7 @@ function opaqueConstruct(command: string): string | undefined {
   return undefined;
 }
 
-type Token = ReturnType<typeof parseShell>[number];
+type Token = ReturnType<typeof parseShellType>[number];
 
 function isOperator(t: Token): t is { op: string } {
   return typeof t === 'object' && 'op' in t && (t as { op: string }).op !== 'glob';

@@ -18,6 +18,11 @@ export interface WorkspaceRequest {
   policy?: CommandPolicy;
   /** Time limit of one command the model runs, in ms (default 120,000). */
   command_timeout_ms?: number;
+  /**
+   * How long a workspace call waits for the worker holding the folder before that worker counts
+   * as gone and another recreates the folder at its last checkpoint (ms, default 60,000).
+   */
+  worker_wait_ms?: number;
 }
 
 /** The workspace as a run holds it after `claimWorkspace`; carried across continue-as-new. */
@@ -74,6 +79,12 @@ export function workspaceRequestProblem(w: unknown): string | undefined {
     const t = r.command_timeout_ms;
     if (!Number.isInteger(t) || t < 1000 || t > MAX_COMMAND_TIMEOUT_MS) {
       return `The command time limit must be a whole number of ms from 1,000 to ${formatCount(MAX_COMMAND_TIMEOUT_MS)}; got ${String(t)}.`;
+    }
+  }
+  if (r.worker_wait_ms !== undefined) {
+    const t = r.worker_wait_ms;
+    if (!Number.isInteger(t) || t < 1000 || t > MAX_COMMAND_TIMEOUT_MS) {
+      return `The wait for the workspace's worker must be a whole number of ms from 1,000 to ${formatCount(MAX_COMMAND_TIMEOUT_MS)}; got ${String(t)}.`;
     }
   }
   if (r.policy !== undefined) return commandPolicyProblem(r.policy);

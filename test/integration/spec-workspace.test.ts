@@ -1,0 +1,304 @@
+/**
+ * SPECs and sessions that change a workspace, through the real dev server, real git and real
+ * bubblewrap: each phase's gate runs the test command (RED must fail, GREEN and refactor must
+ * pass), a failed gate goes back to the model with the output, a retry puts the files back to the
+ * phase's start, and under the `ask` policy a command waits for a person. The offline model follows
+ * scripts of tool calls, so the files and the test runs are real.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpecFailedError } from '../../src/client';
+import { answerPermissionUpdate } from '../../src/domain/session';
+import type { SpecDefinition } from '../../src/domain/spec';
+import { loadOfflineScript, parseOfflineScript, type OfflineScript } from '../../src/model';
+import { ensureBubblewrap } from '../support/bubblewrap';
+import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { uniqueId } from '../support/unique-id';
+
+const SUM_SCRIPT = path.join(__dirname, '..', '..', 'docs', 'examples', 'sum.offline-script.json');
+
+let env: TestEnvironment;
+let sumScript: OfflineScript;
+let base: string;
+
+beforeAll(async () => {
+  await ensureBubblewrap();
+  env = await startTestEnvironment({ workspaces: true });
+  sumScript = await loadOfflineScript(SUM_SCRIPT);
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-spec-ws-'));
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+  if (base) fs.rmSync(base, { recursive: true, force: true });
+});
+
+const sumSpec = (spec_id: string): SpecDefinition => ({
+  spec_id,
+  title: 'A sum function',
+  requirements: ['sum(a, b) adds two numbers', 'anything but numbers is a TypeError'],
+  acceptance_criteria: ['sum(2, 3) is 5', "sum('2', 3) throws a TypeError"],
+});
+
+function freshFolder(name: string): string {
+  const dir = path.join(base, uniqueId(name));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** What the user would run in the folder: the tests, and whether they pass. */
+function testsPass(dir: string): boolean {
+  try {
+    execFileSync('node', ['--test'], { cwd: dir, stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function gitLog(dir: string): string[] {
+  return execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+}
+
+const WRONG_SUM = 'function sum(a, b) {\n  return a - b;\n}\n\nmodule.exports = { sum };\n';
+const RIGHT_SUM =
+  "function sum(a, b) {\n  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('sum takes two numbers');\n  return a + b;\n}\n\nmodule.exports = { sum };\n";
+const SUM_TEST =
+  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\n\ntest('adds', () => assert.equal(sum(2, 3), 5));\ntest('refuses strings', () => assert.throws(() => sum('2', 3), TypeError));\n";
+
+const create = (file: string, text: string) => ({
+  name: 'str_replace_based_edit_tool',
+  input: { command: 'create', path: file, file_text: text },
+});
+
+/**
+ * A script whose RED writes the tests, whose GREEN first writes a wrong implementation (and a
+ * scratch file), and whose later attempts (after a failed gate, or a retry with guidance) write
+ * the right one.
+ */
+function greenFailsFirst(): OfflineScript {
+  return parseOfflineScript({
+    format: 'baton.offline-script',
+    version: 1,
+    steps: [
+      { when: { phase: 'analysis' }, replies: [{ text: 'Plan: tests in test/, code in src/sum.js.' }] },
+      {
+        when: { phase: 'red' },
+        replies: [
+          { text: 'The tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
+          { text: 'Written.' },
+        ],
+      },
+      {
+        when: { phase: 'green', match: '/The gate failed|Guidance for this attempt/' },
+        replies: [
+          { text: 'The right formula.', tool_calls: [create('src/sum.js', RIGHT_SUM)] },
+          { text: 'Fixed.' },
+        ],
+      },
+      {
+        when: { phase: 'green' },
+        replies: [
+          {
+            text: 'A first try.',
+            tool_calls: [create('src/sum.js', WRONG_SUM), create('scratch.txt', 'notes of the failed try\n')],
+          },
+          { text: 'Done, I think.' },
+        ],
+      },
+      { when: { phase: 'refactor' }, replies: [{ text: 'Nothing to refactor.' }] },
+    ],
+  });
+}
+
+describe('a SPEC with a workspace', () => {
+  it('passes every gate: RED leaves failing tests, GREEN passing ones, each phase committed', async () => {
+    env.model.setScript(sumScript);
+    const id = uniqueId('SPEC-WS');
+    const dir = freshFolder('sum');
+    await env.baton.specs.start(sumSpec(id), { workspace: { path: dir, test_command: 'node --test' } });
+    const result = await env.baton.specs.result(id);
+
+    expect(result.status).toBe('completed');
+    const [analysis, red, green, refactor] = result.phases;
+    expect(analysis?.gate).toBeUndefined();
+    expect(red?.gate).toMatchObject({ expect: 'fail', ok: true, verification: { passed: false } });
+    expect(red?.gate?.verification.output_tail).toMatch(/# fail [1-9]/);
+    expect(red?.files_changed).toEqual(['test/sum.test.js']);
+    expect(green?.gate).toMatchObject({ expect: 'pass', ok: true, verification: { exit_code: 0 } });
+    expect(green?.files_changed).toEqual(['src/sum.js']);
+    expect(refactor?.gate?.ok).toBe(true);
+    expect(result.workspace).toMatchObject({ path: fs.realpathSync(dir), test_command: 'node --test' });
+    expect(result.workspace?.commit).toBe(refactor?.commit);
+    // What the user finds in the folder: passing tests and a commit per phase boundary.
+    expect(testsPass(dir)).toBe(true);
+    const log = gitLog(dir);
+    expect(log).toContain(`baton: SPEC ${id} phase 2 red complete`);
+    expect(log).toContain(`baton: SPEC ${id} phase 3 green complete`);
+    // Analysis changes no file, so it adds no commit.
+    expect(log).not.toContain(`baton: SPEC ${id} phase 1 analysis complete`);
+    // The model got the editor and bash tools, and was told the gate.
+    const red1 = env.model.requests.find((r) => r.last_user_text.includes(`SPEC ${id} · phase 2/4 RED`));
+    expect(red1?.last_user_text).toContain('passes only if the test command FAILS');
+  });
+
+  it('sends a failed GREEN gate back to the model with the test output, and passes on the next attempt', async () => {
+    env.model.setScript(greenFailsFirst());
+    const id = uniqueId('SPEC-WS-RETRY');
+    const dir = freshFolder('green-twice');
+    await env.baton.specs.start(sumSpec(id), { workspace: { path: dir, test_command: 'node --test' } });
+    const result = await env.baton.specs.result(id);
+
+    expect(result.status).toBe('completed');
+    const green = result.phases[2]!;
+    expect(green.log.filter((l) => l.startsWith('gate'))).toEqual([
+      expect.stringMatching(/^gate \(tests must pass\): failed/),
+      expect.stringMatching(/^gate \(tests must pass\): passed/),
+    ]);
+    const feedback = env.model.requests.find(
+      (r) => r.last_user_text.includes(`SPEC ${id}`) && r.last_user_text.includes('The gate failed'),
+    );
+    expect(feedback?.last_user_text).toMatch(/attempt 2 of 3/);
+    expect(feedback?.last_user_text).toMatch(/# fail [1-9]/);
+    expect(testsPass(dir)).toBe(true);
+  });
+
+  it('waits for a decision after its last attempt; a retry puts the files back to the phase start', async () => {
+    env.model.setScript(greenFailsFirst());
+    const id = uniqueId('SPEC-WS-DECIDE');
+    const dir = freshFolder('green-decide');
+    await env.baton.specs.start(sumSpec(id), {
+      workspace: { path: dir, test_command: 'node --test' },
+      max_attempts: 1,
+    });
+    await expect
+      .poll(async () => (await env.baton.specs.status(id)).status, { timeout: 60_000 })
+      .toBe('awaiting_decision');
+    const waiting = await env.baton.specs.status(id);
+    expect(waiting.failure).toMatchObject({ phase: 'green' });
+    expect(waiting.failure?.error).toMatch(
+      /^After 1 attempt: `node --test` failed \(exit 1\); the tests must pass/,
+    );
+    // The failed attempt's files are still there for the user to look at.
+    expect(fs.existsSync(path.join(dir, 'scratch.txt'))).toBe(true);
+
+    await env.baton.specs.retry(id, 'use the right formula');
+    const result = await env.baton.specs.result(id);
+    expect(result.status).toBe('completed');
+    // Restored to GREEN's start before the new attempt: the failed try's scratch file is gone.
+    expect(fs.existsSync(path.join(dir, 'scratch.txt'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'src', 'sum.js'), 'utf8')).toBe(RIGHT_SUM);
+    expect(testsPass(dir)).toBe(true);
+  });
+
+  it('refuses a folder with uncommitted changes, with a clear error, and changes nothing', async () => {
+    const dir = freshFolder('dirty');
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'work in progress\n');
+    const id = uniqueId('SPEC-WS-DIRTY');
+    await env.baton.specs.start(sumSpec(id), { workspace: { path: dir, test_command: 'node --test' } });
+    const failed = await env.baton.specs.result(id).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(SpecFailedError);
+    expect((failed as SpecFailedError).type).toBe('DirtyWorkspace');
+    expect((failed as SpecFailedError).message).toMatch(/uncommitted changes \(notes\.txt\).*--allow-dirty/);
+    expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('work in progress\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toContain(
+      'notes.txt',
+    );
+  });
+});
+
+describe('a session with a workspace', () => {
+  it('under the ask policy, a command waits for the user and runs once allowed', async () => {
+    env.model.setScript(
+      parseOfflineScript({
+        format: 'baton.offline-script',
+        version: 1,
+        steps: [
+          {
+            when: { match: 'list the files' },
+            replies: [
+              { text: 'Listing.', tool_calls: [{ name: 'bash', input: { command: 'ls -a' } }] },
+              { text: 'Here they are: {{tool_result}}' },
+            ],
+          },
+        ],
+      }),
+    );
+    const dir = freshFolder('ask');
+    fs.writeFileSync(path.join(dir, 'hello.txt'), 'hi\n');
+    const { session_id } = await env.baton.sessions.start({
+      task: 'Look after this folder',
+      workspace: { path: dir, allow_dirty: true, policy: { mode: 'ask' } },
+    });
+    const reply = env.baton.sessions.send(session_id, 'Please list the files');
+    await expect
+      .poll(async () => (await env.baton.sessions.status(session_id)).pending_permission?.command, {
+        timeout: 30_000,
+      })
+      .toBe('ls -a');
+    const handle = env.baton.temporal.workflow.getHandle(session_id);
+    await handle.executeUpdate(answerPermissionUpdate, { args: [{ approve: true }] });
+    const result = await reply;
+    expect(result.reply).toContain('hello.txt');
+    expect(result.tool_calls?.[0]).toMatchObject({
+      server: 'workspace',
+      tool: 'bash ls -a',
+      is_error: false,
+    });
+    expect((await env.baton.sessions.status(session_id)).pending_permission).toBeUndefined();
+  });
+
+  it('a denied command is not run, and the model hears why', async () => {
+    env.model.setScript(
+      parseOfflineScript({
+        format: 'baton.offline-script',
+        version: 1,
+        steps: [
+          {
+            when: { match: 'clean up' },
+            replies: [
+              { text: 'Removing.', tool_calls: [{ name: 'bash', input: { command: 'rm keep.txt' } }] },
+              { text: 'Result: {{tool_result}}' },
+            ],
+          },
+        ],
+      }),
+    );
+    const dir = freshFolder('deny');
+    fs.writeFileSync(path.join(dir, 'keep.txt'), 'precious\n');
+    const { session_id } = await env.baton.sessions.start({
+      workspace: { path: dir, allow_dirty: true, policy: { mode: 'ask' } },
+    });
+    const reply = env.baton.sessions.send(session_id, 'clean up the folder');
+    await expect
+      .poll(async () => (await env.baton.sessions.status(session_id)).pending_permission?.command, {
+        timeout: 30_000,
+      })
+      .toBe('rm keep.txt');
+    const handle = env.baton.temporal.workflow.getHandle(session_id);
+    await handle.executeUpdate(answerPermissionUpdate, { args: [{ approve: false, note: 'keep it' }] });
+    const result = await reply;
+    expect(result.reply).toContain('did not allow');
+    expect(result.reply).toContain('keep it');
+    expect(fs.readFileSync(path.join(dir, 'keep.txt'), 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses an answer when no command waits, and a session without a workspace has none', async () => {
+    const { session_id } = await env.baton.sessions.start({ task: 'No folder here' });
+    const handle = env.baton.temporal.workflow.getHandle(session_id);
+    const refused = await handle.executeUpdate(answerPermissionUpdate, { args: [{ approve: true }] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect((refused as Error | undefined)?.cause).toBeInstanceOf(Error);
+    expect(((refused as Error).cause as Error).message).toMatch(/No command is waiting for permission/);
+    expect((await env.baton.sessions.status(session_id)).workspace).toBeUndefined();
+  });
+});
