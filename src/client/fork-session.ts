@@ -35,7 +35,7 @@ export async function forkSession(
   parentId: string,
   options: ForkOptions = {},
 ): Promise<ForkResult> {
-  const plan = planFork(parentId, await readSnapshot(ctx, parentId), options);
+  const plan = planFork(parentId, await readSnapshot(ctx, parentId, 'fork'), options);
   const started = await startSessionRun(ctx, plan.input, plan.run);
   return { ...started, lineage: plan.lineage };
 }
@@ -124,7 +124,7 @@ export async function exploreSession(
   const tag = Array.from({ length: 4 }, () => randomInt(16).toString(16)).join('');
   // Each fork knows its siblings, so `merge --close-others` can close the ones not merged.
   const ids = variants.map((_, i) => `${parentId.slice(0, 100)}-x${tag}-${i + 1}`);
-  const parent = await readSnapshot(ctx, parentId);
+  const parent = await readSnapshot(ctx, parentId, 'explore');
   const plans = ids.map((id) =>
     planFork(parentId, parent, { id, ...(options.at ? { at: options.at } : {}) }, ids),
   );

@@ -1,3 +1,4 @@
+import { QueryNotRegisteredError } from '@temporalio/client';
 import {
   checkpointsQuery,
   definitionQuery,
@@ -9,7 +10,7 @@ import {
   type SessionStatus,
 } from '../domain/session';
 import { InvalidInputError, NotASessionError } from './errors';
-import { describeTarget, targetProblem, type SessionTarget } from './session-target';
+import { describeTarget, targetProblem, type SessionCommand, type SessionTarget } from './session-target';
 import { sessionHandle, type SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';
 
@@ -63,13 +64,23 @@ export async function readDefinition(ctx: SessionContext, sessionId: string): Pr
 
 /**
  * Status, definition and checkpoints in one query (the worker replays a closed session to answer).
- * @throws SessionNotFoundError for an unknown id; NoWorkerError when no worker polls.
+ * The id is described only when the query is refused, so reading a session stays one round trip.
+ * @throws SessionNotFoundError for an unknown id; NoWorkerError when no worker polls;
+ * NotASessionError for a handoff (or any workflow that holds no session), naming what it is.
  */
-export async function readSnapshot(ctx: SessionContext, sessionId: string): Promise<SessionSnapshot> {
+export async function readSnapshot(
+  ctx: SessionContext,
+  sessionId: string,
+  command: SessionCommand = 'status',
+): Promise<SessionSnapshot> {
   await ctx.workers.assertPolling();
   try {
     return await sessionHandle(ctx, sessionId).query(snapshotQuery);
   } catch (err) {
+    if (err instanceof QueryNotRegisteredError) {
+      const problem = targetProblem(sessionId, (await describeTarget(ctx, sessionId)).target, command);
+      if (problem) throw new NotASessionError(problem);
+    }
     throw toBatonError(err, sessionId);
   }
 }

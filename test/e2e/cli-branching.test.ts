@@ -13,7 +13,7 @@ import type {
   SessionStatusWithLink,
 } from '../../src/client';
 import type { CheckpointRecord } from '../../src/domain/session';
-import { runCli } from '../support/run-cli';
+import { cliJson, runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 
@@ -23,7 +23,7 @@ const cli = (...argv: string[]) => runCli(argv, env.cliEnv);
 async function json<T>(...argv: string[]): Promise<T> {
   const r = await cli(...argv, '--json');
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
+  return cliJson<T>(r.stdout);
 }
 
 /** Sessions as `session list` shows them (visibility lags a little behind, so callers poll). */

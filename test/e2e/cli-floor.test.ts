@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointRecord } from '../../src/domain/session';
 import type { SpecStatus } from '../../src/domain/spec';
-import { runCli } from '../support/run-cli';
+import { cliJson, runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 
@@ -36,7 +36,7 @@ describe('a SPEC on baton-small-8k with the default 50,000-token floor', () => {
       '--json',
     );
     expect(run.code, run.stderr).toBe(0);
-    const status = JSON.parse(run.stdout) as SpecStatus;
+    const status = cliJson<SpecStatus>(run.stdout);
     expect(status.status).toBe('completed');
     const logs = status.phases.flatMap((p) => p.log);
     expect(logs).toEqual([

@@ -71,3 +71,20 @@ export function spawnCli(
     );
   });
 }
+
+/**
+ * What a `--json` command printed: its one JSON document, or, for a command that streams
+ * (`session send`, `spec run`: one JSON event per line, then `{"type":"result","result":…}`), the
+ * result on its last line. Throws when a streamed output does not end with its result.
+ */
+export function cliJson<T>(stdout: string): T {
+  const lines = stdout.trim().split('\n');
+  if (lines.length > 1 && lines.every((line) => line.startsWith('{"type":'))) {
+    const last = JSON.parse(lines[lines.length - 1]!) as { type: string; result?: T };
+    if (last.type !== 'result' || last.result === undefined) {
+      throw new Error(`streamed --json output does not end with its result:\n${stdout}`);
+    }
+    return last.result;
+  }
+  return JSON.parse(stdout) as T;
+}
