@@ -1,5 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
+import { PATCH_LEAN_TURNS } from './patches';
 
 /** Runs async steps one at a time, in the order they were queued. */
 export interface StepQueue {
@@ -23,16 +24,13 @@ export class SerialQueue implements StepQueue {
   }
 }
 
-/** Marks runs whose steps queue on a {@link SerialQueue}. */
-const PATCH_SERIAL_QUEUE = 'serial-queue';
-
 /**
  * The queue for a session's steps. Runs recorded before the promise-chain queue used a mutex,
  * which hands over to the next step before the finished one's `finally` runs; so the commands of
  * one workflow task come in another order, and those runs replay with the mutex.
  */
 export function sessionStepQueue(): StepQueue {
-  if (patched(PATCH_SERIAL_QUEUE)) return new SerialQueue();
+  if (patched(PATCH_LEAN_TURNS)) return new SerialQueue();
   const mutex = new Mutex();
   return { run: (step) => mutex.runExclusive(step) };
 }

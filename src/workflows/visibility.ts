@@ -1,6 +1,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { cumulativeTokens, renderSessionDetails, type SessionStatus } from '../domain/session';
+import { PATCH_LEAN_TURNS } from './patches';
 import {
   BATON_CONTEXT_PERCENT,
   BATON_KIND,
@@ -42,7 +43,7 @@ export class Visibility {
     const p = this.present();
     // Runs recorded before this upserted the whole set whenever any value changed (and context fill
     // unrounded); they replay that way.
-    this.inSteps ??= patched(PATCH_ATTRIBUTES_IN_STEPS);
+    this.inSteps ??= patched(PATCH_LEAN_TURNS);
     if (this.inSteps) this.publishChanges(p.attributes);
     else this.publishWholeSet(p.attributes);
     if (p.details !== this.details) {
@@ -78,9 +79,6 @@ export class Visibility {
     this.signature = signature;
   }
 }
-
-/** Marks runs that write search attributes in steps (see {@link Visibility}). */
-const PATCH_ATTRIBUTES_IN_STEPS = 'search-attributes-in-steps';
 
 /** Context fill is published in whole percents (`contextPercentAttribute`). */
 function inWholePercent(pair: SearchAttributeUpdatePair): SearchAttributeUpdatePair {
