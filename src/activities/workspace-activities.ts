@@ -21,6 +21,8 @@ import {
   type EditorToolInput,
   type ForkWorkspaceInput,
   type ForkWorkspaceResult,
+  type MergeWorkspaceInput,
+  type MergeWorkspaceResult,
   type RestoreWorkspaceInput,
   type RestoreWorkspaceResult,
   type VerifyWorkspaceInput,
@@ -32,6 +34,7 @@ import {
   claimWorkspace as claim,
   commitWorkspace as commit,
   forkWorkspace as fork,
+  mergeWorkspace as mergeFork,
   restoreWorkspace as restore,
   runBashTool as bash,
   runEditorTool as editor,
@@ -184,6 +187,11 @@ export function createWorkspaceActivities(deps: WorkspaceActivityDeps) {
     /** A git worktree on its own branch for a fork, on the same worker. */
     forkWorkspace(input: ForkWorkspaceInput): Promise<ForkWorkspaceResult> {
       return onWorkspaceQueue('forkWorkspace', (host) => fork(host, input));
+    },
+
+    /** Merges a fork's branch into the workspace (nothing when the fork has no branch here). */
+    mergeWorkspace(input: MergeWorkspaceInput): Promise<MergeWorkspaceResult> {
+      return onWorkspaceQueue('mergeWorkspace', (host) => mergeFork(host, input));
     },
   };
 }

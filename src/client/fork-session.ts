@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { tokenBudget, type TokenBudget } from '../domain/session';
 import type { SendResult, SessionInput, SessionLineage, SessionSnapshot } from '../domain/session';
-import { newSessionId } from '../domain/session';
+import { checkpointUpdate, newSessionId, type CheckpointRecord } from '../domain/session';
+import type { HeldWorkspace, WorkspaceRequest } from '../domain/workspace';
+import { executeSessionUpdate } from './session-updates';
 import { InvalidInputError } from './errors';
 import { assertSessionId } from './input-checks';
 import type { SessionContext } from './session-context';
@@ -35,7 +37,13 @@ export async function forkSession(
   parentId: string,
   options: ForkOptions = {},
 ): Promise<ForkResult> {
-  const plan = planFork(parentId, await readSnapshot(ctx, parentId, 'fork'), options);
+  const { parent, at } = await withFilesCheckpoint(
+    ctx,
+    parentId,
+    await readSnapshot(ctx, parentId, 'fork'),
+    options.at,
+  );
+  const plan = planFork(parentId, parent, { ...options, ...(at ? { at } : {}) });
   const started = await startSessionRun(ctx, plan.input, plan.run);
   return { ...started, lineage: plan.lineage };
 }
@@ -82,12 +90,60 @@ function planFork(
       lineage,
       ...(definition.system ? { system: definition.system } : {}),
       ...(definition.mcp_servers ? { mcp_servers: definition.mcp_servers } : {}),
+      ...(definition.workspace
+        ? { workspace: forkWorkspace(parentId, definition.workspace, parent.status.workspace, checkpoint) }
+        : {}),
     },
     run: {
       summary: `session ${forkId} · fork of ${parentId}`,
       details: `Forked from **${parentId}**${checkpoint ? ` at checkpoint ${checkpoint.name}` : ''} (head ${head.slice(0, 12)}).`,
     },
     lineage,
+  };
+}
+
+/**
+ * A parent with a workspace is forked at a checkpoint that holds its files: without one named, a
+ * checkpoint of the present is taken first (its files committed), and the forks start there.
+ */
+async function withFilesCheckpoint(
+  ctx: SessionContext,
+  parentId: string,
+  parent: SessionSnapshot,
+  at: string | undefined,
+): Promise<{ parent: SessionSnapshot; at: string | undefined }> {
+  if (!parent.definition.workspace || at !== undefined) return { parent, at };
+  const record = await executeSessionUpdate(ctx, parentId, checkpointUpdate, [{}]);
+  return { parent: { ...parent, checkpoints: [...parent.checkpoints, record] }, at: record.checkpoint_id };
+}
+
+/**
+ * A fork's workspace: a worktree of the parent's folder at the checkpoint's commit, on the
+ * parent's worker, on a branch of its own (so forks try things side by side and a merge brings
+ * the chosen one's commits back).
+ */
+function forkWorkspace(
+  parentId: string,
+  request: WorkspaceRequest,
+  held: HeldWorkspace | undefined,
+  checkpoint: CheckpointRecord | undefined,
+): WorkspaceRequest {
+  if (!held || !checkpoint?.workspace) {
+    throw new InvalidInputError(
+      `Checkpoint ${checkpoint?.name ?? '(none)'} of ${parentId} holds no files of its workspace (it was taken before ` +
+        `the workspace was claimed). Fork at a later checkpoint, or without --at to fork at the present.`,
+    );
+  }
+  const { fork_of: _parentSource, ...own } = request;
+  return {
+    ...own,
+    fork_of: {
+      path: held.path,
+      task_queue: held.task_queue,
+      worker: held.worker,
+      sandbox: held.sandbox,
+      checkpoint: checkpoint.workspace,
+    },
   };
 }
 
@@ -124,10 +180,13 @@ export async function exploreSession(
   const tag = Array.from({ length: 4 }, () => randomInt(16).toString(16)).join('');
   // Each fork knows its siblings, so `merge --close-others` can close the ones not merged.
   const ids = variants.map((_, i) => `${parentId.slice(0, 100)}-x${tag}-${i + 1}`);
-  const parent = await readSnapshot(ctx, parentId, 'explore');
-  const plans = ids.map((id) =>
-    planFork(parentId, parent, { id, ...(options.at ? { at: options.at } : {}) }, ids),
+  const { parent, at } = await withFilesCheckpoint(
+    ctx,
+    parentId,
+    await readSnapshot(ctx, parentId, 'explore'),
+    options.at,
   );
+  const plans = ids.map((id) => planFork(parentId, parent, { id, ...(at ? { at } : {}) }, ids));
   const results = await Promise.all(
     plans.map(async (plan, i): Promise<ExploreVariant> => {
       const variant = variants[i]!;

@@ -146,7 +146,7 @@ export class SessionEntity {
       this.syncMcp();
     }
     // A carried run holds the folder already (its worker may be gone: the next step claims again).
-    if (this.workspace && !this.workspace.state) await this.workspace.claim();
+    if (this.workspace && !this.workspace.state) await this.workspace.open(this.input.session_id);
     this.initialized = true;
     this.changed();
   }
@@ -273,6 +273,8 @@ export class SessionEntity {
   async merge(request: MergeRequest): Promise<MergeResult> {
     const merge = await this.exclusive(async () => {
       const before = this.state.head;
+      // The fork's files first: a conflict fails the merge before the conversation changes.
+      const files = this.workspace ? await this.workspace.mergeFork(request.fork_session_id) : undefined;
       const merged = await mergeLineOfWork(this.input, before, request, () =>
         this.checkpoint(undefined, 'before_merge'),
       );
@@ -283,6 +285,7 @@ export class SessionEntity {
         head_before: before,
         head_after: merged.head,
         time: new Date().toISOString(),
+        ...(files?.merged && files.commit ? { workspace: { commit: files.commit, files: files.files } } : {}),
       };
       this.state = applyMerge(this.state, merged, record);
       return record;

@@ -21,6 +21,7 @@ import {
   verifySummary,
   type CommitWorkspaceResult,
   type HeldWorkspace,
+  type MergeWorkspaceResult,
   type PermissionAnswer,
   type PermissionRequest,
   type RestoreWorkspaceResult,
@@ -98,6 +99,38 @@ export class SessionWorkspace {
     };
     this.changed();
     return this.held;
+  }
+
+  /**
+   * Takes hold of the folder when the run starts: a fork gets a worktree of its parent's folder
+   * (on the parent's worker), any other session claims its folder.
+   */
+  async open(sessionId: string): Promise<HeldWorkspace> {
+    const source = this.request.fork_of;
+    if (!source) return this.claim();
+    const forked = await workspaceActivities(source.task_queue, {
+      scheduleToStart: `${this.request.worker_wait_ms ?? DEFAULT_WORKER_WAIT_MS} milliseconds`,
+    }).forkWorkspace.executeWithOptions({ summary: `workspace: worktree of ${source.path}` }, [
+      { path: source.path, fork_id: sessionId, commit: source.checkpoint.commit },
+    ]);
+    this.held = {
+      path: forked.path,
+      task_queue: source.task_queue,
+      worker: source.worker,
+      sandbox: source.sandbox,
+      checkpoint: source.checkpoint,
+    };
+    this.changed();
+    return this.held;
+  }
+
+  /** Brings a fork's files (its branch) into this workspace; nothing when the fork had none. */
+  mergeFork(forkId: string): Promise<MergeWorkspaceResult> {
+    return this.onHolder((ws, held) =>
+      ws.mergeWorkspace.executeWithOptions({ summary: `workspace: merge ${forkId}` }, [
+        { path: held.path, fork_id: forkId },
+      ]),
+    );
   }
 
   /** Records a person's answer to the waiting command; the tool call goes on with it. */

@@ -10,10 +10,12 @@ import type {
   CommitWorkspaceResult,
   ForkWorkspaceInput,
   ForkWorkspaceResult,
+  MergeWorkspaceInput,
+  MergeWorkspaceResult,
   RestoreWorkspaceInput,
   RestoreWorkspaceResult,
 } from '../domain/workspace';
-import { InvalidWorkspaceInputError, UnknownCommitError } from './errors';
+import { InvalidWorkspaceInputError, UnknownCommitError, WorkspaceMergeConflictError } from './errors';
 import { GitRepository } from './git';
 import type { WorkspaceHost } from './workspace-host';
 
@@ -105,5 +107,37 @@ export async function forkWorkspace(
     const branch = `baton/${input.fork_id}`;
     await repo.addWorktree(dir, branch, input.commit);
     return { path: await fs.realpath(dir), branch, commit: input.commit };
+  });
+}
+
+/**
+ * Merges a fork's branch (`baton/<fork_id>`, made by {@link forkWorkspace}) into the workspace:
+ * the fork's worktree is committed first, so its last changes come too. A fork without a branch
+ * here (it had no workspace) merges nothing.
+ * @throws WorkspaceMergeConflictError when both changed the same lines (the merge is undone).
+ */
+export async function mergeWorkspace(
+  host: WorkspaceHost,
+  input: MergeWorkspaceInput,
+): Promise<MergeWorkspaceResult> {
+  if (typeof input.fork_id !== 'string' || !FORK_ID.test(input.fork_id)) {
+    throw new InvalidWorkspaceInputError(`fork_id must name a fork, got ${JSON.stringify(input.fork_id)}.`);
+  }
+  const repo = await repositoryAt(input.path);
+  const branch = `baton/${input.fork_id}`;
+  const worktree = host.worktreeDir(input.fork_id);
+  const forkRepo = await fs
+    .realpath(worktree)
+    .then((dir) => new GitRepository(dir))
+    .catch(() => undefined);
+  if (forkRepo) {
+    await host.withLock(forkRepo.dir, () => forkRepo.commitAll(`baton: ${input.fork_id} before merge`));
+  }
+  return host.withLock(repo.dir, async () => {
+    if (!(await repo.hasBranch(branch))) return { merged: false, branch, files: [] };
+    await repo.commitAll(`baton: before merging ${input.fork_id}`);
+    const merged = await repo.mergeBranch(branch, `baton: merge ${input.fork_id}`);
+    if (!merged.ok) throw new WorkspaceMergeConflictError(branch, merged.conflicts, repo.dir);
+    return { merged: true, branch, commit: merged.commit, files: merged.files };
   });
 }

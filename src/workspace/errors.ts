@@ -86,3 +86,18 @@ export class InvalidWorkspaceInputError extends WorkspaceError {
     super(message, FailureType.InvalidWorkspaceInput);
   }
 }
+
+/** A fork's files cannot be merged: both lines changed the same lines of these files. */
+export class WorkspaceMergeConflictError extends WorkspaceError {
+  constructor(
+    readonly branch: string,
+    readonly conflicts: string[],
+    path: string,
+  ) {
+    super(
+      `The files of ${branch} conflict with ${path} (${conflicts.join(', ')}); nothing was merged. ` +
+        'Restore one side to a checkpoint, or resolve it in the folder with git and merge again.',
+      FailureType.WorkspaceMergeConflict,
+    );
+  }
+}

@@ -209,4 +209,36 @@ export class GitRepository {
     if (list.split('\n').includes(`worktree ${dir}`)) return;
     await this.text(['worktree', 'add', '-q', '-B', branch, dir, commit]);
   }
+
+  /**
+   * Merges `branch` into the checked-out branch (fast-forward when it can). On a conflict the merge
+   * is aborted, so the files are as they were, and the conflicting paths are returned.
+   */
+  async mergeBranch(
+    branch: string,
+    message: string,
+  ): Promise<{ ok: true; commit: string; files: string[] } | { ok: false; conflicts: string[] }> {
+    const before = await this.head();
+    const merged = await this.run(['merge', '--no-edit', '-m', message, branch]);
+    if (merged.code !== 0) {
+      const conflicts = (await this.text(['diff', '--name-only', '--diff-filter=U']))
+        .split('\n')
+        .filter(Boolean);
+      await this.run(['merge', '--abort']);
+      if (conflicts.length === 0)
+        throw new GitCommandError(['merge', branch], merged.code, merged.stderr, this.dir);
+      return { ok: false, conflicts };
+    }
+    const commit = (await this.head())!;
+    const files =
+      before === null || before === commit
+        ? []
+        : (await this.text(['diff', '--name-only', before, commit])).split('\n').filter(Boolean);
+    return { ok: true, commit, files };
+  }
+
+  /** True when the repository has the branch. */
+  async hasBranch(branch: string): Promise<boolean> {
+    return (await this.run(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+  }
 }

@@ -4,7 +4,7 @@
  * worker-specific task queue that keeps a workspace's activities on the worker that holds it.
  */
 export { claimWorkspace, INITIAL_COMMIT_MESSAGE } from './claim-workspace';
-export { commitWorkspace, forkWorkspace, restoreWorkspace } from './checkpoints';
+export { commitWorkspace, forkWorkspace, mergeWorkspace, restoreWorkspace } from './checkpoints';
 export { commandEnvironment, isSecretVariable, PASSED_VARIABLES, SECRET_VARIABLE } from './command-env';
 export type { CommandEnvironmentOptions } from './command-env';
 export { MAX_DIRECTORY_ENTRIES, MAX_EDIT_FILE_BYTES, runEditorCommand } from './editor';

@@ -302,3 +302,56 @@ describe('a session with a workspace', () => {
     expect((await env.baton.sessions.status(session_id)).workspace).toBeUndefined();
   });
 });
+
+describe('forks of a session with a workspace', () => {
+  it('explore tries two implementations side by side in worktrees; merge brings the chosen one back', async () => {
+    env.model.setScript(
+      parseOfflineScript({
+        format: 'baton.offline-script',
+        version: 1,
+        steps: [
+          {
+            when: { match: 'the tests' },
+            replies: [
+              { text: 'Tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
+              { text: 'Done.' },
+            ],
+          },
+          {
+            when: { match: 'try the wrong way' },
+            replies: [
+              { text: 'Subtracting.', tool_calls: [create('src/sum.js', WRONG_SUM)] },
+              { text: 'Done.' },
+            ],
+          },
+          {
+            when: { match: 'try the right way' },
+            replies: [{ text: 'Adding.', tool_calls: [create('src/sum.js', RIGHT_SUM)] }, { text: 'Done.' }],
+          },
+        ],
+      }),
+    );
+    const dir = freshFolder('explore');
+    const { session_id } = await env.baton.sessions.start({ workspace: { path: dir } });
+    await env.baton.sessions.send(session_id, 'Write the tests');
+    const explored = await env.baton.sessions.explore(session_id, ['try the wrong way', 'try the right way']);
+    expect(explored.variants.map((v) => v.error)).toEqual([undefined, undefined]);
+    const [wrong, right] = await Promise.all(
+      explored.variants.map((v) => env.baton.sessions.status(v.session_id)),
+    );
+    // Each fork works in a worktree of its own, on a branch of its own, beside the parent's folder.
+    const folders = [wrong!.workspace!.path, right!.workspace!.path];
+    expect(new Set([...folders, fs.realpathSync(dir)]).size).toBe(3);
+    expect(fs.readFileSync(path.join(folders[0]!, 'src', 'sum.js'), 'utf8')).toBe(WRONG_SUM);
+    expect(fs.readFileSync(path.join(folders[1]!, 'src', 'sum.js'), 'utf8')).toBe(RIGHT_SUM);
+    expect(testsPass(folders[0]!)).toBe(false);
+    expect(testsPass(folders[1]!)).toBe(true);
+    // The parent's folder has neither yet.
+    expect(fs.existsSync(path.join(dir, 'src', 'sum.js'))).toBe(false);
+
+    const merged = await env.baton.sessions.merge(session_id, explored.variants[1]!.session_id);
+    expect(merged.merge.workspace?.files).toContain('src/sum.js');
+    expect(fs.readFileSync(path.join(dir, 'src', 'sum.js'), 'utf8')).toBe(RIGHT_SUM);
+    expect(testsPass(dir)).toBe(true);
+  });
+});

@@ -105,6 +105,8 @@ export const FailureType = {
   UnknownWorkspaceCommit: 'UnknownWorkspaceCommit',
   /** A git command failed. Retried (a lock file left by a crash clears). */
   WorkspaceGitFailed: 'WorkspaceGitFailed',
+  /** A fork's files conflict with the session's; nothing was merged. Never retried. */
+  WorkspaceMergeConflict: 'WorkspaceMergeConflict',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -135,4 +137,5 @@ export const FINAL_WORKSPACE_FAILURES: readonly FailureType[] = [
   FailureType.WorkspaceMissing,
   FailureType.SandboxUnavailable,
   FailureType.UnknownWorkspaceCommit,
+  FailureType.WorkspaceMergeConflict,
 ];

@@ -84,6 +84,8 @@ export interface MergeRecord {
   head_before: string | null;
   head_after: string;
   time: string;
+  /** The fork's files merged into the workspace: the commit after the merge and the files it changed. */
+  workspace?: { commit: string; files: string[] };
 }
 
 export type MergeStrategy = 'fast-forward' | 'summary';

@@ -170,6 +170,23 @@ export interface ForkWorkspaceResult {
   commit: string;
 }
 
+/** Input of `mergeWorkspace`: bring a fork's branch (`baton/<fork_id>`) into the workspace. */
+export interface MergeWorkspaceInput {
+  path: string;
+  fork_id: string;
+}
+
+/** Result of `mergeWorkspace`. */
+export interface MergeWorkspaceResult {
+  /** False when the fork had no branch here (it had no workspace): nothing to merge. */
+  merged: boolean;
+  branch: string;
+  /** The workspace's commit after the merge. */
+  commit?: string;
+  /** Files the merge changed. */
+  files: string[];
+}
+
 /** The text the model reads for a call that started and never finished. */
 export function interruptedToolMessage(summary: string): string {
   return (

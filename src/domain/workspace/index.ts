@@ -52,6 +52,7 @@ export {
   workspaceRequestProblem,
 } from './session-workspace';
 export type {
+  ForkSource,
   HeldWorkspace,
   PermissionAnswer,
   PermissionRequest,
@@ -66,6 +67,8 @@ export type {
   EditorToolInput,
   ForkWorkspaceInput,
   ForkWorkspaceResult,
+  MergeWorkspaceInput,
+  MergeWorkspaceResult,
   RestoreWorkspaceInput,
   RestoreWorkspaceResult,
   SandboxStatus,

@@ -23,6 +23,20 @@ export interface WorkspaceRequest {
    * as gone and another recreates the folder at its last checkpoint (ms, default 60,000).
    */
   worker_wait_ms?: number;
+  /**
+   * A fork's workspace: a git worktree of the parent's folder, on the parent's worker, on branch
+   * `baton/<fork id>`, starting at the parent's files at the fork point. Set by the client's fork.
+   */
+  fork_of?: ForkSource;
+}
+
+/** Where a fork's worktree comes from: the parent's folder, its worker, the commit to start at. */
+export interface ForkSource {
+  path: string;
+  task_queue: string;
+  worker: string;
+  sandbox: SandboxStatus;
+  checkpoint: WorkspaceCheckpoint;
 }
 
 /** The workspace as a run holds it after `claimWorkspace`; carried across continue-as-new. */
