@@ -355,3 +355,51 @@ describe('forks of a session with a workspace', () => {
     expect(testsPass(dir)).toBe(true);
   });
 });
+
+describe('a SPEC reply cut off at the output limit', () => {
+  const cutScript = (continuations: 'end' | 'always-cut') =>
+    parseOfflineScript({
+      format: 'baton.offline-script',
+      version: 1,
+      steps: [
+        {
+          when: { phase: 'analysis', match: 'Continue exactly where you stopped' },
+          replies: [
+            continuations === 'end'
+              ? { text: ' and the second half of the plan.' }
+              : { text: ' still more', stop_reason: 'max_tokens' },
+          ],
+        },
+        {
+          when: { phase: 'analysis' },
+          replies: [{ text: 'The first half of the plan', stop_reason: 'max_tokens' }],
+        },
+      ],
+    });
+
+  it('is continued, and the phase keeps the whole reply', async () => {
+    env.model.setScript(cutScript('end'));
+    const id = uniqueId('SPEC-CUT');
+    await env.baton.specs.start(sumSpec(id));
+    const result = await env.baton.specs.result(id);
+    const analysis = result.phases[0]!;
+    expect(analysis.status).toBe('completed');
+    expect(analysis.output).toBe('The first half of the plan and the second half of the plan.');
+    expect(analysis.log).toContain('reply cut off at the output limit: continued (1 of 3)');
+  });
+
+  it('fails the phase clearly when it is still cut off after three continuations', async () => {
+    env.model.setScript(cutScript('always-cut'));
+    const id = uniqueId('SPEC-CUT-FAIL');
+    await env.baton.specs.start(sumSpec(id));
+    await expect
+      .poll(async () => (await env.baton.specs.status(id)).status, { timeout: 30_000 })
+      .toBe('awaiting_decision');
+    const status = await env.baton.specs.status(id);
+    expect(status.failure?.phase).toBe('analysis');
+    expect(status.failure?.error).toMatch(
+      /still cut off at the [\d,]+-token output limit after 3 continuations.*--max-output/,
+    );
+    await env.baton.specs.abort(id);
+  });
+});
