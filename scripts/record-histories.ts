@@ -16,7 +16,9 @@
  * - a session with MCP tools: tool calls, a tool that crashes its server, idle disabling on a
  *   durable timer, re-enabling through the built-in tool, and optimization by task profile;
  * - SPEC runs whose failed phase is retried (with guidance), skipped and aborted;
- * - a three-agent handoff (its child sessions run scripts and compact to their floor).
+ * - a three-agent handoff (its child sessions run scripts and compact to their floor);
+ * - workspaces: a SPEC with verified gates (one failed and fed back), a session under the `ask`
+ *   policy (answerPermission), checkpoint and restore with files, a worktree fork merged back.
  *
  * Each run's history is written as `test/replay/histories/<label>/<workflow id>.<run>.json`, the
  * JSON of the `temporal.api.history.v1.History` proto (see {@link historyText}), checked to restore
@@ -38,11 +40,13 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { BatonClient, SessionRequestError } from '../src/client';
 import type { SpecDefinition } from '../src/domain/spec';
 import { loadMcpConfig, McpClientPool } from '../src/mcp';
-import { createAnthropicClient, OfflineModel } from '../src/model';
+import { createAnthropicClient, OfflineModel, parseOfflineScript } from '../src/model';
 import { FileConversationStore } from '../src/store';
 import { startDevServer } from '../src/temporal/dev-server';
 import { findOrBuildTemporalCli } from '../src/temporal/temporal-cli';
-import { createBatonWorker } from '../src/worker/create-worker';
+import { createBatonWorker, createWorkspaceWorker } from '../src/worker/create-worker';
+import { WorkspaceHost } from '../src/workspace';
+import { answerPermissionUpdate } from '../src/domain/session';
 import { createTokenCounter } from '../src/worker/token-counter';
 import { createMcpFixture } from '../test/fixtures/mcp-fixture';
 
@@ -371,6 +375,102 @@ function recordingLabel(argv: readonly string[]): string {
   return label;
 }
 
+/**
+ * Workspaces: a SPEC whose GREEN gate fails once and passes after the feedback (editor and bash
+ * calls, verify, commits with bundles), a session under the `ask` policy whose command is
+ * allowed (answerPermission), a checkpoint and restore with files, and an exploration in worktrees
+ * merged back.
+ */
+async function recordWorkspaces(baton: BatonClient, model: OfflineModel, base: string): Promise<void> {
+  const create = (file: string, text: string) => ({
+    name: 'str_replace_based_edit_tool',
+    input: { command: 'create', path: file, file_text: text },
+  });
+  const test =
+    "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\ntest('adds', () => assert.equal(sum(2, 3), 5));\n";
+  const wrong = 'exports.sum = (a, b) => a - b;\n';
+  const right = 'exports.sum = (a, b) => a + b;\n';
+  model.setScript(
+    parseOfflineScript({
+      format: 'baton.offline-script',
+      version: 1,
+      steps: [
+        { when: { phase: 'analysis' }, replies: [{ text: 'Plan: one test, one function.' }] },
+        {
+          when: { phase: 'red' },
+          replies: [
+            { text: 'The test.', tool_calls: [create('test/sum.test.js', test)] },
+            { text: 'Running it.', tool_calls: [{ name: 'bash', input: { command: 'node --test' } }] },
+            { text: 'It fails: {{tool_result}}' },
+          ],
+        },
+        {
+          when: { phase: 'green', match: 'The gate failed' },
+          replies: [{ text: 'Fixed.', tool_calls: [create('src/sum.js', right)] }, { text: 'Done.' }],
+        },
+        {
+          when: { phase: 'green' },
+          replies: [{ text: 'A first try.', tool_calls: [create('src/sum.js', wrong)] }, { text: 'Done.' }],
+        },
+        { when: { phase: 'refactor' }, replies: [{ text: 'Nothing to refactor.' }] },
+        {
+          when: { match: 'list the files' },
+          replies: [
+            { text: 'Listing.', tool_calls: [{ name: 'bash', input: { command: 'ls' } }] },
+            { text: 'Files: {{tool_result}}' },
+          ],
+        },
+        {
+          when: { match: 'variant' },
+          replies: [
+            { text: 'Writing it.', tool_calls: [create('variant.txt', 'chosen\n')] },
+            { text: 'Done.' },
+          ],
+        },
+      ],
+    }),
+  );
+  const folder = (name: string) => {
+    const dir = path.join(base, name);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  await baton.specs.start(
+    {
+      spec_id: 'REC-WS',
+      title: 'A sum function',
+      requirements: ['sum(a, b) adds two numbers'],
+      acceptance_criteria: ['sum(2, 3) is 5'],
+    },
+    { workspace: { path: folder('spec'), test_command: 'node --test' } },
+  );
+  const spec = await baton.specs.result('REC-WS');
+  check(spec.status === 'completed', `the workspace SPEC completed (got ${spec.status})`);
+
+  const id = 'rec-workspace';
+  await baton.sessions.start({
+    id,
+    task: 'Look after this folder',
+    workspace: { path: folder('session'), policy: { mode: 'ask' } },
+  });
+  const reply = baton.sessions.send(id, 'Please list the files');
+  await waitFor('a command waiting for permission', async () =>
+    Boolean((await baton.sessions.status(id)).pending_permission),
+  );
+  await baton.temporal.workflow
+    .getHandle(id)
+    .executeUpdate(answerPermissionUpdate, { args: [{ approve: true }] });
+  await reply;
+  await baton.sessions.checkpoint(id, { name: 'files' });
+  const explored = await baton.sessions.explore(id, ['write the variant']);
+  const fork = explored.variants[0]!.session_id;
+  await baton.sessions.merge(id, fork);
+  await baton.sessions.restore(id, 'files');
+  await baton.sessions.close(fork);
+  await baton.sessions.close(id);
+  model.setScript(undefined);
+}
+
 async function main(): Promise<void> {
   const outDir = path.join(HISTORIES_DIR, recordingLabel(process.argv.slice(2)));
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -391,6 +491,11 @@ async function main(): Promise<void> {
   try {
     const anthropic = createAnthropicClient({ baseURL: model.baseURL });
     log('bundling the workflows and starting a worker');
+    const workspaces = await WorkspaceHost.create({
+      stateDir: path.join(workDir, 'workspaces'),
+      store,
+      taskQueue: `${TASK_QUEUE}-workspace`,
+    });
     const worker = await createBatonWorker({
       connection,
       taskQueue: TASK_QUEUE,
@@ -398,8 +503,10 @@ async function main(): Promise<void> {
       anthropic,
       countTokens: createTokenCounter('offline', anthropic),
       mcp,
+      workspaces,
     });
-    const running = worker.run();
+    const workspaceWorker = await createWorkspaceWorker({ connection, host: workspaces });
+    const running = Promise.all([worker.run(), workspaceWorker.run()]);
     baton = await BatonClient.connect({ address: server.address, taskQueue: TASK_QUEUE, env: {}, store });
     await baton.waitForWorker();
     try {
@@ -410,6 +517,7 @@ async function main(): Promise<void> {
         ['SPEC runs', () => recordSpecs(client, model)],
         ['handoff', () => recordHandoff(client)],
         ['handoff decisions', () => recordHandoffDecisions(client, model)],
+        ['workspaces', () => recordWorkspaces(client, model, path.join(workDir, 'folders'))],
       ];
       for (const [name, step] of steps) {
         const started = Date.now();
@@ -425,6 +533,7 @@ async function main(): Promise<void> {
       log(`${recorded.length} histories in ${path.relative(process.cwd(), outDir)}`);
     } finally {
       worker.shutdown();
+      workspaceWorker.shutdown();
       await running;
     }
   } finally {

@@ -1,5 +1,12 @@
 import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
-import { capFloor, contextLine, cumulativeTokens, floorCapNote, tokenBudget } from '../domain/session';
+import {
+  capFloor,
+  contextLine,
+  permissionLine,
+  cumulativeTokens,
+  floorCapNote,
+  tokenBudget,
+} from '../domain/session';
 import {
   addPhaseUsage,
   initialSpecProgress,
@@ -374,10 +381,12 @@ export class SpecRun {
         ...sessionAttributes('spec', status),
         { key: BATON_PHASE, value: specPhaseAttribute(this.progress) },
       ],
-      details: `${specHeader(this.input.spec.spec_id, this.progress)}\n\n${contextLine({
-        budget: tokenBudget(status.tokens_used, status.context_window),
-        cumulative: status.cumulative,
-      })}`,
+      details: `${status.pending_permission ? `${permissionLine({ session_id: status.session_id, command: status.pending_permission.command })}\n\n` : ''}${specHeader(this.input.spec.spec_id, this.progress)}\n\n${contextLine(
+        {
+          budget: tokenBudget(status.tokens_used, status.context_window),
+          cumulative: status.cumulative,
+        },
+      )}`,
     };
   }
 }

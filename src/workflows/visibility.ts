@@ -121,6 +121,9 @@ export function sessionPresentation(status: SessionStatus): Presentation {
       status: status.status,
       previous_runs: status.previous_runs.length,
       compactions: status.compactions,
+      ...(status.pending_permission
+        ? { waiting: { session_id: status.session_id, command: status.pending_permission.command } }
+        : {}),
     }),
   };
 }

@@ -13,8 +13,18 @@ export function renderSessionDetails(d: {
   status: string;
   previous_runs: number;
   compactions?: number;
+  /** A command waiting for a person (the `ask` policy): it takes the first line. */
+  waiting?: { session_id: string; command: string };
 }): string {
-  return [sessionStatusLine(d), contextLine(d)].join('\n\n');
+  const lines = [sessionStatusLine(d), contextLine(d)];
+  if (d.waiting) lines.unshift(permissionLine(d.waiting));
+  return lines.join('\n\n');
+}
+
+/** `**waiting for permission** to run `npm test` · baton session allow <id>` */
+export function permissionLine(w: { session_id: string; command: string }): string {
+  const command = w.command.length > 80 ? `${w.command.slice(0, 79)}…` : w.command;
+  return `**waiting for permission** to run \`${command.replace(/`/g, "'")}\` · \`baton session allow ${w.session_id}\` or \`deny\``;
 }
 
 /** `**available** · turn 12 · run 2 · 3 compactions` */

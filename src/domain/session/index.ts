@@ -105,7 +105,7 @@ export type {
   CancelTurnRequest,
   CancelTurnResult,
 } from './live-turn';
-export { renderSessionDetails, sessionStatusLine, contextLine } from './details';
+export { renderSessionDetails, sessionStatusLine, contextLine, permissionLine } from './details';
 export { sessionIdProblem, newSessionId } from './ids';
 export { modelCallOptions, thinkingProblem } from './model-call';
 export type { ModelCallOptions, ThinkingConfig } from './model-call';
