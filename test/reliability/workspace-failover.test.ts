@@ -14,14 +14,13 @@
  * Timeouts: the bash call heartbeats every second with a 10 s heartbeat timeout; its retry then
  * waits `worker_wait_ms` (3 s here) for the dead worker's queue before the folder is claimed again.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { BatonClient } from '../../src/client';
-import { specWorkflowId, type SpecDefinition } from '../../src/domain/spec';
-import { OfflineModel, parseOfflineScript, type OfflineScript } from '../../src/model';
+import { specWorkflowId } from '../../src/domain/spec';
+import { OfflineModel } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
 import {
   modelCalls,
@@ -32,6 +31,14 @@ import {
 } from '../support/reliability-harness';
 import { uniqueId } from '../support/unique-id';
 import { waitForValue, waitUntil } from '../support/wait-until';
+import {
+  failoverScript,
+  gitLog,
+  longCommand,
+  sumSpec,
+  testsPass,
+  waitForCommandGone,
+} from '../support/workspace-failover';
 
 /** How long a workspace step waits for the holding worker before it counts as gone. */
 const WORKER_WAIT_MS = 3000;
@@ -69,64 +76,6 @@ afterAll(async () => {
   if (base) fs.rmSync(base, { recursive: true, force: true });
 });
 
-const SUM_TEST =
-  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\n\ntest('adds', () => assert.equal(sum(2, 3), 5));\ntest('refuses strings', () => assert.throws(() => sum('2', 3), TypeError));\n";
-const RIGHT_SUM =
-  "function sum(a, b) {\n  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('sum takes two numbers');\n  return a + b;\n}\n\nmodule.exports = { sum };\n";
-
-const create = (file: string, text: string) => ({
-  name: 'str_replace_based_edit_tool',
-  input: { command: 'create', path: file, file_text: text },
-});
-
-/**
- * RED writes the tests; GREEN first runs a long command (which leaves a line in runs.txt as soon
- * as it starts), then, whatever came back, writes the implementation.
- */
-function failoverScript(longCommand: string): OfflineScript {
-  return parseOfflineScript({
-    format: 'baton.offline-script',
-    version: 1,
-    steps: [
-      { when: { phase: 'analysis' }, replies: [{ text: 'Plan: tests in test/, code in src/sum.js.' }] },
-      {
-        when: { phase: 'red' },
-        replies: [
-          { text: 'The tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
-          { text: 'Written.' },
-        ],
-      },
-      {
-        when: { phase: 'green' },
-        replies: [
-          { text: 'A long check first.', tool_calls: [{ name: 'bash', input: { command: longCommand } }] },
-          {
-            text: 'The check came back: {{tool_result}} Now the code.',
-            tool_calls: [create('src/sum.js', RIGHT_SUM)],
-          },
-          { text: 'Done.' },
-        ],
-      },
-      { when: { phase: 'refactor' }, replies: [{ text: 'Nothing to refactor.' }] },
-    ],
-  });
-}
-
-function processesWith(marker: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
-}
-
-function testsPass(dir: string): boolean {
-  try {
-    execFileSync('node', ['--test'], { cwd: dir, stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const eventMs = (e: HistoryEvent) =>
@@ -152,19 +101,12 @@ describe('a SPEC whose workspace worker is SIGKILLed', () => {
     baton = await BatonClient.connect({ address: inject('temporalAddress'), taskQueue, env: {} });
     await baton.waitForWorker();
 
-    const marker = `${300 + Math.floor(Math.random() * 600)}.${Date.now() % 100_000}`;
-    const longCommand = `echo started >> runs.txt; sleep ${marker}; node --test`;
-    model.setScript(failoverScript(longCommand));
     const id = uniqueId('SPEC-FAILOVER');
+    const { command, marker } = longCommand();
+    model.setScript(failoverScript(id, command));
     const dir = path.join(base, 'project');
     fs.mkdirSync(dir);
-    const spec: SpecDefinition = {
-      spec_id: id,
-      title: 'A sum function',
-      requirements: ['sum(a, b) adds two numbers', 'anything but numbers is a TypeError'],
-      acceptance_criteria: ['sum(2, 3) is 5', "sum('2', 3) throws a TypeError"],
-    };
-    await baton.specs.start(spec, {
+    await baton.specs.start(sumSpec(id), {
       workspace: { path: dir, test_command: 'node --test', worker_wait_ms: WORKER_WAIT_MS },
     });
 
@@ -182,14 +124,7 @@ describe('a SPEC whose workspace worker is SIGKILLed', () => {
 
     await holder!.kill('SIGKILL');
     const killedAt = Date.now();
-    // bwrap dies with its parent, and its PID namespace with it.
-    await waitUntil(
-      () => processesWith(`sleep ${marker}`).length,
-      (n) => n === 0,
-      {
-        what: 'the command to be gone with its worker',
-      },
-    );
+    await waitForCommandGone(marker);
     // The second machine has no copy of the folder (see the file's header).
     fs.rmSync(dir, { recursive: true, force: true });
 
@@ -211,7 +146,7 @@ describe('a SPEC whose workspace worker is SIGKILLed', () => {
     expect(testsPass(dir)).toBe(true);
     expect(fs.existsSync(path.join(dir, 'runs.txt'))).toBe(false);
     expect(green.files_changed).toEqual(['src/sum.js']);
-    const log = execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' });
+    const log = gitLog(dir);
     expect(log).toContain(`baton: SPEC ${id} phase 2 red complete`);
     expect(log).toContain(`baton: SPEC ${id} phase 3 green complete`);
 

@@ -23,10 +23,20 @@ import { textOf } from '../../src/domain/session';
 import type { SpecDefinition } from '../../src/domain/spec';
 import { freePort } from '../../src/temporal/dev-server';
 import { openConversationStore } from '../../src/store';
+import { ensureBubblewrap } from '../support/bubblewrap';
 import { ensureChromium } from '../support/chromium';
 import { modelCalls, waitForCallInFlight } from '../support/reliability-harness';
 import { DYNAMIC_CONFIG_FILE } from '../support/temporal-server';
 import { startTopology, type Topology } from '../support/topology';
+import { waitUntil } from '../support/wait-until';
+import {
+  failoverScript,
+  gitLog,
+  longCommand,
+  sumSpec,
+  testsPass,
+  waitForCommandGone,
+} from '../support/workspace-failover';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -185,7 +195,7 @@ describe('baton on the Temporal server with PostgreSQL, two compiled workers and
     expect(merged.at(-1)).toContain('Decision: the fork chose gRPC.');
   });
 
-  it('runs an ordinary SPEC through its four phases (the workspace SPEC needs worker affinity, not built yet)', async () => {
+  it('runs an ordinary SPEC (no workspace) through its four phases', async () => {
     const spec: SpecDefinition = {
       spec_id: `SPEC-TOPO-${unique()}`,
       title: 'Token-bucket rate limiter',
@@ -310,6 +320,63 @@ describe('a compiled worker killed with SIGKILL', () => {
     ]);
     expect([1, 3, 4].map((n) => statusesOf(phaseText(n)))).toEqual([[200], [200], [200]]);
   }, 120_000);
+
+  it('holding a SPEC’s workspace, mid bash call: the call is not run again, and the other worker recreates the folder and finishes the SPEC', async () => {
+    await ensureBubblewrap();
+    const specId = `SPEC-WS-KILL-${unique()}`;
+    const { command, marker } = longCommand();
+    topo.model.setScript(failoverScript(specId, command));
+    // Both workers see this path; right after the kill it is deleted, because a second machine
+    // would have no copy of the killed worker's folder (test/reliability/workspace-failover.test.ts).
+    const dir = path.join(topo.workDir, `project-${unique()}`);
+    fs.mkdirSync(dir);
+    try {
+      const started = await topo.baton.specs.start(sumSpec(specId), {
+        workspace: { path: dir, test_command: 'node --test', worker_wait_ms: 3000 },
+      });
+      await waitUntil(() => fs.existsSync(path.join(dir, 'runs.txt')), Boolean, {
+        what: 'the long command to start',
+        timeoutMs: 120_000,
+      });
+      // The worker Temporal gave the call to is the one status names as the workspace's holder.
+      const victim = await topo.workerRunning(started.workflow_id, 'runBashTool');
+      expect((await topo.baton.specs.status(specId)).workspace?.worker).toMatch(
+        new RegExp(`:${victim.pid}$`),
+      );
+      const survivor = topo.liveWorkers().find((w) => w !== victim)!;
+
+      await victim.kill('SIGKILL');
+      const killedAt = Date.now();
+      await waitForCommandGone(marker);
+      fs.rmSync(dir, { recursive: true, force: true });
+      const result = await topo.baton.specs.result(specId);
+
+      const told = modelCalls(topo.model, 'was interrupted').filter((r) => r.last_user_text.includes(marker));
+      const toldMs = Date.parse(told[0]?.time ?? '') - killedAt;
+      log(
+        `SIGKILL of the workspace's worker: the model heard its call was interrupted ${(toldMs / 1000).toFixed(1)} s ` +
+          "later (heartbeat timeout, 3 s for the dead worker's queue, the claim on the survivor)",
+      );
+      expect(result.status).toBe('completed');
+      expect(result.workspace?.worker).toMatch(new RegExp(`:${survivor.pid}$`));
+      expect(result.phases.map((p) => [p.name, p.status, p.gate?.ok])).toEqual([
+        ['analysis', 'completed', undefined],
+        ['red', 'completed', true],
+        ['green', 'completed', true],
+        ['refactor', 'completed', true],
+      ]);
+      expect(told).toHaveLength(1);
+      expect(told[0]?.last_user_text).toContain('it was not run again');
+      // Recreated from RED's checkpoint bundle in PostgreSQL: the history is there, the command
+      // never ran in the new folder (it would have left runs.txt), and the tests pass.
+      expect(fs.existsSync(path.join(dir, 'runs.txt'))).toBe(false);
+      expect(result.phases[2]?.files_changed).toEqual(['src/sum.js']);
+      expect(gitLog(dir)).toContain(`baton: SPEC ${specId} phase 2 red complete`);
+      expect(testsPass(dir)).toBe(true);
+    } finally {
+      topo.model.setScript(undefined);
+    }
+  }, 240_000);
 });
 
 describe('a Temporal server restart', () => {

@@ -1,0 +1,104 @@
+/**
+ * What the workspace failover tests share (test/reliability/workspace-failover.test.ts with worker
+ * processes, test/topology/ with compiled workers): a SPEC whose GREEN phase starts with a long
+ * bash call, during which the worker holding the workspace is killed, and what a user checks in
+ * the folder afterwards.
+ */
+import { execFileSync } from 'node:child_process';
+import type { SpecDefinition } from '../../src/domain/spec';
+import { parseOfflineScript, type OfflineScript } from '../../src/model';
+import { waitUntil } from './wait-until';
+
+const SUM_TEST =
+  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\n\ntest('adds', () => assert.equal(sum(2, 3), 5));\ntest('refuses strings', () => assert.throws(() => sum('2', 3), TypeError));\n";
+const RIGHT_SUM =
+  "function sum(a, b) {\n  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('sum takes two numbers');\n  return a + b;\n}\n\nmodule.exports = { sum };\n";
+
+const create = (file: string, text: string) => ({
+  name: 'str_replace_based_edit_tool',
+  input: { command: 'create', path: file, file_text: text },
+});
+
+/** The SPEC: a sum function, tested with `node --test`. */
+export function sumSpec(spec_id: string): SpecDefinition {
+  return {
+    spec_id,
+    title: 'A sum function',
+    requirements: ['sum(a, b) adds two numbers', 'anything but numbers is a TypeError'],
+    acceptance_criteria: ['sum(2, 3) is 5', "sum('2', 3) throws a TypeError"],
+  };
+}
+
+/** A bash command that appends `started` to runs.txt, then sleeps long enough to be killed in. */
+export function longCommand(): { command: string; marker: string } {
+  // A sleep length no other process has, so `ps` finds this command and nothing else.
+  const marker = `${300 + Math.floor(Math.random() * 600)}.${Date.now() % 100_000}`;
+  return { command: `echo started >> runs.txt; sleep ${marker}; node --test`, marker };
+}
+
+/**
+ * The offline script of SPEC `specId` (its steps answer that SPEC's phases only): RED writes the
+ * tests; GREEN first runs `command`, then, whatever came back, writes the implementation.
+ */
+export function failoverScript(specId: string, command: string): OfflineScript {
+  const phase = (name: string) => ({ phase: name, match: `SPEC ${specId} ` });
+  return parseOfflineScript({
+    format: 'baton.offline-script',
+    version: 1,
+    steps: [
+      { when: phase('analysis'), replies: [{ text: 'Plan: tests in test/, code in src/sum.js.' }] },
+      {
+        when: phase('red'),
+        replies: [
+          { text: 'The tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
+          { text: 'Written.' },
+        ],
+      },
+      {
+        when: phase('green'),
+        replies: [
+          { text: 'A long check first.', tool_calls: [{ name: 'bash', input: { command } }] },
+          {
+            text: 'The check came back: {{tool_result}} Now the code.',
+            tool_calls: [create('src/sum.js', RIGHT_SUM)],
+          },
+          { text: 'Done.' },
+        ],
+      },
+      { when: phase('refactor'), replies: [{ text: 'Nothing to refactor.' }] },
+    ],
+  });
+}
+
+/** Lines of `ps` that contain `marker`. */
+function processesWith(marker: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
+}
+
+/** Waits until the command of {@link longCommand} is gone (bwrap dies with its worker, and its PID namespace with it). */
+export async function waitForCommandGone(marker: string): Promise<void> {
+  await waitUntil(
+    () => processesWith(`sleep ${marker}`),
+    (found) => found.length === 0,
+    {
+      what: 'the command to be gone with its worker',
+    },
+  );
+}
+
+/** What the user would run in the folder: do its tests pass? */
+export function testsPass(dir: string): boolean {
+  try {
+    execFileSync('node', ['--test'], { cwd: dir, stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The subjects of the folder's git log, newest first. */
+export function gitLog(dir: string): string[] {
+  return execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+}
