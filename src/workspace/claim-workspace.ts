@@ -26,6 +26,19 @@ async function isDirectory(dir: string): Promise<boolean | undefined> {
   }
 }
 
+/**
+ * The refusal for a folder that holds something else than the workspace. Recreating at a
+ * checkpoint resets the folder and removes untracked files: right for the workspace's own copy
+ * (another worker's half-done work on a shared disk, or an older copy here), wrong for whatever
+ * else happens to be at the same path on this machine.
+ */
+function notTheWorkspace(dir: string, commit: string, what: string): WorkspaceUnusableError {
+  return new WorkspaceUnusableError(
+    `The workspace ${dir} on this worker ${what}, so it is not a copy of the workspace; recreating it at checkpoint ${commit.slice(0, 12)} would delete them. ` +
+      'Move that folder away (or delete it), and the next claim recreates the workspace there from the checkpoint.',
+  );
+}
+
 /** Brings the repository to the checkpoint's commit, fetching it from its bundle when missing. */
 async function toCheckpoint(
   host: WorkspaceHost,
@@ -34,6 +47,15 @@ async function toCheckpoint(
 ): Promise<boolean> {
   if (!(await repo.hasCommit(checkpoint.commit))) {
     await repo.fetchBundle(await host.store.getBlob(checkpoint.bundle_id), checkpoint.commit);
+    const head = await repo.head();
+    const unrelated =
+      head === null
+        ? (await repo.changedPaths()).length > 0
+        : !(await repo.sharesHistory(head, checkpoint.commit));
+    if (unrelated) {
+      await repo.forgetCheckpoint(checkpoint.commit);
+      throw notTheWorkspace(repo.dir, checkpoint.commit, 'is a git repository with other history');
+    }
   }
   const clean = (await repo.changedPaths()).length === 0;
   if ((await repo.head()) === checkpoint.commit && clean) return false;
@@ -44,8 +66,10 @@ async function toCheckpoint(
 /**
  * Prepares the folder `input.path` on this worker and says which task queue serves it.
  * @throws InvalidWorkspaceInputError for a relative path; WorkspaceUnusableError when the path is
- * a file or lies inside another repository; DirtyWorkspaceError for uncommitted changes without
- * `allow_dirty`; UnknownCommitError / BlobNotFoundError when a checkpoint cannot be recreated.
+ * a file or lies inside another repository, or, when recreating a checkpoint, holds files outside
+ * any repository or a repository with other history (nothing is deleted then); DirtyWorkspaceError
+ * for uncommitted changes without `allow_dirty`; UnknownCommitError / BlobNotFoundError when a
+ * checkpoint cannot be recreated.
  */
 export async function claimWorkspace(
   host: WorkspaceHost,
@@ -71,6 +95,9 @@ export async function claimWorkspace(
     const top = await GitRepository.topLevel(real);
     let repo: GitRepository;
     if (top === undefined) {
+      if (input.checkpoint && (await fs.readdir(real)).length > 0) {
+        throw notTheWorkspace(real, input.checkpoint.commit, 'holds files outside any git repository');
+      }
       repo = await GitRepository.init(real);
       initialized = true;
       if (input.checkpoint) recreated = await toCheckpoint(host, repo, input.checkpoint);

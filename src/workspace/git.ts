@@ -159,6 +159,16 @@ export class GitRepository {
     return [...new Set([...differing, ...untracked].filter((p) => p !== ''))].sort();
   }
 
+  /** True when `a` and `b` have a common ancestor: two states of one project, not two projects. */
+  async sharesHistory(a: string, b: string): Promise<boolean> {
+    return (await this.run(['merge-base', a, b])).code === 0;
+  }
+
+  /** Drops the ref that keeps checkpoint `commit` reachable (its objects go with the next gc). */
+  async forgetCheckpoint(commit: string): Promise<void> {
+    await this.text(['update-ref', '-d', `${CHECKPOINT_REF_PREFIX}${commit}`]);
+  }
+
   /** Keeps `commit` reachable under `refs/baton/checkpoints/<commit>` (a restore may move the branch before it). */
   async keepCheckpoint(commit: string): Promise<string> {
     const ref = `${CHECKPOINT_REF_PREFIX}${commit}`;

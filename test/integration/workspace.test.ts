@@ -555,6 +555,54 @@ describe('checkpoints', () => {
     expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('one\n');
   });
 
+  it('refuses to recreate a checkpoint over a folder that holds something else, and deletes nothing', async () => {
+    const { dir } = await workspace('the-workspace');
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'checkpointed\n');
+    const made = await commitWorkspace(host, { path: dir, message: 'baton: checkpoint', checkpoint: true });
+    // On the next worker's disk, the same path holds someone's files, or another project's repository.
+    const plain = folder('plain-files');
+    fs.writeFileSync(path.join(plain, 'notes.txt'), 'not baton’s\n');
+    const plainError: unknown = await claimWorkspace(host, {
+      path: plain,
+      checkpoint: made.checkpoint!,
+    }).catch((e: unknown) => e);
+    expect(plainError).toBeInstanceOf(WorkspaceUnusableError);
+    expect((plainError as Error).message).toMatch(
+      /holds files outside any git repository, so it is not a copy of the workspace.*Move that folder away/,
+    );
+    expect(fs.readdirSync(plain)).toEqual(['notes.txt']);
+
+    const { dir: other } = await workspace('other-project', { 'main.go': 'package main\n' });
+    fs.writeFileSync(path.join(other, 'wip.go'), 'package main // unsaved\n');
+    const head = git(other, 'rev-parse', 'HEAD');
+    const otherError: unknown = await claimWorkspace(host, {
+      path: other,
+      checkpoint: made.checkpoint!,
+    }).catch((e: unknown) => e);
+    expect(otherError).toBeInstanceOf(WorkspaceUnusableError);
+    expect((otherError as Error).message).toMatch(/is a git repository with other history/);
+    expect(git(other, 'rev-parse', 'HEAD')).toBe(head);
+    expect(fs.readFileSync(path.join(other, 'wip.go'), 'utf8')).toBe('package main // unsaved\n');
+    expect(git(other, 'for-each-ref', 'refs/baton/')).toBe('');
+
+    // An older copy of the workspace itself is brought forward; an empty folder is filled.
+    const { dir: older } = await workspace('older-copy');
+    const olderMade = await commitWorkspace(host, { path: older, message: 'baton: one', checkpoint: true });
+    const copy = path.join(folder('copy'), 'ws');
+    await claimWorkspace(host, { path: copy, checkpoint: olderMade.checkpoint! });
+    fs.writeFileSync(path.join(older, 'b.txt'), 'two\n');
+    const newer = await commitWorkspace(host, { path: older, message: 'baton: two', checkpoint: true });
+    fs.writeFileSync(path.join(copy, 'half-done.txt'), 'a dead worker’s work\n');
+    const claim = await claimWorkspace(host, { path: copy, checkpoint: newer.checkpoint! });
+    expect(claim).toMatchObject({ head: newer.commit, recreated: true });
+    expect(fs.existsSync(path.join(copy, 'half-done.txt'))).toBe(false);
+    const empty = folder('empty');
+    expect(await claimWorkspace(host, { path: empty, checkpoint: newer.checkpoint! })).toMatchObject({
+      head: newer.commit,
+      recreated: true,
+    });
+  });
+
   it('gives a fork its own worktree and branch, so two variants can differ side by side', async () => {
     const { dir, claim } = await workspace('forked');
     const a = await forkWorkspace(host, { path: dir, fork_id: 'explore-redis', commit: claim.head! });
