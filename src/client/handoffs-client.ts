@@ -45,6 +45,7 @@ import {
 import { toBatonError } from './temporal-errors';
 import { loadAgentsFile } from './handoff-agents-file';
 import { decisionTimeoutMs } from './input-checks';
+import { specWorkspace, type SpecWorkspaceOptions } from './workspace-options';
 import type { ModelResolver } from './model-resolver';
 import type { WorkerProbe } from './worker-probe';
 
@@ -74,6 +75,11 @@ export interface RunHandoffOptions {
   min_tokens_available?: number;
   /** How long a failed agent waits for retry, skip or abort (`30m`, `2h`); default one day. */
   decision_timeout?: Duration;
+  /**
+   * The folder the agents work in and the command that runs its tests; a relative path is resolved
+   * against this process's working directory (see {@link SpecWorkspaceOptions}).
+   */
+  workspace?: SpecWorkspaceOptions;
   /** `false`: return once the workflow has started. Default: wait for the result. */
   wait?: boolean;
   /** Called with the status while the chain runs (polled), and with the final status. */
@@ -138,6 +144,7 @@ export class HandoffsClient {
     };
     const specProblem = specDefinitionProblem(spec);
     if (specProblem) throw new InvalidInputError(`Invalid SPEC: ${specProblem}.`);
+    const workspace = options.workspace === undefined ? undefined : specWorkspace(options.workspace);
 
     const { catalog, source } = await this.catalog(options);
     const names = options.agents ?? catalog.map((a) => a.name);
@@ -159,6 +166,7 @@ export class HandoffsClient {
       agents: resolved,
       min_tokens_available: floor,
       decision_timeout_ms: decisionTimeoutMs(DEFAULT_HANDOFF_DECISION_TIMEOUT_MS, options.decision_timeout),
+      ...(workspace ? { workspace } : {}),
     };
 
     const problems = handoffInputProblems(input);
