@@ -279,9 +279,11 @@ export class SessionsClient {
         FailureType.InvalidRequest,
       );
     }
-    const problem = permissionAnswerProblem(answer, state.status.pending_permission);
-    if (problem)
-      throw new SessionRequestError(`${problem} (session ${sessionId})`, FailureType.InvalidRequest);
+    const pending = state.status.pending_permission;
+    const problem = pending
+      ? permissionAnswerProblem(answer, pending)
+      : `No command is waiting for permission in session ${sessionId}; \`baton session status ${sessionId}\` shows what it is doing.`;
+    if (problem) throw new SessionRequestError(problem, FailureType.InvalidRequest);
     return executeSessionUpdate(this.ctx, sessionId, answerPermissionUpdate, [answer]);
   }
 
