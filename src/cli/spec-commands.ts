@@ -12,7 +12,15 @@ import { formatCount } from '../domain/format';
 import { TurnPrinter } from './turn-printer';
 import type { RunFailure } from '../client/run-failure';
 import type { SpecStatusWithLink } from '../client/specs-client';
-import { formatPhaseOutcome, PhaseOutcomes, phaseWorkLines, specWorkspaceLine } from './workspace-format';
+import {
+  formatPhaseOutcome,
+  PhaseOutcomes,
+  permissionLines,
+  phaseWorkLines,
+  specWorkspaceLine,
+} from './workspace-format';
+import { specWorkflowId } from '../domain/spec';
+import type { PermissionRequest } from '../domain/workspace';
 
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
 
@@ -30,7 +38,9 @@ export function serverList(value: string): string[] {
  * One line per phase (status, attempts, tokens, cost, time), with its log, and with a workspace
  * its gate (the verdict and the last lines of the test output), the files it changed and its commit.
  */
-export function formatSpecStatus(s: SpecStatus & { ui_url?: string; error?: RunFailure }): string {
+export function formatSpecStatus(
+  s: SpecStatus & { ui_url?: string; error?: RunFailure; pending_permission?: PermissionRequest },
+): string {
   const lines = [
     `SPEC ${s.spec_id} · ${s.title} · ${s.status}${s.current_phase ? ` (phase ${s.current_phase})` : ''}`,
     ...(s.workspace ? [specWorkspaceLine(s.workspace)] : []),
@@ -49,6 +59,7 @@ export function formatSpecStatus(s: SpecStatus & { ui_url?: string; error?: RunF
       `  decide by ${s.failure.decide_by}: baton spec retry ${s.spec_id} [--guidance "…"] | baton spec skip ${s.spec_id} | baton spec abort ${s.spec_id}`,
     );
   }
+  if (s.pending_permission) lines.push(...permissionLines(specWorkflowId(s.spec_id), s.pending_permission));
   if (s.error) lines.push(`  RUN FAILED${s.error.type ? ` (${s.error.type})` : ''}: ${s.error.message}`);
   if (s.ui_url) lines.push(`  ui        ${s.ui_url}`);
   return lines.join('\n');
@@ -129,12 +140,21 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
   ): Promise<SpecStatusWithLink> => {
     let last = '';
     const outcomes = new PhaseOutcomes();
+    let askedShown: string | undefined;
     for (;;) {
       const status = await baton.specs.status(specId);
       // What each phase did (its gate, files, commit, cost) as soon as the status shows it.
       for (const outcome of outcomes.next(status)) {
         if (json === 'events') io.stdout(`${JSON.stringify(outcome)}\n`);
         else if (!json) io.stderr(`${formatPhaseOutcome(outcome, status.phases.length).join('\n')}\n`);
+      }
+      const asked = status.pending_permission;
+      if (asked && asked.tool_use_id !== askedShown) {
+        askedShown = asked.tool_use_id;
+        if (json === 'events')
+          io.stdout(`${JSON.stringify({ type: 'permission_requested', request: asked })}\n`);
+        else if (!json)
+          io.stderr(`[spec] ${permissionLines(specWorkflowId(status.spec_id), asked).join('\n').trim()}\n`);
       }
       const line = `${status.status}:${status.current_phase ?? ''}:${status.phases.map((p) => `${p.status}${p.attempts}`).join(',')}`;
       if (line !== last && !json) {

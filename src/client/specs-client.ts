@@ -39,6 +39,8 @@ import { toBatonError } from './temporal-errors';
 import { runFailure, type RunFailure } from './run-failure';
 import { maxAttempts, specWorkspace, type SpecWorkspaceOptions } from './workspace-options';
 import { mcpServerNameProblem } from '../domain/mcp';
+import { statusQuery } from '../domain/session';
+import type { PermissionRequest } from '../domain/workspace';
 
 export interface RunSpecOptions {
   /** A model id or a line (`sonnet`). */
@@ -69,6 +71,11 @@ export type SpecStatusWithLink = SpecStatus & {
   execution_status: string;
   /** Why the run failed (a workspace the worker refused, a decision that never came), when it did. */
   error?: RunFailure;
+  /**
+   * A command the SPEC's session waits to run (its policy asks): answer it with
+   * `baton.sessions.answerPermission('spec-<id>', …)`.
+   */
+  pending_permission?: PermissionRequest;
 };
 
 export interface SpecStarted {
@@ -170,12 +177,17 @@ export class SpecsClient {
       const description = await handle.describe();
       await this.ctx.workers.assertPolling();
       const status = await handle.query(specStatusQuery);
-      const error = description.status.name === 'RUNNING' ? undefined : await runFailure(handle);
+      const running = description.status.name === 'RUNNING';
+      const error = running ? undefined : await runFailure(handle);
+      // Only a SPEC with a workspace runs commands, so only it can be waiting for permission.
+      const pending =
+        running && status.workspace ? (await handle.query(statusQuery)).pending_permission : undefined;
       return {
         ...status,
         execution_status: description.status.name,
         ui_url: workflowUiUrl(this.ctx.settings, handle.workflowId, description.runId),
         ...(error ? { error } : {}),
+        ...(pending ? { pending_permission: pending } : {}),
       };
     } catch (err) {
       throw this.notFound(err, specId);

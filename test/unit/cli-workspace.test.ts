@@ -320,6 +320,25 @@ describe('SPEC phases with gates', () => {
     expect(text).toContain('`node --test` failed (exit 1); the tests must pass.');
   });
 
+  it("shows a command the SPEC's session waits to run, answered on the SPEC's session id", () => {
+    const text = formatSpecStatus({
+      ...specStatus(initialSpecProgress().phases),
+      pending_permission: {
+        tool_use_id: 'toolu_02',
+        command: 'npm install left-pad',
+        reason: decideCommand(
+          { mode: 'allow_list', prefixes: ['node --test'], otherwise: 'ask' },
+          'npm install left-pad',
+        ).reason,
+        asked_at: '2026-11-30T11:05:00.000Z',
+      },
+    });
+    expect(text).toContain(
+      'WAITING     permission to run `npm install left-pad` (asked 2026-11-30T11:05:00.000Z: "npm install left-pad" does not start with an allowed prefix (allowed prefixes: "node --test"))',
+    );
+    expect(text).toContain('allow: baton session allow spec-SPEC-7');
+  });
+
   it('reports each outcome once as the status moves on: a failed gate, then the phase', () => {
     const progress = initialSpecProgress();
     const outcomes = new PhaseOutcomes();
