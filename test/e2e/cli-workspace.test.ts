@@ -216,6 +216,31 @@ describe('baton spec run --workspace', () => {
   });
 });
 
+describe('baton handoff run --workspace', () => {
+  it('hands the workspace to the chain as an absolute path with its test command', async () => {
+    const input = await env.baton.handoffs.prepare({
+      spec: spec(uniqueId('SPEC-HWS')),
+      workspace: { path: path.relative(process.cwd(), dir), test_command: 'node --test', policy: 'ask' },
+    });
+    expect(input.workspace).toEqual({ path: dir, test_command: 'node --test', policy: { mode: 'ask' } });
+  });
+
+  it('refuses a workspace without a test command, and max_attempts from a SPEC file', async () => {
+    const specId = uniqueId('SPEC-HWSCLI');
+    const noTests = await runCli(['handoff', 'run', specId, ...specFlags, '--workspace', dir], env.cliEnv);
+    expect(noTests.code).toBe(1);
+    expect(noTests.stderr).toMatch(/^baton: A SPEC with a workspace needs the command that runs its tests/);
+    const file = path.join(dir, `${specId}.json`);
+    fs.writeFileSync(file, JSON.stringify({ title: 'Sum', requirements: ['sum adds'], max_attempts: 2 }));
+    const attempts = await runCli(['handoff', 'run', specId, '--file', file], env.cliEnv);
+    expect(attempts.code).toBe(1);
+    expect(attempts.stderr.trim()).toBe(
+      `baton: max_attempts (in ${file}) applies to \`baton spec run\`, not to a handoff: leave it out.`,
+    );
+    expect(await exists(`handoff-${specId}`)).toBe(false);
+  });
+});
+
 describe('baton session allow | deny', () => {
   it('say so when no command is waiting, and refuse an empty note', async () => {
     const id = uniqueId('sess_perm');
