@@ -33,11 +33,14 @@ export function failureOf(err: unknown): RunFailure {
 
 /**
  * The failure of the handle's run when it has failed (or timed out, or was terminated), otherwise
- * undefined. Costs a describe, and the result only when the run has ended badly.
+ * undefined. Costs a describe unless the caller knows the run's status already, and the result
+ * only when the run has ended badly.
  */
-export async function runFailure(handle: WorkflowHandle): Promise<RunFailure | undefined> {
-  const description = await handle.describe().catch(() => undefined);
-  const status = description?.status.name;
+export async function runFailure(
+  handle: WorkflowHandle,
+  executionStatus?: string,
+): Promise<RunFailure | undefined> {
+  const status = executionStatus ?? (await handle.describe().catch(() => undefined))?.status.name;
   if (
     status === undefined ||
     status === 'RUNNING' ||

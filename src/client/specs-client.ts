@@ -178,7 +178,7 @@ export class SpecsClient {
       await this.ctx.workers.assertPolling();
       const status = await handle.query(specStatusQuery);
       const running = description.status.name === 'RUNNING';
-      const error = running ? undefined : await runFailure(handle);
+      const error = running ? undefined : await runFailure(handle, description.status.name);
       // Only a SPEC with a workspace runs commands, so only it can be waiting for permission.
       const pending =
         running && status.workspace ? (await handle.query(statusQuery)).pending_permission : undefined;
