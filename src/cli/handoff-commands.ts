@@ -4,7 +4,7 @@ import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '..
 import type { HandoffStatus } from '../domain/handoff';
 import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
-import { wholeNumber } from './option-parsers';
+import { serverList, wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
 import { addWorkspaceOptions, specWorkspaceFromFlags } from './workspace-flags';
 import { InvalidInputError } from '../client/errors';
@@ -18,6 +18,7 @@ interface RunFlags extends SpecFlags {
   model?: string;
   floor?: number;
   decisionTimeout?: string;
+  mcp?: string;
   json?: boolean;
 }
 
@@ -51,6 +52,10 @@ export function registerHandoffCommands(
       '--decision-timeout <duration>',
       'how long a failed agent waits for retry/skip/abort (default 24h)',
     )
+    .option(
+      '--mcp <servers>',
+      'MCP servers of the agents that name none (comma-separated names from .mcp.json)',
+    )
     .option('--json', 'machine-readable output (progress goes to stderr)')
     .action(async (specId: string, o: RunFlags) => {
       const spec = await specFromFlags(specId, o);
@@ -72,6 +77,7 @@ export function registerHandoffCommands(
           ...(o.floor !== undefined ? { min_tokens_available: o.floor } : {}),
           ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
           ...(workspace ? { workspace } : {}),
+          ...(o.mcp ? { mcp_servers: serverList(o.mcp) } : {}),
         });
         say(formatStarted(started));
         const progress = new HandoffProgress(say);

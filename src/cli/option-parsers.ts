@@ -49,3 +49,11 @@ export function commandPolicy(value: string): CommandPolicy {
     throw err;
   }
 }
+
+/** `a, b` → `['a', 'b']`: names from a comma-separated flag. */
+export function serverList(value: string): string[] {
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}

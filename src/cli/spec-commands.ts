@@ -4,7 +4,7 @@ import type { TurnEventReader } from '../client/turn-event-reader';
 import type { SpecStatus } from '../domain/spec';
 import { CliExit } from './errors';
 import type { CliIO } from './cli-io';
-import { wholeNumber } from './option-parsers';
+import { serverList, wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
 import { addWorkspaceOptions, specWorkspaceFromFlags } from './workspace-flags';
 import { MAX_PHASE_ATTEMPTS } from '../client/workspace-options';
@@ -25,14 +25,6 @@ import type { PermissionRequest } from '../domain/workspace';
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
-
-/** `a, b` → `['a', 'b']`: names from a comma-separated flag. */
-export function serverList(value: string): string[] {
-  return value
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
 
 /**
  * One line per phase (status, attempts, tokens, cost, time), with its log, and with a workspace

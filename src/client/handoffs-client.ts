@@ -31,6 +31,7 @@ import { formatPackageProblems, handoffInputProblems, plannedPackageProblems } f
 import { DEFAULT_MODEL_ID } from '../domain/models';
 import { BATON_KIND, BATON_PHASE } from '../domain/visibility';
 import { sessionIdProblem } from '../domain/session';
+import { mcpServerNameProblem } from '../domain/mcp';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
@@ -80,6 +81,8 @@ export interface RunHandoffOptions {
    * against this process's working directory (see {@link SpecWorkspaceOptions}).
    */
   workspace?: SpecWorkspaceOptions;
+  /** MCP servers (names in the worker's .mcp.json) of every agent that names none. */
+  mcp_servers?: readonly string[];
   /** `false`: return once the workflow has started. Default: wait for the result. */
   wait?: boolean;
   /** Called with the status while the chain runs (polled), and with the final status. */
@@ -145,6 +148,10 @@ export class HandoffsClient {
     const specProblem = specDefinitionProblem(spec);
     if (specProblem) throw new InvalidInputError(`Invalid SPEC: ${specProblem}.`);
     const workspace = options.workspace === undefined ? undefined : specWorkspace(options.workspace);
+    for (const name of options.mcp_servers ?? []) {
+      const problem = mcpServerNameProblem(name);
+      if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
+    }
 
     const { catalog, source } = await this.catalog(options);
     const names = options.agents ?? catalog.map((a) => a.name);
@@ -363,7 +370,11 @@ export class HandoffsClient {
       ...(agent.min_tokens_available !== undefined
         ? { min_tokens_available: agent.min_tokens_available }
         : {}),
-      ...(agent.mcp_servers ? { mcp_servers: [...agent.mcp_servers] } : {}),
+      ...(agent.mcp_servers
+        ? { mcp_servers: [...agent.mcp_servers] }
+        : run.mcp_servers?.length
+          ? { mcp_servers: [...new Set(run.mcp_servers)] }
+          : {}),
     };
   }
 }

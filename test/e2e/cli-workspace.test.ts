@@ -225,6 +225,19 @@ describe('baton handoff run --workspace', () => {
     expect(input.workspace).toEqual({ path: dir, test_command: 'node --test', policy: { mode: 'ask' } });
   });
 
+  it('gives --mcp servers to the agents that name none, and refuses a bad name', async () => {
+    const input = await env.baton.handoffs.prepare({
+      spec: spec(uniqueId('SPEC-HMCP')),
+      mcp_servers: ['memory', 'memory'],
+    });
+    expect(input.agents.map((a) => a.mcp_servers)).toEqual(input.agents.map(() => ['memory']));
+    const err = await env.baton.handoffs
+      .prepare({ spec: spec(uniqueId('SPEC-HMCP')), mcp_servers: ['bad name'] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as Error).message).toMatch(/^MCP server "bad name": /);
+  });
+
   it('refuses a workspace without a test command, and max_attempts from a SPEC file', async () => {
     const specId = uniqueId('SPEC-HWSCLI');
     const noTests = await runCli(['handoff', 'run', specId, ...specFlags, '--workspace', dir], env.cliEnv);
