@@ -148,9 +148,10 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
         else if (!json)
           io.stderr(`[spec] ${permissionLines(specWorkflowId(status.spec_id), asked).join('\n').trim()}\n`);
       }
-      const line = `${status.status}:${status.current_phase ?? ''}:${status.phases.map((p) => `${p.status}${p.attempts}`).join(',')}`;
+      const p = status.phases.find((x) => x.name === status.current_phase);
+      // A new state, phase or attempt; what a phase did is in its outcome lines above.
+      const line = `${status.status}:${status.current_phase ?? ''}:${p?.attempts ?? 0}`;
       if (line !== last && !json) {
-        const p = status.phases.find((x) => x.name === status.current_phase);
         io.stderr(
           `[spec] ${status.status}${p ? ` · phase ${p.number}/${status.phases.length} ${p.name} (attempt ${p.attempts})` : ''}\n`,
         );

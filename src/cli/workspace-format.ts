@@ -111,13 +111,20 @@ export class PhaseOutcomes {
     for (const phase of status.phases) {
       const gate = phase.gate;
       if (gate && !gate.ok && phase.status === 'running') {
-        const key = `gate:${phase.name}:${phase.attempts}:${gate.verification.duration_ms}:${gate.verification.output_tail.length}`;
+        // Each gate run adds a line to the phase's log, so its length names the run.
+        const key = `gate:${phase.name}:${phase.attempts}:${phase.log.length}`;
         if (!this.reported.has(key)) {
           this.reported.add(key);
           out.push({ type: 'gate_failed', phase });
         }
       }
-      if (phase.status === 'completed' || phase.status === 'failed' || phase.status === 'skipped') {
+      // With a workspace a phase is done once its files are committed (a moment after it completes).
+      const committing =
+        phase.status === 'completed' && status.workspace !== undefined && phase.commit === undefined;
+      if (
+        !committing &&
+        (phase.status === 'completed' || phase.status === 'failed' || phase.status === 'skipped')
+      ) {
         const key = `phase:${phase.name}:${phase.attempts}:${phase.status}`;
         if (!this.reported.has(key)) {
           this.reported.add(key);
@@ -135,7 +142,7 @@ export function formatPhaseOutcome(outcome: PhaseOutcome, phaseCount: number): s
   const indent = '         ';
   if (outcome.type === 'gate_failed') {
     return [
-      `[spec] ✗ phase ${p.number}/${phaseCount} ${p.name} · attempt ${p.attempts}: the gate was not met; back to the model`,
+      `[spec] ✗ phase ${p.number}/${phaseCount} ${p.name}: the gate was not met; the output goes back to the model`,
       ...(p.gate ? gateLines(p.gate, indent) : []),
     ];
   }

@@ -239,9 +239,17 @@ function verification(command: string, exit_code: number | null, output_tail: st
   return { command, exit_code, duration_ms: 420, output_tail, passed: exit_code === 0, timed_out: false };
 }
 
+/** The phase after a gate run, as the SPEC workflow records it: the gate, and a line in the log. */
 function gated(phase: PhaseRecord, expect: GateExpectation, v: VerificationResult): PhaseRecord {
   const verdict = gateVerdict(expect, v);
-  return { ...phase, gate: { expect, ok: verdict.ok, reason: verdict.reason, verification: v } };
+  return {
+    ...phase,
+    gate: { expect, ok: verdict.ok, reason: verdict.reason, verification: v },
+    log: [
+      ...phase.log,
+      `gate (tests must ${expect}): ${verdict.ok ? 'passed' : 'failed'}: ${verdict.reason}`,
+    ],
+  };
 }
 
 describe('SPEC phases with gates', () => {
@@ -348,13 +356,21 @@ describe('SPEC phases with gates', () => {
       outcomes.next(specStatus(phases)).flatMap((o) => formatPhaseOutcome(o, 4));
 
     const attempt1 = printed([first]);
-    expect(attempt1[0]).toBe('[spec] ✗ phase 3/4 green · attempt 1: the gate was not met; back to the model');
+    expect(attempt1[0]).toBe(
+      '[spec] ✗ phase 3/4 green: the gate was not met; the output goes back to the model',
+    );
     expect(attempt1.join('\n')).toContain('│ # fail 1');
     expect(printed([first])).toEqual([]); // polled again: nothing new
+    // The model tried again within the same attempt, and the gate failed once more.
+    const second = gated(first, 'pass', failing);
+    expect(printed([second])[0]).toBe(
+      '[spec] ✗ phase 3/4 green: the gate was not met; the output goes back to the model',
+    );
+    expect(printed([second])).toEqual([]);
 
     const done: PhaseRecord = {
       ...gated(
-        { ...green!, attempts: 2, tokens: 700, cost_usd: 0.0031, duration_ms: 2_500 },
+        { ...second, attempts: 2, tokens: 700, cost_usd: 0.0031, duration_ms: 2_500 },
         'pass',
         passing,
       ),
@@ -362,6 +378,9 @@ describe('SPEC phases with gates', () => {
       files_changed: ['src/sum.js'],
       commit: '0a1b2c3d4e5f6a7b',
     };
+    // Completed, but its files not committed yet: reported once the commit is there.
+    const { commit: _notYet, files_changed: _none, ...uncommitted } = done;
+    expect(printed([uncommitted])).toEqual([]);
     const completed = printed([done]);
     expect(completed).toEqual([
       '[spec] ✓ phase 3/4 green completed · attempts 2 · 700 tokens · $0.0031 · 2.5s',
