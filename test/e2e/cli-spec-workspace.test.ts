@@ -10,12 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpecStatusWithLink } from '../../src/client';
-import { loadOfflineScript } from '../../src/model';
+import type { SessionStatusWithLink, SpecStatusWithLink } from '../../src/client';
+import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
+import { waitUntil } from '../support/wait-until';
 
 const SUM_SCRIPT = path.join(__dirname, '..', '..', 'docs', 'examples', 'sum.offline-script.json');
 
@@ -24,7 +25,30 @@ let base: string;
 beforeAll(async () => {
   await ensureBubblewrap();
   env = await startTestEnvironment({ workspaces: true });
-  env.model.setScript(await loadOfflineScript(SUM_SCRIPT));
+  // The sum SPEC's script, and two turns that run a command (for the ask policy).
+  const sum = JSON.parse(fs.readFileSync(SUM_SCRIPT, 'utf8')) as { steps: unknown[] };
+  env.model.setScript(
+    parseOfflineScript({
+      ...sum,
+      steps: [
+        ...sum.steps,
+        {
+          when: { match: 'list the files' },
+          replies: [
+            { text: 'Listing.', tool_calls: [{ name: 'bash', input: { command: 'ls' } }] },
+            { text: 'Here they are: {{tool_result}}' },
+          ],
+        },
+        {
+          when: { match: 'clean up' },
+          replies: [
+            { text: 'Removing.', tool_calls: [{ name: 'bash', input: { command: 'rm keep.txt' } }] },
+            { text: 'Result: {{tool_result}}' },
+          ],
+        },
+      ],
+    }),
+  );
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-cli-spec-ws-'));
 }, 120_000);
 afterAll(async () => {
@@ -162,5 +186,54 @@ describe('a folder the worker refuses', () => {
     const status = await runCli(['session', 'status', accepted], env.cliEnv);
     expect(status.stdout).toContain(`  workspace   ${fs.realpathSync(dir)}`);
     expect(status.stdout).toMatch(/worker .* · commands run in bubblewrap/);
+  });
+});
+
+describe('baton session allow | deny under --policy ask', () => {
+  it('shows the command waiting, runs it once allowed, and tells the model why when denied', async () => {
+    const dir = folder('ask');
+    fs.writeFileSync(path.join(dir, 'keep.txt'), 'precious\n');
+    const id = uniqueId('sess_ask');
+    const started = await runCli(
+      ['session', 'start', '--id', id, '--workspace', dir, '--allow-dirty', '--policy', 'ask'],
+      env.cliEnv,
+    );
+    expect(started.code).toBe(0);
+
+    const waitingFor = (command: string) =>
+      waitUntil(
+        async () =>
+          JSON.parse(
+            (await runCli(['session', 'status', id, '--json'], env.cliEnv)).stdout,
+          ) as SessionStatusWithLink,
+        (s) => s.pending_permission?.command === command,
+        { what: `${command} to wait for permission` },
+      );
+
+    const listing = runCli(['session', 'send', id, 'Please list the files', '--no-stream'], env.cliEnv);
+    await waitingFor('ls');
+    const status = await runCli(['session', 'status', id], env.cliEnv);
+    expect(status.stdout).toMatch(
+      /WAITING {5}permission to run `ls` \(asked .*: the session asks before every command\)/,
+    );
+    expect(status.stdout).toContain(`allow: baton session allow ${id}`);
+    const allowed = await runCli(['session', 'allow', id], env.cliEnv);
+    expect(allowed.stderr).toBe('');
+    expect(allowed.stdout).toContain(`Allowed: the command waiting in ${id} runs now.`);
+    const listed = await listing;
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('keep.txt');
+
+    const cleaning = runCli(['session', 'send', id, 'clean up the folder', '--no-stream'], env.cliEnv);
+    await waitingFor('rm keep.txt');
+    const denied = await runCli(['session', 'deny', id, '--note', 'keep it, it is precious'], env.cliEnv);
+    expect(denied.code).toBe(0);
+    expect(denied.stdout).toContain(
+      `Denied: the command waiting in ${id} does not run; the model is told what to do instead.`,
+    );
+    const cleaned = await cleaning;
+    expect(cleaned.stdout).toContain('keep it, it is precious');
+    expect(fs.readFileSync(path.join(dir, 'keep.txt'), 'utf8')).toBe('precious\n');
+    expect((await runCli(['session', 'status', id], env.cliEnv)).stdout).not.toContain('WAITING');
   });
 });
