@@ -33,6 +33,11 @@ export interface WorkspaceOptions {
   policy?: CommandPolicy | string;
   /** Time limit of one command the model runs, in ms (default 120,000). */
   command_timeout_ms?: number;
+  /**
+   * How long a workspace call waits for the worker holding the folder before another worker
+   * recreates it at its last checkpoint, in ms (default 60,000).
+   */
+  worker_wait_ms?: number;
 }
 
 /** A SPEC's (or a handoff's) workspace: the folder and the command whose result decides the gates. */
@@ -87,6 +92,7 @@ export function workspaceRequest(options: WorkspaceOptions, cwd = process.cwd())
     ...(options.allow_dirty ? { allow_dirty: true } : {}),
     ...(options.policy !== undefined ? { policy: policyOf(options.policy) } : {}),
     ...(options.command_timeout_ms !== undefined ? { command_timeout_ms: options.command_timeout_ms } : {}),
+    ...(options.worker_wait_ms !== undefined ? { worker_wait_ms: options.worker_wait_ms } : {}),
   };
   const problem = workspaceRequestProblem(request);
   if (problem) throw new InvalidInputError(problem);

@@ -68,6 +68,9 @@ describe('workspace options (client)', () => {
     expect(refused(() => workspaceRequest({ path: '/w', command_timeout_ms: 5 }))).toMatch(
       /command time limit must be a whole number of ms from 1,000/,
     );
+    expect(refused(() => workspaceRequest({ path: '/w', worker_wait_ms: 1.5 }))).toMatch(
+      /wait for the workspace's worker must be a whole number of ms from 1,000/,
+    );
   });
 
   it('a SPEC workspace needs its test command', () => {
