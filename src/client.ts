@@ -71,3 +71,18 @@ export {
 } from './domain/handoff';
 export { handoffPackageProblems, type HandoffPackage } from './domain/handoff';
 export type { FieldProblem } from './domain/handoff';
+export type { RunSpecOptions, SpecStarted, SpecStatusWithLink } from './client/specs-client';
+export type { RunFailure } from './client/run-failure';
+export {
+  MAX_PHASE_ATTEMPTS,
+  type SpecWorkspaceOptions,
+  type WorkspaceOptions,
+} from './client/workspace-options';
+export type {
+  CommandPolicy,
+  HeldWorkspace,
+  PermissionAnswer,
+  PermissionRequest,
+  WorkspaceRequest,
+} from './domain/workspace';
+export type { PhaseGate, PhaseRecord, SpecStatus, SpecWorkspace } from './domain/spec';

@@ -6,6 +6,7 @@ import type { CacheStats, CompactionReport } from '../domain/session';
 import { tableLines } from './text-table';
 import type { CheckpointRecord, SendResult, SessionStatus } from '../domain/session';
 import { formatCount } from '../domain/format';
+import { permissionLines, workspaceLines } from './workspace-format';
 
 const usd = (x: number) => `$${x.toFixed(4)}`;
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
@@ -69,6 +70,8 @@ export function formatStatus(s: SessionStatusWithLink | SessionStatus): string {
     `  turns       ${s.turns} · last activity ${s.last_activity}`,
     `  run         ${s.run_id}${s.previous_runs.length ? ` (after ${s.previous_runs.length} earlier run(s))` : ''}`,
   ];
+  if (s.workspace) lines.push(...workspaceLines(s.workspace));
+  if (s.pending_permission) lines.push(...permissionLines(s.session_id, s.pending_permission));
   if (s.lineage)
     lines.push(`  forked from ${s.lineage.parent_session_id} at ${s.lineage.fork_head.slice(0, 12)}`);
   if (s.resumed_from)

@@ -4,8 +4,10 @@ import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '..
 import type { HandoffStatus } from '../domain/handoff';
 import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
-import { wholeNumber } from './option-parsers';
+import { serverList, wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
+import { addWorkspaceOptions, specWorkspaceFromFlags } from './workspace-flags';
+import { InvalidInputError } from '../client/errors';
 import { formatCount } from '../domain/format';
 
 const usd = (x: number) => `$${x.toFixed(4)}`;
@@ -16,6 +18,7 @@ interface RunFlags extends SpecFlags {
   model?: string;
   floor?: number;
   decisionTimeout?: string;
+  mcp?: string;
   json?: boolean;
 }
 
@@ -34,7 +37,7 @@ export function registerHandoffCommands(
     .command('handoff')
     .description('hand a SPEC along a chain of agents (spec-builder → tdd-implementer → doc-syncer)');
 
-  addSpecOptions(handoff.command('run'))
+  addWorkspaceOptions(addSpecOptions(handoff.command('run')), { tests: true })
     .description('run a SPEC through the agents, each in its own child session, and print what each did')
     .argument('<spec-id>', 'SPEC id, like SPEC-001 (the handoff is handoff-<spec-id>)')
     .option('--agents <names>', 'agent names in order, comma-separated (default: every agent)', agentList)
@@ -49,9 +52,19 @@ export function registerHandoffCommands(
       '--decision-timeout <duration>',
       'how long a failed agent waits for retry/skip/abort (default 24h)',
     )
+    .option(
+      '--mcp <servers>',
+      'MCP servers of the agents that name none (comma-separated names from .mcp.json)',
+    )
     .option('--json', 'machine-readable output (progress goes to stderr)')
     .action(async (specId: string, o: RunFlags) => {
       const spec = await specFromFlags(specId, o);
+      if (o.maxAttempts !== undefined) {
+        throw new InvalidInputError(
+          `max_attempts (in ${o.file ?? 'the SPEC file'}) applies to \`baton spec run\`, not to a handoff: leave it out.`,
+        );
+      }
+      const workspace = specWorkspaceFromFlags(o);
       const say = (line: string) => (o.json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`));
       const result = await withClient(async (baton) => {
         const started = await baton.handoffs.run({
@@ -63,6 +76,8 @@ export function registerHandoffCommands(
           ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
           ...(o.floor !== undefined ? { min_tokens_available: o.floor } : {}),
           ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
+          ...(workspace ? { workspace } : {}),
+          ...(o.mcp ? { mcp_servers: serverList(o.mcp) } : {}),
         });
         say(formatStarted(started));
         const progress = new HandoffProgress(say);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { CONTEXT_CLASSES, type ContextClass } from '../domain/session';
+import { InvalidCommandPolicyError, parseCommandPolicy, type CommandPolicy } from '../domain/workspace';
 
 /** A commander parser for a whole number within bounds; the error names the expected range. */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -34,4 +35,25 @@ export function cacheTtl(value: string): '5m' | '1h' {
     throw new InvalidArgumentError(`expected 5m or 1h (the prompt cache's two lifetimes), got '${value}'.`);
   }
   return value;
+}
+
+/**
+ * A commander parser for a command policy: `allow`, `ask`, `allow:<prefix>,<prefix>…` (others
+ * refused) or `ask-others:<prefix>,…` (others asked).
+ */
+export function commandPolicy(value: string): CommandPolicy {
+  try {
+    return parseCommandPolicy(value);
+  } catch (err) {
+    if (err instanceof InvalidCommandPolicyError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
+
+/** `a, b` → `['a', 'b']`: names from a comma-separated flag. */
+export function serverList(value: string): string[] {
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

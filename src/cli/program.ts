@@ -27,6 +27,7 @@ import { MESSAGE_HELP, readMessage } from './message-input';
 import { TurnPrinter } from './turn-printer';
 import { cancellableTurn, watchTurns } from './live-turn-output';
 import { CHAT_HELP_TEXT } from './chat-help';
+import { addWorkspaceOptions, workspaceFromFlags, type WorkspaceFlags } from './workspace-flags';
 
 interface GlobalOptions {
   address?: string;
@@ -114,8 +115,7 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
 
   const session = program.command('session').description('create, message and inspect sessions');
 
-  session
-    .command('start')
+  addWorkspaceOptions(session.command('start'), { tests: false })
     .description('start a session')
     .argument('[task]', 'what the session is for (stored as its first, critical message)')
     .option(
@@ -165,9 +165,11 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
           rolloverAt?: number;
           maxOutput?: number;
           json?: boolean;
-        },
+        } & WorkspaceFlags,
       ) => {
+        const workspace = workspaceFromFlags(o);
         const options = {
+          ...(workspace ? { workspace } : {}),
           ...(task !== undefined ? { task } : {}),
           ...(o.model ? { model: o.model } : {}),
           ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
@@ -262,6 +264,38 @@ export function buildProgram(io: CliIO, signal: AbortSignal): Command {
       }
       print(o.json, result, `Cancelled turn ${result.turn} of ${id}; the session is as it was before it.`);
     });
+
+  for (const [name, approve] of [
+    ['allow', true],
+    ['deny', false],
+  ] as const) {
+    const command = session
+      .command(name)
+      .description(
+        approve
+          ? 'let the command waiting for permission run (a session whose --policy asks)'
+          : 'refuse the command waiting for permission; the model reads why (--note)',
+      )
+      .argument('<id>', "session id (a SPEC's session: spec-<SPEC-ID>)")
+      .option('--tool-use-id <id>', 'answer only if this call is the one waiting (as status shows it)');
+    if (!approve) command.option('--note <text>', 'what the model should do instead');
+    command
+      .option('--json', 'machine-readable output')
+      .action(async (id: string, o: { toolUseId?: string; note?: string; json?: boolean }) => {
+        const status = await withClient((b) =>
+          b.sessions.answerPermission(id, {
+            approve,
+            ...(o.toolUseId ? { tool_use_id: o.toolUseId } : {}),
+            ...(o.note !== undefined ? { note: o.note } : {}),
+          }),
+        );
+        print(
+          o.json,
+          status,
+          `${approve ? `Allowed: the command waiting in ${id} runs now.` : `Denied: the command waiting in ${id} does not run; the model is told${o.note ? ' what to do instead' : ''}.`}\n${formatStatus(status)}`,
+        );
+      });
+  }
 
   session
     .command('watch')

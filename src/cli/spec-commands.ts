@@ -4,25 +4,44 @@ import type { TurnEventReader } from '../client/turn-event-reader';
 import type { SpecStatus } from '../domain/spec';
 import { CliExit } from './errors';
 import type { CliIO } from './cli-io';
-import { wholeNumber } from './option-parsers';
+import { serverList, wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
+import { addWorkspaceOptions, specWorkspaceFromFlags } from './workspace-flags';
+import { MAX_PHASE_ATTEMPTS } from '../client/workspace-options';
 import { formatCount } from '../domain/format';
 import { TurnPrinter } from './turn-printer';
+import type { RunFailure } from '../client/run-failure';
+import type { SpecStatusWithLink } from '../client/specs-client';
+import {
+  formatPhaseOutcome,
+  PhaseOutcomes,
+  permissionLines,
+  phaseWorkLines,
+  specWorkspaceLine,
+} from './workspace-format';
+import { specWorkflowId } from '../domain/spec';
+import type { PermissionRequest } from '../domain/workspace';
 
 type WithClient = <T>(fn: (baton: BatonClient) => Promise<T>) => Promise<T>;
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
-/** One line per phase: status, attempts, tokens, time. */
-export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
+/**
+ * One line per phase (status, attempts, tokens, cost, time), with its log, and with a workspace
+ * its gate (the verdict and the last lines of the test output), the files it changed and its commit.
+ */
+export function formatSpecStatus(
+  s: SpecStatus & { ui_url?: string; error?: RunFailure; pending_permission?: PermissionRequest },
+): string {
   const lines = [
     `SPEC ${s.spec_id} · ${s.title} · ${s.status}${s.current_phase ? ` (phase ${s.current_phase})` : ''}`,
-    ...s.phases.map(
-      (p) =>
-        `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${formatCount(p.tokens)} tokens · ` +
+    ...(s.workspace ? [specWorkspaceLine(s.workspace)] : []),
+    ...s.phases.flatMap((p) => [
+      `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${formatCount(p.tokens)} tokens · ` +
         `$${p.cost_usd.toFixed(4)}${p.cache ? ` · cache ${percent(p.cache.hit_rate)} hit` : ''} · ` +
         `${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}`,
-    ),
+      ...phaseWorkLines(p, '       '),
+    ]),
     `  total     ${formatCount(s.tokens_used)} tokens · $${s.cost_usd.toFixed(4)} · context ${s.context.position_percent}%`,
     `  checkpoints ${s.checkpoints.join(', ') || '(none yet)'}`,
   ];
@@ -32,6 +51,8 @@ export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
       `  decide by ${s.failure.decide_by}: baton spec retry ${s.spec_id} [--guidance "…"] | baton spec skip ${s.spec_id} | baton spec abort ${s.spec_id}`,
     );
   }
+  if (s.pending_permission) lines.push(...permissionLines(specWorkflowId(s.spec_id), s.pending_permission));
+  if (s.error) lines.push(`  RUN FAILED${s.error.type ? ` (${s.error.type})` : ''}: ${s.error.message}`);
   if (s.ui_url) lines.push(`  ui        ${s.ui_url}`);
   return lines.join('\n');
 }
@@ -106,16 +127,33 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
   const follow = async (
     baton: BatonClient,
     specId: string,
-    json: boolean | undefined,
-  ): Promise<SpecStatus> => {
+    /** `events`: one JSON object per outcome on stdout (`spec run --json` while streaming). */
+    json: boolean | 'events' | undefined,
+  ): Promise<SpecStatusWithLink> => {
     let last = '';
+    const outcomes = new PhaseOutcomes();
+    let askedShown: string | undefined;
     for (;;) {
       const status = await baton.specs.status(specId);
-      const line = `${status.status}:${status.current_phase ?? ''}:${status.phases.map((p) => p.status).join(',')}`;
+      // What each phase did (its gate, files, commit, cost) as soon as the status shows it.
+      for (const outcome of outcomes.next(status)) {
+        if (json === 'events') io.stdout(`${JSON.stringify(outcome)}\n`);
+        else if (!json) io.stderr(`${formatPhaseOutcome(outcome, status.phases.length).join('\n')}\n`);
+      }
+      const asked = status.pending_permission;
+      if (asked && asked.tool_use_id !== askedShown) {
+        askedShown = asked.tool_use_id;
+        if (json === 'events')
+          io.stdout(`${JSON.stringify({ type: 'permission_requested', request: asked })}\n`);
+        else if (!json)
+          io.stderr(`[spec] ${permissionLines(specWorkflowId(status.spec_id), asked).join('\n').trim()}\n`);
+      }
+      const p = status.phases.find((x) => x.name === status.current_phase);
+      // A new state, phase or attempt; what a phase did is in its outcome lines above.
+      const line = `${status.status}:${status.current_phase ?? ''}:${p?.attempts ?? 0}`;
       if (line !== last && !json) {
-        const p = status.phases.find((x) => x.name === status.current_phase);
         io.stderr(
-          `[spec] ${status.status}${p ? ` · phase ${p.number}/4 ${p.name} (attempt ${p.attempts})` : ''}\n`,
+          `[spec] ${status.status}${p ? ` · phase ${p.number}/${status.phases.length} ${p.name} (attempt ${p.attempts})` : ''}\n`,
         );
         last = line;
       }
@@ -124,7 +162,7 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
     }
   };
 
-  addSpecOptions(spec.command('run'))
+  addWorkspaceOptions(addSpecOptions(spec.command('run')), { tests: true })
     .description('run a SPEC implementation and follow it')
     .argument('<spec-id>', 'SPEC id, e.g. SPEC-001')
     .option('--model <id|line>', 'model id, or a line for its newest model (default claude-sonnet-4-6)')
@@ -137,6 +175,13 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
       '--decision-timeout <duration>',
       'how long a failed phase waits for retry/skip/abort (default 24h)',
     )
+    .option(
+      '--max-attempts <n>',
+      'attempts per phase (a failed gate goes back to the model) before it waits for a decision (default 3)',
+      wholeNumber(1, MAX_PHASE_ATTEMPTS),
+    )
+    .option('--max-output <tokens>', 'max_tokens of each model call (default 4096)', wholeNumber(1))
+    .option('--mcp <servers>', "MCP servers the SPEC's session gets (comma-separated names from .mcp.json)")
     .option('--no-wait', 'start it and return')
     .option('--no-stream', "don't print the model's text as it writes it, only the phases")
     .option(
@@ -151,12 +196,15 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
           model?: string;
           minTokens?: number;
           decisionTimeout?: string;
+          maxOutput?: number;
+          mcp?: string;
           wait: boolean;
           stream: boolean;
           json?: boolean;
         },
       ) => {
         const definition = await specFromFlags(specId, o);
+        const workspace = specWorkspaceFromFlags(o);
         const streaming = o.stream && o.wait;
         const result = await withClient(async (baton) => {
           const started = await baton.specs.start(definition, {
@@ -164,6 +212,10 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
             ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
             ...(o.minTokens !== undefined ? { min_tokens_available: o.minTokens } : {}),
             ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
+            ...(workspace ? { workspace } : {}),
+            ...(o.maxAttempts !== undefined ? { max_attempts: o.maxAttempts } : {}),
+            ...(o.maxOutput !== undefined ? { settings: { max_output_tokens: o.maxOutput } } : {}),
+            ...(o.mcp ? { mcp_servers: serverList(o.mcp) } : {}),
           });
           for (const warning of started.warnings ?? []) io.stderr(`warning: ${warning}\n`);
           if (!o.json) io.stderr(`[spec] started ${started.workflow_id} · ${started.ui_url}\n`);
@@ -171,7 +223,10 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
           const reader = streaming ? await baton.specs.events(specId, { from: 0 }) : undefined;
           const printer = reader ? new PhaseTurnPrinter(io, reader, o.json) : undefined;
           try {
-            return { started, status: await follow(baton, specId, o.json) };
+            return {
+              started,
+              status: await follow(baton, specId, o.json && streaming ? 'events' : o.json),
+            };
           } finally {
             await printer?.finish();
           }
@@ -183,8 +238,15 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
         const status = { ...result.status, ui_url: result.started.ui_url };
         if (streaming && o.json) io.stdout(`${JSON.stringify({ type: 'result', result: status })}\n`);
         else print(o.json, status, formatSpecStatus(status));
-        // The SPEC lives on, waiting; the command did not get what it was asked for.
-        if (result.status.status === 'awaiting_decision') throw new CliExit(1);
+        const error = result.status.error;
+        if (error) {
+          // Said once more where errors go, in one line: what failed and, from the worker, what to do.
+          io.stderr(
+            `baton: SPEC ${specId} failed${error.type ? ` (${error.type})` : ''}: ${error.message}\n`,
+          );
+        }
+        // The SPEC lives on, waiting (or its run failed); the command did not get what it was asked for.
+        if (result.status.status === 'awaiting_decision' || error) throw new CliExit(1);
       },
     );
 

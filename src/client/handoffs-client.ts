@@ -31,6 +31,7 @@ import { formatPackageProblems, handoffInputProblems, plannedPackageProblems } f
 import { DEFAULT_MODEL_ID } from '../domain/models';
 import { BATON_KIND, BATON_PHASE } from '../domain/visibility';
 import { sessionIdProblem } from '../domain/session';
+import { mcpServerNameProblem } from '../domain/mcp';
 import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
@@ -45,6 +46,7 @@ import {
 import { toBatonError } from './temporal-errors';
 import { loadAgentsFile } from './handoff-agents-file';
 import { decisionTimeoutMs } from './input-checks';
+import { specWorkspace, type SpecWorkspaceOptions } from './workspace-options';
 import type { ModelResolver } from './model-resolver';
 import type { WorkerProbe } from './worker-probe';
 
@@ -74,6 +76,13 @@ export interface RunHandoffOptions {
   min_tokens_available?: number;
   /** How long a failed agent waits for retry, skip or abort (`30m`, `2h`); default one day. */
   decision_timeout?: Duration;
+  /**
+   * The folder the agents work in and the command that runs its tests; a relative path is resolved
+   * against this process's working directory (see {@link SpecWorkspaceOptions}).
+   */
+  workspace?: SpecWorkspaceOptions;
+  /** MCP servers (names in the worker's .mcp.json) of every agent that names none. */
+  mcp_servers?: readonly string[];
   /** `false`: return once the workflow has started. Default: wait for the result. */
   wait?: boolean;
   /** Called with the status while the chain runs (polled), and with the final status. */
@@ -138,6 +147,11 @@ export class HandoffsClient {
     };
     const specProblem = specDefinitionProblem(spec);
     if (specProblem) throw new InvalidInputError(`Invalid SPEC: ${specProblem}.`);
+    const workspace = options.workspace === undefined ? undefined : specWorkspace(options.workspace);
+    for (const name of options.mcp_servers ?? []) {
+      const problem = mcpServerNameProblem(name);
+      if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
+    }
 
     const { catalog, source } = await this.catalog(options);
     const names = options.agents ?? catalog.map((a) => a.name);
@@ -159,6 +173,7 @@ export class HandoffsClient {
       agents: resolved,
       min_tokens_available: floor,
       decision_timeout_ms: decisionTimeoutMs(DEFAULT_HANDOFF_DECISION_TIMEOUT_MS, options.decision_timeout),
+      ...(workspace ? { workspace } : {}),
     };
 
     const problems = handoffInputProblems(input);
@@ -355,7 +370,11 @@ export class HandoffsClient {
       ...(agent.min_tokens_available !== undefined
         ? { min_tokens_available: agent.min_tokens_available }
         : {}),
-      ...(agent.mcp_servers ? { mcp_servers: [...agent.mcp_servers] } : {}),
+      ...(agent.mcp_servers
+        ? { mcp_servers: [...agent.mcp_servers] }
+        : run.mcp_servers?.length
+          ? { mcp_servers: [...new Set(run.mcp_servers)] }
+          : {}),
     };
   }
 }

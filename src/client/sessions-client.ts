@@ -1,4 +1,3 @@
-import type { WorkspaceRequest } from '../domain/workspace';
 import { randomInt } from 'node:crypto';
 import { checkpointNameProblem } from '../domain/session';
 import type { CompactionReport } from '../domain/session';
@@ -11,6 +10,9 @@ import {
   BATON_TOKENS_USED,
 } from '../domain/visibility';
 import { cancelRequestProblem, sendRequestProblem } from '../domain/session';
+import { answerPermissionUpdate } from '../domain/session';
+import { permissionAnswerProblem, type PermissionAnswer } from '../domain/workspace';
+import { FailureType } from '../domain/failures';
 import {
   cancelTurnUpdate,
   checkpointUpdate,
@@ -35,7 +37,7 @@ import { UnknownMcpProfileError } from '../domain/mcp';
 import type { McpOptimizeResult } from '../domain/mcp';
 import { newSessionId } from '../domain/session';
 import { workflowUiUrl } from './connection-settings';
-import { InvalidInputError, NotASessionError } from './errors';
+import { InvalidInputError, NotASessionError, SessionRequestError } from './errors';
 import {
   exploreSession,
   forkSession,
@@ -59,6 +61,7 @@ import {
   type StartWithReplyResult,
 } from './start-session-run';
 import { describeTarget, targetProblem, type SessionCommand, type SessionTarget } from './session-target';
+import { workspaceRequest, type WorkspaceOptions } from './workspace-options';
 
 export interface StartSessionOptions {
   task?: string;
@@ -77,9 +80,15 @@ export interface StartSessionOptions {
   mcp_servers?: string[];
   /** How the first message is sent when `start` is given one (its class, whether it is pinned). */
   send?: Omit<SendRequest, 'message'>;
-  /** A folder the model works in with the text editor and bash tools (see the README's Workspaces). */
-  workspace?: WorkspaceRequest;
+  /**
+   * A folder the model works in with the text editor and bash tools (a git repository; one is
+   * initialised when it has none), and which commands it may run there. See {@link WorkspaceOptions}.
+   */
+  workspace?: WorkspaceOptions;
 }
+
+/** Longest note a refusal may carry to the model. */
+const MAX_PERMISSION_NOTE_CHARS = 4_000;
 
 /** One row of `list`. */
 export interface SessionListEntry {
@@ -151,6 +160,8 @@ export class SessionsClient {
       const problem = mcpServerNameProblem(name);
       if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
     }
+    // Checked here; the folder itself is checked by the worker that claims it.
+    const workspace = options.workspace === undefined ? undefined : workspaceRequest(options.workspace);
     const { model, settings, warnings } = await resolveModelAndSettings(this.ctx.models, options);
     const first: SendRequest | undefined =
       options.message === undefined ? undefined : { message: options.message, ...options.send };
@@ -169,7 +180,7 @@ export class SessionsClient {
       ...(options.task ? { task: options.task } : {}),
       ...(options.system ? { system: options.system } : {}),
       ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
-      ...(options.workspace ? { workspace: options.workspace } : {}),
+      ...(workspace ? { workspace } : {}),
     };
     const run = {
       summary: `session ${sessionId} · ${model.id}`,
@@ -233,6 +244,47 @@ export class SessionsClient {
     if (problem) throw new InvalidInputError(problem);
     await this.assertApplies(sessionId, 'cancel');
     return executeSessionUpdate(this.ctx, sessionId, cancelTurnUpdate, [request]);
+  }
+
+  /**
+   * Answers the command waiting for permission (a session whose policy asks): `approve: true` lets
+   * it run, `false` refuses it and passes `note` to the model (what to do instead). Works on a
+   * SPEC's session and a handoff agent's too, since the policy is the session's.
+   * @throws InvalidInputError for a malformed answer; SessionRequestError when no command is
+   * waiting, or another one than `tool_use_id`; the session is unchanged.
+   * @example await baton.sessions.answerPermission(id, { approve: false, note: 'use npm ci instead' });
+   */
+  async answerPermission(sessionId: string, answer: PermissionAnswer): Promise<SessionStatus> {
+    assertSessionId(sessionId);
+    if (typeof answer !== 'object' || answer === null || typeof answer.approve !== 'boolean') {
+      throw new InvalidInputError(
+        'Say whether the command may run: { approve: true } or { approve: false }.',
+      );
+    }
+    if (answer.note !== undefined && (typeof answer.note !== 'string' || answer.note.trim() === '')) {
+      throw new InvalidInputError(
+        'The note is empty: say what the model should do instead, or leave it out.',
+      );
+    }
+    if (answer.note !== undefined && answer.note.length > MAX_PERMISSION_NOTE_CHARS) {
+      throw new InvalidInputError(
+        `The note is ${answer.note.length} characters long; keep it under ${MAX_PERMISSION_NOTE_CHARS}.`,
+      );
+    }
+    // The same check the session makes, first here: nothing waiting is the common mistake.
+    const state = await readSessionState(this.ctx, sessionId);
+    if (!state.running) {
+      throw new SessionRequestError(
+        `Session ${sessionId} is not running, so no command is waiting for permission.`,
+        FailureType.InvalidRequest,
+      );
+    }
+    const pending = state.status.pending_permission;
+    const problem = pending
+      ? permissionAnswerProblem(answer, pending)
+      : `No command is waiting for permission in session ${sessionId}; \`baton session status ${sessionId}\` shows what it is doing.`;
+    if (problem) throw new SessionRequestError(problem, FailureType.InvalidRequest);
+    return executeSessionUpdate(this.ctx, sessionId, answerPermissionUpdate, [answer]);
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   type SpecResult,
   type SpecStatus,
 } from '../domain/spec';
-import { specDefinitionProblem, type SpecDefinition, type SpecWorkspace } from '../domain/spec';
+import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
 import { parsePhaseName, SPEC_PHASES, type SpecPhaseName } from '../domain/spec';
 import type { specWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
@@ -36,6 +36,11 @@ import {
 import type { SessionContext } from './session-context';
 import { TurnEventReader } from './turn-event-reader';
 import { toBatonError } from './temporal-errors';
+import { runFailure, type RunFailure } from './run-failure';
+import { maxAttempts, specWorkspace, type SpecWorkspaceOptions } from './workspace-options';
+import { mcpServerNameProblem } from '../domain/mcp';
+import { statusQuery } from '../domain/session';
+import type { PermissionRequest } from '../domain/workspace';
 
 export interface RunSpecOptions {
   /** A model id or a line (`sonnet`). */
@@ -47,13 +52,31 @@ export interface RunSpecOptions {
   min_tokens_available?: number;
   /** How long a failed phase waits for a decision, e.g. '1h' (default 24 hours). */
   decision_timeout?: Duration;
-  /** The folder the phases change and the command that runs its tests (each gate runs it). */
-  workspace?: SpecWorkspace;
-  /** Attempts per phase before a failed gate waits for a decision (default 3). */
+  /**
+   * The folder the phases change and the command that runs its tests: RED must leave them failing,
+   * GREEN and refactor passing. A relative path is resolved against this process's working
+   * directory (see {@link WorkspaceOptions}).
+   */
+  workspace?: SpecWorkspaceOptions;
+  /** Attempts per phase (a failed gate goes back to the model) before it waits for a decision; 1–10, default 3. */
   max_attempts?: number;
   /** MCP servers (names in the worker's .mcp.json) whose tools the SPEC's session gets. */
   mcp_servers?: string[];
 }
+
+/** `status` as the client reports it: the workflow's status, its UI link and Temporal's view of the run. */
+export type SpecStatusWithLink = SpecStatus & {
+  ui_url: string;
+  /** Temporal's status of the run: RUNNING, COMPLETED, FAILED, TERMINATED, … */
+  execution_status: string;
+  /** Why the run failed (a workspace the worker refused, a decision that never came), when it did. */
+  error?: RunFailure;
+  /**
+   * A command the SPEC's session waits to run (its policy asks): answer it with
+   * `baton.sessions.answerPermission('spec-<id>', …)`.
+   */
+  pending_permission?: PermissionRequest;
+};
 
 export interface SpecStarted {
   spec_id: string;
@@ -91,6 +114,13 @@ export class SpecsClient {
       );
     }
     const timeoutMs = decisionTimeoutMs(DEFAULT_DECISION_TIMEOUT_MS, options.decision_timeout);
+    // Checked here; the folder itself is checked by the worker that claims it.
+    const workspace = options.workspace === undefined ? undefined : specWorkspace(options.workspace);
+    const attempts = options.max_attempts === undefined ? undefined : maxAttempts(options.max_attempts);
+    for (const name of options.mcp_servers ?? []) {
+      const problem = mcpServerNameProblem(name);
+      if (problem) throw new InvalidInputError(`MCP server ${JSON.stringify(name)}: ${problem}`);
+    }
     const { model, settings, warnings } = await resolveModelAndSettings(this.ctx.models, options);
     const input: SpecInput = {
       spec: { ...spec, acceptance_criteria: spec.acceptance_criteria ?? [] },
@@ -98,9 +128,9 @@ export class SpecsClient {
       settings,
       min_tokens_available: minTokens,
       decision_timeout_ms: timeoutMs,
-      ...(options.workspace ? { workspace: options.workspace } : {}),
-      ...(options.max_attempts !== undefined ? { max_attempts: options.max_attempts } : {}),
-      ...(options.mcp_servers?.length ? { mcp_servers: options.mcp_servers } : {}),
+      ...(workspace ? { workspace } : {}),
+      ...(attempts !== undefined ? { max_attempts: attempts } : {}),
+      ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
     };
     const workflowId = specWorkflowId(spec.spec_id);
     await this.ctx.workers.assertPolling();
@@ -137,17 +167,27 @@ export class SpecsClient {
     }
   }
 
-  /** Where a SPEC is: phase, per-phase progress, and a failure with its choices. */
-  async status(specId: string): Promise<SpecStatus & { ui_url: string; execution_status: string }> {
+  /**
+   * Where a SPEC is: phase, per-phase progress (with each gate's test run, the files changed and
+   * the commit), a failure with its choices, and, when the run itself failed, why (`error`).
+   */
+  async status(specId: string): Promise<SpecStatusWithLink> {
     const handle = this.handle(specId);
     try {
       const description = await handle.describe();
       await this.ctx.workers.assertPolling();
       const status = await handle.query(specStatusQuery);
+      const running = description.status.name === 'RUNNING';
+      const error = running ? undefined : await runFailure(handle, description.status.name);
+      // Only a SPEC with a workspace runs commands, so only it can be waiting for permission.
+      const pending =
+        running && status.workspace ? (await handle.query(statusQuery)).pending_permission : undefined;
       return {
         ...status,
         execution_status: description.status.name,
         ui_url: workflowUiUrl(this.ctx.settings, handle.workflowId, description.runId),
+        ...(error ? { error } : {}),
+        ...(pending ? { pending_permission: pending } : {}),
       };
     } catch (err) {
       throw this.notFound(err, specId);

@@ -24,6 +24,7 @@ import type { sessionWorkflow } from '../workflows';
 import { workflowUiUrl } from './connection-settings';
 import { SessionRequestError } from './errors';
 import type { SessionContext } from './session-context';
+import { runFailure } from './run-failure';
 import { toBatonError } from './temporal-errors';
 
 export interface StartSessionResult {
@@ -61,8 +62,9 @@ export async function startSessionRun(
 ): Promise<StartSessionResult> {
   const sessionId = input.session_id;
   await ctx.workers.assertPolling();
+  const started = updateWithStart(ctx, input, options, readyUpdate, []);
   try {
-    const status = await updateWithStart(ctx, input, options, readyUpdate, []).result;
+    const status = await started.result;
     return {
       session_id: sessionId,
       run_id: status.run_id,
@@ -72,8 +74,23 @@ export async function startSessionRun(
       status,
     };
   } catch (err) {
-    throw toBatonError(err, sessionId);
+    throw (await startFailure(started.operation, sessionId)) ?? toBatonError(err, sessionId);
   }
+}
+
+/**
+ * The error for a run that started and then failed before it was ready, in the words of what
+ * failed (a workspace the worker refused names the folder and what to do); undefined when the run
+ * did not start or has not failed, so the update's own error stands.
+ */
+async function startFailure(
+  operation: WithStartWorkflowOperation<typeof sessionWorkflow>,
+  sessionId: string,
+): Promise<SessionRequestError | undefined> {
+  const handle = await operation.workflowHandle().catch(() => undefined);
+  const failure = handle ? await runFailure(handle) : undefined;
+  if (!failure) return undefined;
+  return new SessionRequestError(`Session ${sessionId} could not start: ${failure.message}`, failure.type);
 }
 
 /**
@@ -96,6 +113,8 @@ export async function startSessionWithMessage(
   try {
     reply = await started.result;
   } catch (err) {
+    const failed = await startFailure(started.operation, sessionId);
+    if (failed) throw failed;
     const mapped = toBatonError(err, sessionId);
     const handle = await started.operation.workflowHandle().catch(() => undefined);
     if (handle && mapped instanceof SessionRequestError) {

@@ -6,7 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { HandoffPackage } from './package';
 import type { ModelSpec } from '../models';
 import type { CacheStats } from '../session';
-import type { SpecDefinition } from '../spec';
+import type { SpecDefinition, SpecWorkspace } from '../spec';
 import { FailureType } from '../failures';
 
 /** Workflow type name of a handoff (the exported function's name). */
@@ -53,6 +53,8 @@ export interface HandoffInput {
    * {@link DEFAULT_HANDOFF_DECISION_TIMEOUT_MS}.
    */
   decision_timeout_ms?: number;
+  /** The folder the agents work in, and the command that runs its tests. */
+  workspace?: SpecWorkspace;
 }
 
 /** A failed agent waits this long for a decision unless the input says otherwise: one day. */
