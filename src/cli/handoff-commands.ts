@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
+import { InvalidInputError } from '../client/errors';
 import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '../client/handoffs-client';
 import type { HandoffStatus } from '../domain/handoff';
+import type { SpecWorkspace } from '../domain/spec';
 import type { CliIO } from './cli-io';
 import { tableLines } from './text-table';
 import { wholeNumber } from './option-parsers';
@@ -16,7 +19,41 @@ interface RunFlags extends SpecFlags {
   model?: string;
   floor?: number;
   decisionTimeout?: string;
+  workspace?: string;
+  testCommand?: string;
+  allowDirty?: boolean;
+  mcp?: string[];
   json?: boolean;
+}
+
+/**
+ * The workspace the flags name: `--workspace <dir>` (resolved against the current folder) with
+ * `--test-command`, and `--allow-dirty`. Undefined without `--workspace`.
+ * @throws InvalidInputError when one flag comes without the other.
+ */
+export function workspaceFromFlags(
+  o: Pick<RunFlags, 'workspace' | 'testCommand' | 'allowDirty'>,
+  cwd = process.cwd(),
+): SpecWorkspace | undefined {
+  if (o.workspace === undefined) {
+    if (o.testCommand !== undefined || o.allowDirty) {
+      throw new InvalidInputError(
+        `${o.testCommand !== undefined ? '--test-command' : '--allow-dirty'} needs --workspace <dir>: the folder the agents work in.`,
+      );
+    }
+    return undefined;
+  }
+  if (o.testCommand === undefined || o.testCommand.trim() === '') {
+    throw new InvalidInputError(
+      '--workspace needs --test-command "<cmd>": the command that runs the tests in it (for example "npm test"), ' +
+        'which must pass after tdd-implementer.',
+    );
+  }
+  return {
+    path: path.resolve(cwd, o.workspace),
+    test_command: o.testCommand,
+    ...(o.allowDirty ? { allow_dirty: true } : {}),
+  };
 }
 
 /**
@@ -49,9 +86,24 @@ export function registerHandoffCommands(
       '--decision-timeout <duration>',
       'how long a failed agent waits for retry/skip/abort (default 24h)',
     )
+    .option(
+      '--workspace <dir>',
+      'folder the agents work in with the editor and bash tools; each agent’s work is committed and handed on',
+    )
+    .option(
+      '--test-command <cmd>',
+      'command that runs the workspace’s tests; must pass after tdd-implementer',
+    )
+    .option('--allow-dirty', 'accept uncommitted changes in the workspace (they go into the first commit)')
+    .option(
+      '--mcp <servers>',
+      "MCP servers every agent gets (comma-separated names from the worker's .mcp.json)",
+      serverList,
+    )
     .option('--json', 'machine-readable output (progress goes to stderr)')
     .action(async (specId: string, o: RunFlags) => {
       const spec = await specFromFlags(specId, o);
+      const workspace = workspaceFromFlags(o);
       const say = (line: string) => (o.json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`));
       const result = await withClient(async (baton) => {
         const started = await baton.handoffs.run({
@@ -63,6 +115,8 @@ export function registerHandoffCommands(
           ...(o.summarizerModel ? { summarizer_model: o.summarizerModel } : {}),
           ...(o.floor !== undefined ? { min_tokens_available: o.floor } : {}),
           ...(o.decisionTimeout ? { decision_timeout: o.decisionTimeout } : {}),
+          ...(workspace ? { workspace } : {}),
+          ...(o.mcp ? { mcp_servers: o.mcp } : {}),
         });
         say(formatStarted(started));
         const progress = new HandoffProgress(say);
@@ -134,6 +188,15 @@ export function failureLines(s: HandoffStatus): string[] {
   ];
 }
 
+function serverList(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('name at least one MCP server, e.g. docs,git.');
+  return names;
+}
+
 function agentList(value: string): string[] {
   const names = value
     .split(',')
@@ -171,18 +234,23 @@ export class HandoffProgress {
           run.floor_compactions > 0
             ? ` · compacted ${run.floor_compactions}× first (below the ${formatCount(run.min_tokens_available)}-token floor)`
             : '';
+        const tests = run.workspace?.tests;
         this.say(
           `✓ ${index}/${total} ${run.agent} · ${run.model} · ${formatCount(run.tokens)} tokens · ${usd(run.cost_usd)} · ` +
-            `context ${run.position_percent}%, ${formatCount(run.tokens_available)} available${floor}`,
+            `context ${run.position_percent}%, ${formatCount(run.tokens_available)} available${floor}` +
+            (run.workspace ? ` · commit ${run.workspace.commit.slice(0, 12)}` : '') +
+            (tests ? ` · \`${tests.command}\` passed` : ''),
         );
       }
       const pkg = s.packages[index - 1];
       if (pkg && this.packagesShown < index) {
         this.packagesShown = index;
         const cp = pkg.last_checkpoint;
+        const ws = pkg.workspace;
         this.say(
           `→ package ${pkg.package_id} ${pkg.from_agent} → ${pkg.to_agent} (valid)` +
-            (cp ? ` · checkpoint ${cp.name} at ${cp.head.slice(0, 12)}` : ''),
+            (cp ? ` · checkpoint ${cp.name} at ${cp.head.slice(0, 12)}` : '') +
+            (ws ? ` · commit ${ws.commit.slice(0, 12)} (${ws.files_changed.length} file(s) changed)` : ''),
         );
       }
     }
@@ -221,6 +289,23 @@ function agentTable(s: HandoffStatus): string[] {
   return tableLines([header, ...body]);
 }
 
+/** The workspace, the commit each agent left and the test runs. */
+function workspaceLines(s: HandoffStatus): string[] {
+  const ws = s.workspace;
+  if (!ws) return [];
+  return [
+    `Workspace ${ws.path} (tests: ${ws.test_command})${ws.commit ? ` · at commit ${ws.commit.slice(0, 12)}` : ''}`,
+    ...s.agents.flatMap((a) =>
+      a.workspace
+        ? [
+            `  ${a.agent}: commit ${a.workspace.commit.slice(0, 12)} · ${a.workspace.files_changed.length} file(s) changed` +
+              (a.workspace.tests ? ` · tests ${a.workspace.tests.passed ? 'passed' : 'failed'}` : ''),
+          ]
+        : [],
+    ),
+  ];
+}
+
 function outputLines(s: HandoffStatus): string[] {
   if (s.agents.length === 0) return [];
   return [
@@ -240,6 +325,7 @@ export function formatHandoffResult(r: HandoffRunResult): string {
     ...agentTable(r),
     `Packages: ${r.packages.length}, each validated before the next agent started` +
       (r.packages.length > 0 ? ` (${r.packages.map((p) => p.package_id).join(', ')})` : ''),
+    ...workspaceLines(r),
     ...outputLines(r),
     `ui ${r.ui_url}`,
   ].join('\n');
@@ -257,6 +343,6 @@ export function formatHandoffStatus(s: HandoffStatusWithLink): string {
   if (s.error) lines.push(`  failed (${s.error.type}): ${s.error.message}`);
   lines.push(...failureLines(s).map((line) => `  ${line}`));
   if (s.agents.length > 0) lines.push(...agentTable(s));
-  lines.push(`Packages: ${s.packages.length}`, ...outputLines(s), `ui ${s.ui_url}`);
+  lines.push(`Packages: ${s.packages.length}`, ...workspaceLines(s), ...outputLines(s), `ui ${s.ui_url}`);
   return lines.join('\n');
 }

@@ -31,7 +31,8 @@ import { formatPackageProblems, handoffInputProblems, plannedPackageProblems } f
 import { DEFAULT_MODEL_ID } from '../domain/models';
 import { BATON_KIND, BATON_PHASE } from '../domain/visibility';
 import { sessionIdProblem } from '../domain/session';
-import { specDefinitionProblem, type SpecDefinition } from '../domain/spec';
+import { specDefinitionProblem, type SpecDefinition, type SpecWorkspace } from '../domain/spec';
+import { workspaceRequestProblem } from '../domain/workspace';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import {
@@ -74,6 +75,14 @@ export interface RunHandoffOptions {
   min_tokens_available?: number;
   /** How long a failed agent waits for retry, skip or abort (`30m`, `2h`); default one day. */
   decision_timeout?: Duration;
+  /**
+   * The folder the agents work in (an absolute path on the worker) and the command that runs its
+   * tests. Each agent's commit is handed on in its package; the test command must pass after an
+   * agent with `verify_tests` (the default tdd-implementer).
+   */
+  workspace?: SpecWorkspace;
+  /** MCP servers (names from the worker's `.mcp.json`) every agent gets, besides its own. */
+  mcp_servers?: readonly string[];
   /** `false`: return once the workflow has started. Default: wait for the result. */
   wait?: boolean;
   /** Called with the status while the chain runs (polled), and with the final status. */
@@ -159,10 +168,15 @@ export class HandoffsClient {
       agents: resolved,
       min_tokens_available: floor,
       decision_timeout_ms: decisionTimeoutMs(DEFAULT_HANDOFF_DECISION_TIMEOUT_MS, options.decision_timeout),
+      ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
+      ...(options.mcp_servers !== undefined ? { mcp_servers: [...options.mcp_servers] } : {}),
     };
 
     const problems = handoffInputProblems(input);
     if (problems.length > 0) throw new InvalidInputError(`Invalid handoff: ${formatProblems(problems)}.`);
+    // The policy and time limits too (the workflow leaves them to each agent's session).
+    const workspaceProblem = input.workspace ? workspaceRequestProblem(input.workspace) : undefined;
+    if (workspaceProblem) throw new InvalidInputError(`Invalid handoff workspace: ${workspaceProblem}`);
     const planned = plannedPackageProblems(input);
     if (planned.length > 0)
       throw new InvalidInputError(`Invalid handoff chain: ${formatPackageProblems(planned)}.`);
@@ -295,7 +309,10 @@ export class HandoffsClient {
         staticSummary: `handoff ${input.spec.spec_id} · ${chain.join(' → ')}`,
         staticDetails:
           `**SPEC ${input.spec.spec_id}:** ${input.spec.title}\n\n` +
-          input.agents.map((a, i) => `${i + 1}. ${a.name} · ${a.model.id}`).join('\n'),
+          input.agents.map((a, i) => `${i + 1}. ${a.name} · ${a.model.id}`).join('\n') +
+          (input.workspace
+            ? `\n\n**Workspace:** \`${input.workspace.path}\` · tests \`${input.workspace.test_command}\``
+            : ''),
       });
       return {
         handoff_id: handoffId,
@@ -350,6 +367,8 @@ export class HandoffsClient {
       name: agent.name,
       role_prompt: agent.role_prompt,
       work_message: agent.work_message ?? defaultWorkMessage(agent.name),
+      ...(agent.workspace_message !== undefined ? { workspace_message: agent.workspace_message } : {}),
+      ...(agent.verify_tests !== undefined ? { verify_tests: agent.verify_tests } : {}),
       model: lookup.model,
       summarizer: lookup.summarizer,
       ...(agent.min_tokens_available !== undefined
