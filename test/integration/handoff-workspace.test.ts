@@ -15,6 +15,7 @@ import { HandoffFailedError, type HandoffStatus } from '../../src/client';
 import { handoffCommitMessage, handoffPackageProblems } from '../../src/domain/handoff';
 import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
+import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 
@@ -29,7 +30,10 @@ const ids = {
   passing: uniqueId('SPEC-HWS'),
   retried: uniqueId('SPEC-HWSR'),
   skipped: uniqueId('SPEC-HWSS'),
+  cli: uniqueId('SPEC-HWSCLI'),
 };
+/** The scenarios whose tdd-implementer writes code that fails its test. */
+const failing = new Set([ids.retried, ids.skipped]);
 
 const create = (file: string, text: string) => ({
   name: EDITOR,
@@ -82,7 +86,7 @@ function script() {
           { text: 'The test first.', tool_calls: [create('test/sum.test.js', TEST_FILE)] },
           {
             text: 'Now the code.',
-            tool_calls: [create('src/sum.js', specId === ids.passing ? GOOD_SUM : BAD_SUM)],
+            tool_calls: [create('src/sum.js', failing.has(specId) ? BAD_SUM : GOOD_SUM)],
           },
           { text: 'Running the tests.', tool_calls: [bash('node --test')] },
           { text: 'Done: {{tool_result}}' },
@@ -328,5 +332,50 @@ describe('a handoff chain with a workspace', () => {
     // The user's change is still there, uncommitted.
     expect(subjects(dir)).toEqual(['start']);
     expect(git(dir, 'status', '--porcelain')).toBe('?? notes.txt');
+  });
+
+  it('runs from the CLI with --workspace and --test-command, printing each commit and the test run', async () => {
+    const dir = project();
+    const specId = ids.cli;
+    const run = await runCli(
+      [
+        'handoff',
+        'run',
+        specId,
+        ...['--title', 'A sum function', '--req', 'sum(a, b) adds two numbers'],
+        ...['--workspace', dir, '--test-command', 'node --test'],
+      ],
+      env.cliEnv,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const commits = git(dir, 'log', '--format=%H', '-3').split('\n').reverse();
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^✓ 2/3 tdd-implementer · .* · commit ${commits[1]!.slice(0, 12)} · \`node --test\` passed$`,
+        'm',
+      ),
+    );
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^→ package pkg_[0-9a-f]{16} spec-builder → tdd-implementer \\(valid\\) · checkpoint \\S+ at [0-9a-f]{12} · commit ${commits[0]!.slice(0, 12)} \\(1 file\\(s\\) changed\\)$`,
+        'm',
+      ),
+    );
+    expect(run.stdout).toContain(
+      `Workspace ${dir} (tests: node --test) · at commit ${commits[2]!.slice(0, 12)}`,
+    );
+    expect(run.stdout).toContain(
+      `  tdd-implementer: commit ${commits[1]!.slice(0, 12)} · 2 file(s) changed · tests passed`,
+    );
+    expect(runTests(dir)).toMatch(/# pass 1/);
+
+    // One flag without the other is refused before anything starts.
+    const alone = await runCli(
+      ['handoff', 'run', uniqueId('SPEC-HWSCLI'), '--title', 'x', '--req', 'y', '--workspace', dir],
+      env.cliEnv,
+    );
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toMatch(/--workspace needs --test-command "<cmd>"/);
   });
 });
