@@ -94,12 +94,8 @@ export function handoffWorkspaceProblems(value: unknown, at = 'workspace'): Fiel
  * (a retry builds on it; a skip puts the files back first).
  */
 export function agentWorkspaceRequest(ws: SpecWorkspace): WorkspaceRequest {
-  return {
-    path: ws.path,
-    allow_dirty: true,
-    ...(ws.policy !== undefined ? { policy: ws.policy } : {}),
-    ...(ws.command_timeout_ms !== undefined ? { command_timeout_ms: ws.command_timeout_ms } : {}),
-  };
+  const { test_command: _tests, ...request } = ws;
+  return { ...request, allow_dirty: true };
 }
 
 /** Message of the commit that holds agent `index`'s work: `baton: handoff SPEC-001 2/3 tdd-implementer`. */
