@@ -32,7 +32,6 @@ import { DEFAULT_MODEL_ID } from '../domain/models';
 import { BATON_KIND, BATON_PHASE } from '../domain/visibility';
 import { sessionIdProblem } from '../domain/session';
 import { specDefinitionProblem, type SpecDefinition, type SpecWorkspace } from '../domain/spec';
-import { workspaceRequestProblem } from '../domain/workspace';
 import type { handoffWorkflow } from '../workflows';
 import { workflowUiUrl, type ConnectionSettings } from './connection-settings';
 import {
@@ -174,9 +173,6 @@ export class HandoffsClient {
 
     const problems = handoffInputProblems(input);
     if (problems.length > 0) throw new InvalidInputError(`Invalid handoff: ${formatProblems(problems)}.`);
-    // The policy and time limits too (the workflow leaves them to each agent's session).
-    const workspaceProblem = input.workspace ? workspaceRequestProblem(input.workspace) : undefined;
-    if (workspaceProblem) throw new InvalidInputError(`Invalid handoff workspace: ${workspaceProblem}`);
     const planned = plannedPackageProblems(input);
     if (planned.length > 0)
       throw new InvalidInputError(`Invalid handoff chain: ${formatPackageProblems(planned)}.`);

@@ -4,7 +4,6 @@ import {
   handoffStartCommitMessage,
   HandoffFailureType,
   testsFailedMessage,
-  testsPassed,
   type AgentWorkspaceRun,
   type HandoffWorkspaceStatus,
   type PackageWorkspace,
@@ -12,7 +11,7 @@ import {
 } from '../domain/handoff';
 import type { SessionStatus } from '../domain/session';
 import type { SpecWorkspace } from '../domain/spec';
-import type { VerificationResult, WorkspaceCheckpoint } from '../domain/workspace';
+import { gateVerdict, type VerificationResult, type WorkspaceCheckpoint } from '../domain/workspace';
 import { claimActivities, workspaceActivities } from './workspace-activities';
 
 /** An agent whose tests failed after it: the failure carries the test run for the decision. */
@@ -109,7 +108,7 @@ export class HandoffWorkspace {
     let tests: VerificationResult | undefined;
     if (agent.verify_tests) {
       tests = await activities.verifyWorkspace({ path: this.path, command: this.request.test_command });
-      if (!testsPassed(tests)) throw new TestsFailed(testsFailedMessage(agent.name, tests), tests);
+      if (!gateVerdict('pass', tests).ok) throw new TestsFailed(testsFailedMessage(agent.name, tests), tests);
     }
     const made = await activities.commitWorkspace({
       path: this.path,

@@ -64,7 +64,6 @@ export {
   handoffStartCommitMessage,
   workspaceNote,
   testsFailedMessage,
-  testsPassed,
   renderPackageWorkspace,
 } from './package-workspace';
 export type { PackageWorkspace, AgentWorkspaceRun, HandoffWorkspaceStatus } from './package-workspace';

@@ -4,8 +4,12 @@
  * agent that must leave passing tests. Pure and workflow-safe.
  */
 import type { SpecWorkspace } from '../spec';
-// Types only: the workspace module's values pull its shell parser into the workflow bundle.
-import type { VerificationResult, WorkspaceRequest } from '../workspace';
+import {
+  gateVerdict,
+  workspaceRequestProblem,
+  type VerificationResult,
+  type WorkspaceRequest,
+} from '../workspace';
 import { isNonEmptyString, isRecord, shown, type FieldProblem } from './problems';
 
 /** The workspace as a package carries it: the commit the sender left, and what that commit changed. */
@@ -47,10 +51,9 @@ const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
- * Everything wrong with a handoff's workspace that the workflow checks before any agent runs: the
- * folder (an absolute path) and the test command; empty when it is absent or valid. The command
- * policy and time limits are checked by the client (`workspaceRequestProblem`) and again by each
- * agent's session when it claims the folder.
+ * Everything wrong with a handoff's workspace: the folder (an absolute path), the test command,
+ * and the rest of the workspace request (command policy, time limits) as a session checks it;
+ * empty when it is absent or valid.
  * @example handoffWorkspaceProblems({ path: 'repo', test_command: 'npm test' })
  * // [{ field: 'workspace.path', message: 'must be an absolute path …' }]
  */
@@ -85,6 +88,10 @@ export function handoffWorkspaceProblems(value: unknown, at = 'workspace'): Fiel
       message: `must be true or false, got ${shown(value.allow_dirty)}`,
     });
   }
+  // The rest as each agent's session will check it (the path is reported once, above).
+  const pathWrong = problems.some((p) => p.field === `${at}.path`);
+  const requestProblem = pathWrong ? undefined : workspaceRequestProblem(value);
+  if (requestProblem) problems.push({ field: at, message: requestProblem });
   return problems;
 }
 
@@ -121,22 +128,14 @@ export function workspaceNote(ws: Pick<SpecWorkspace, 'path' | 'test_command'>, 
   ].join(' ');
 }
 
-/** True when a test run passed: it ran to its end with exit code 0. */
-export function testsPassed(result: VerificationResult): boolean {
-  return result.passed && !result.timed_out;
-}
-
 /**
- * Why an agent that must leave passing tests failed: what the run did, then the end of its output.
- * This is the error a person reads before deciding, and the retried agent reads it too.
+ * Why an agent that must leave passing tests failed: the verdict of a gate that expects them to
+ * pass, then the end of the test output. This is the error a person reads before deciding, and
+ * the retried agent reads it too.
  */
 export function testsFailedMessage(agent: string, result: VerificationResult): string {
-  const ran = `\`${result.command}\``;
-  const verdict = result.timed_out
-    ? `${ran} did not finish within its time limit and was killed`
-    : `${ran} failed (exit ${String(result.exit_code)})`;
   const tail = result.output_tail.trim();
-  return `${agent} left failing tests: ${verdict}; the tests must pass.${tail ? `\n${tail}` : ''}`;
+  return `${agent} left failing tests: ${gateVerdict('pass', result).reason}${tail ? `\n${tail}` : ''}`;
 }
 
 /** Problems with a package's `workspace` field; empty when it is absent or valid. */
