@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
+import { InvalidInputError } from '../client/errors';
 import type { HandoffRunResult, HandoffStarted, HandoffStatusWithLink } from '../client/handoffs-client';
 import type { HandoffStatus } from '../domain/handoff';
 import type { CliIO } from './cli-io';
@@ -7,7 +8,6 @@ import { tableLines } from './text-table';
 import { serverList, wholeNumber } from './option-parsers';
 import { addSpecOptions, specFromFlags, type SpecFlags } from './spec-input';
 import { addWorkspaceOptions, specWorkspaceFromFlags } from './workspace-flags';
-import { InvalidInputError } from '../client/errors';
 import { formatCount } from '../domain/format';
 
 const usd = (x: number) => `$${x.toFixed(4)}`;
@@ -54,7 +54,7 @@ export function registerHandoffCommands(
     )
     .option(
       '--mcp <servers>',
-      'MCP servers of the agents that name none (comma-separated names from .mcp.json)',
+      "MCP servers every agent gets besides its own (comma-separated names from the worker's .mcp.json)",
     )
     .option('--json', 'machine-readable output (progress goes to stderr)')
     .action(async (specId: string, o: RunFlags) => {
@@ -186,18 +186,23 @@ export class HandoffProgress {
           run.floor_compactions > 0
             ? ` · compacted ${run.floor_compactions}× first (below the ${formatCount(run.min_tokens_available)}-token floor)`
             : '';
+        const tests = run.workspace?.tests;
         this.say(
           `✓ ${index}/${total} ${run.agent} · ${run.model} · ${formatCount(run.tokens)} tokens · ${usd(run.cost_usd)} · ` +
-            `context ${run.position_percent}%, ${formatCount(run.tokens_available)} available${floor}`,
+            `context ${run.position_percent}%, ${formatCount(run.tokens_available)} available${floor}` +
+            (run.workspace ? ` · commit ${run.workspace.commit.slice(0, 12)}` : '') +
+            (tests ? ` · \`${tests.command}\` passed` : ''),
         );
       }
       const pkg = s.packages[index - 1];
       if (pkg && this.packagesShown < index) {
         this.packagesShown = index;
         const cp = pkg.last_checkpoint;
+        const ws = pkg.workspace;
         this.say(
           `→ package ${pkg.package_id} ${pkg.from_agent} → ${pkg.to_agent} (valid)` +
-            (cp ? ` · checkpoint ${cp.name} at ${cp.head.slice(0, 12)}` : ''),
+            (cp ? ` · checkpoint ${cp.name} at ${cp.head.slice(0, 12)}` : '') +
+            (ws ? ` · commit ${ws.commit.slice(0, 12)} (${ws.files_changed.length} file(s) changed)` : ''),
         );
       }
     }
@@ -236,6 +241,23 @@ function agentTable(s: HandoffStatus): string[] {
   return tableLines([header, ...body]);
 }
 
+/** The workspace, the commit each agent left and the test runs. */
+function workspaceLines(s: HandoffStatus): string[] {
+  const ws = s.workspace;
+  if (!ws) return [];
+  return [
+    `Workspace ${ws.path} (tests: ${ws.test_command})${ws.commit ? ` · at commit ${ws.commit.slice(0, 12)}` : ''}`,
+    ...s.agents.flatMap((a) =>
+      a.workspace
+        ? [
+            `  ${a.agent}: commit ${a.workspace.commit.slice(0, 12)} · ${a.workspace.files_changed.length} file(s) changed` +
+              (a.workspace.tests ? ` · tests ${a.workspace.tests.passed ? 'passed' : 'failed'}` : ''),
+          ]
+        : [],
+    ),
+  ];
+}
+
 function outputLines(s: HandoffStatus): string[] {
   if (s.agents.length === 0) return [];
   return [
@@ -255,6 +277,7 @@ export function formatHandoffResult(r: HandoffRunResult): string {
     ...agentTable(r),
     `Packages: ${r.packages.length}, each validated before the next agent started` +
       (r.packages.length > 0 ? ` (${r.packages.map((p) => p.package_id).join(', ')})` : ''),
+    ...workspaceLines(r),
     ...outputLines(r),
     `ui ${r.ui_url}`,
   ].join('\n');
@@ -272,6 +295,6 @@ export function formatHandoffStatus(s: HandoffStatusWithLink): string {
   if (s.error) lines.push(`  failed (${s.error.type}): ${s.error.message}`);
   lines.push(...failureLines(s).map((line) => `  ${line}`));
   if (s.agents.length > 0) lines.push(...agentTable(s));
-  lines.push(`Packages: ${s.packages.length}`, ...outputLines(s), `ui ${s.ui_url}`);
+  lines.push(`Packages: ${s.packages.length}`, ...workspaceLines(s), ...outputLines(s), `ui ${s.ui_url}`);
   return lines.join('\n');
 }

@@ -81,7 +81,7 @@ export interface RunHandoffOptions {
    * against this process's working directory (see {@link SpecWorkspaceOptions}).
    */
   workspace?: SpecWorkspaceOptions;
-  /** MCP servers (names in the worker's .mcp.json) of every agent that names none. */
+  /** MCP servers (names from the worker's `.mcp.json`) every agent gets, besides its own. */
   mcp_servers?: readonly string[];
   /** `false`: return once the workflow has started. Default: wait for the result. */
   wait?: boolean;
@@ -174,6 +174,7 @@ export class HandoffsClient {
       min_tokens_available: floor,
       decision_timeout_ms: decisionTimeoutMs(DEFAULT_HANDOFF_DECISION_TIMEOUT_MS, options.decision_timeout),
       ...(workspace ? { workspace } : {}),
+      ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
     };
 
     const problems = handoffInputProblems(input);
@@ -310,7 +311,10 @@ export class HandoffsClient {
         staticSummary: `handoff ${input.spec.spec_id} · ${chain.join(' → ')}`,
         staticDetails:
           `**SPEC ${input.spec.spec_id}:** ${input.spec.title}\n\n` +
-          input.agents.map((a, i) => `${i + 1}. ${a.name} · ${a.model.id}`).join('\n'),
+          input.agents.map((a, i) => `${i + 1}. ${a.name} · ${a.model.id}`).join('\n') +
+          (input.workspace
+            ? `\n\n**Workspace:** \`${input.workspace.path}\` · tests \`${input.workspace.test_command}\``
+            : ''),
       });
       return {
         handoff_id: handoffId,
@@ -365,16 +369,15 @@ export class HandoffsClient {
       name: agent.name,
       role_prompt: agent.role_prompt,
       work_message: agent.work_message ?? defaultWorkMessage(agent.name),
+      ...(agent.workspace_message !== undefined ? { workspace_message: agent.workspace_message } : {}),
+      ...(agent.verify_tests !== undefined ? { verify_tests: agent.verify_tests } : {}),
       model: lookup.model,
       summarizer: lookup.summarizer,
       ...(agent.min_tokens_available !== undefined
         ? { min_tokens_available: agent.min_tokens_available }
         : {}),
-      ...(agent.mcp_servers
-        ? { mcp_servers: [...agent.mcp_servers] }
-        : run.mcp_servers?.length
-          ? { mcp_servers: [...new Set(run.mcp_servers)] }
-          : {}),
+      // The chain's own servers go in the input; each agent's session gets them besides these.
+      ...(agent.mcp_servers ? { mcp_servers: [...agent.mcp_servers] } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
@@ -35,6 +36,7 @@ import { formatCount } from '../domain/format';
 import type { SessionStatus } from '../domain/session';
 import type { Decision } from '../domain/spec';
 import { BATON_KIND, BATON_MODEL, BATON_PARENT, BATON_PHASE } from '../domain/visibility';
+import { HandoffWorkspace, TestsFailed } from './handoff-workspace';
 import { sessionWorkflow } from './session-workflow';
 import { Visibility } from './visibility';
 
@@ -57,6 +59,8 @@ export class HandoffChain {
   private error: HandoffStatus['error'];
   private failure: HandoffAgentFailure | undefined;
   private decision: Decision | undefined;
+  /** Present when the input names a workspace (set once the input is checked). */
+  private workspace: HandoffWorkspace | undefined;
   private readonly visibility = new Visibility(() => {
     const status = this.status();
     return {
@@ -76,6 +80,10 @@ export class HandoffChain {
   /** Runs the chain to the end. Fails with an `ApplicationFailure` whose type is a {@link HandoffFailureType}. */
   async run(): Promise<HandoffResult> {
     this.checkInput();
+    if (this.input.workspace) {
+      this.workspace = new HandoffWorkspace(this.input.spec.spec_id, this.input.workspace);
+      await this.opening(this.workspace);
+    }
     for (const [i, agent] of this.input.agents.entries()) {
       const index = i + 1;
       const outcome = await this.runAgent(index, agent);
@@ -96,6 +104,7 @@ export class HandoffChain {
       agents: [...this.finished],
       skipped: [...this.skipped],
       packages: [...this.packages],
+      ...(this.workspace ? { workspace: this.workspace.status() } : {}),
       totals: handoffTotals(this.finished),
       started_at: this.startedAt,
       completed_at: this.completedAt,
@@ -120,6 +129,17 @@ export class HandoffChain {
     this.decision = decision;
     await condition(() => this.state !== 'awaiting_decision');
     return this.status();
+  }
+
+  /** Claims the workspace before any agent runs; a folder that cannot be used fails the chain. */
+  private async opening(workspace: HandoffWorkspace): Promise<void> {
+    this.visibility.publish();
+    try {
+      await workspace.open();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.fail(HandoffFailureType.InvalidHandoffInput, message);
+    }
   }
 
   private finish(state: 'completed' | 'aborted'): HandoffResult {
@@ -165,6 +185,9 @@ export class HandoffChain {
       to: to.name,
       to_index: index,
       sender,
+      ...(sender.workspace && this.workspace
+        ? { workspace: this.workspace.packageOf(sender.workspace) }
+        : {}),
     });
     const problems = handoffPackageProblems(pkg);
     if (problems.length > 0) {
@@ -183,19 +206,34 @@ export class HandoffChain {
     const pkg = this.handOn(index, agent);
     const floor = agentFloor(this.input, agent);
     let guidance: string | undefined;
+    let previousError: string | undefined;
     for (;;) {
       try {
-        const status = await this.runSession(index, agent, floor, pkg, guidance);
-        this.finished.push(agentRunFrom({ index, agent, floor, status }));
+        const status = await this.runSession(index, agent, floor, pkg, guidance, previousError);
+        const workspace = await this.workspace?.afterAgent(index, this.input.agents.length, agent, status);
+        this.finished.push(
+          agentRunFrom({
+            index,
+            agent,
+            floor,
+            status,
+            ...(this.input.mcp_servers ? { mcp_servers: this.input.mcp_servers } : {}),
+            ...(workspace ? { workspace } : {}),
+          }),
+        );
         return 'done';
       } catch (err) {
         const decision = await this.awaitDecision(index, agent, err);
         if (decision.kind === 'abort') return 'abort';
         if (decision.kind === 'skip') {
+          await this.workspace?.discard();
           this.skipped.push({ index, agent: agent.name });
           return 'done';
         }
         guidance = decision.guidance;
+        // The retried session starts from the package, not from its failed attempt: tell it what
+        // the tests said (its files are still there to fix).
+        previousError = err instanceof TestsFailed ? err.message : undefined;
       }
     }
   }
@@ -206,6 +244,7 @@ export class HandoffChain {
     floor: number,
     pkg: HandoffPackage | undefined,
     guidance: string | undefined,
+    previousError: string | undefined,
   ): Promise<SessionStatus> {
     const spec = this.input.spec;
     const chain = this.input.agents.map((a) => a.name);
@@ -220,6 +259,10 @@ export class HandoffChain {
       floor,
       ...(pkg ? { package: pkg } : {}),
       ...(guidance ? { guidance } : {}),
+      ...(this.input.workspace ? { workspace: this.input.workspace } : {}),
+      ...(this.workspace?.commit ? { commit: this.workspace.commit } : {}),
+      ...(this.input.mcp_servers ? { mcp_servers: this.input.mcp_servers } : {}),
+      ...(previousError ? { previous_error: previousError } : {}),
     });
     return executeChild(sessionWorkflow, {
       workflowId: sessionId,
@@ -244,7 +287,8 @@ export class HandoffChain {
   /** A failed agent waits for retry, skip or abort; without one in time the handoff fails. */
   private async awaitDecision(index: number, agent: ResolvedAgent, err: unknown): Promise<Decision> {
     const sessionId = agentSessionId(this.input.spec.spec_id, index, agent.name);
-    const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : err;
+    const cause =
+      (err instanceof ChildWorkflowFailure || err instanceof ActivityFailure) && err.cause ? err.cause : err;
     const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, '');
     const timeout = this.input.decision_timeout_ms ?? DEFAULT_HANDOFF_DECISION_TIMEOUT_MS;
     this.state = 'awaiting_decision';
@@ -254,6 +298,7 @@ export class HandoffChain {
       agent: agent.name,
       session_id: sessionId,
       error: why,
+      ...(err instanceof TestsFailed ? { tests: err.tests } : {}),
       choices: ['retry', 'skip', 'abort'],
       decide_by: new Date(Date.now() + timeout).toISOString(),
     };

@@ -226,12 +226,13 @@ export class SpecRun {
         reply = await this.continueCutReply(phase, reply);
         if (this.input.workspace) await this.passGate(phase, this.input.workspace.test_command);
         phase.output = reply.reply;
+        const doneName = phaseCheckpointName(phase.name, 'complete');
+        // Committed before it reads completed, so whoever sees it completed sees its commit.
+        await this.checkpointPhaseEnd(phase, doneName);
         phase.status = 'completed';
         delete phase.error;
         delete this.progress.guidance;
         phase.duration_ms += Date.now() - began;
-        const doneName = phaseCheckpointName(phase.name, 'complete');
-        await this.checkpointPhaseEnd(phase, doneName);
         this.progress.checkpoints.push(doneName);
         return 'done';
       } catch (err) {

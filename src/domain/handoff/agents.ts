@@ -18,6 +18,17 @@ export interface AgentDefinition {
    * it must produce. Defaults to a generic request built from its name.
    */
   work_message?: string;
+  /**
+   * What the agent is asked to do instead when the handoff has a workspace (a folder it changes
+   * with the text editor and bash tools). Defaults to `work_message`; either way the request says
+   * where the workspace is and what the test command is.
+   */
+  workspace_message?: string;
+  /**
+   * With a workspace, the handoff runs the test command after this agent, and a failing run fails
+   * the agent (retry with guidance, skip or abort). The default tdd-implementer sets it.
+   */
+  verify_tests?: boolean;
   /** Model id or line (`sonnet`); defaults to the run's model. */
   model?: string;
   /** The model that writes this agent's compaction summaries (id or line); defaults to the run's, else a cheaper one of the family. */
@@ -44,6 +55,8 @@ const AGENT_FIELDS = [
   'name',
   'role_prompt',
   'work_message',
+  'workspace_message',
+  'verify_tests',
   'model',
   'summarizer_model',
   'min_tokens_available',
@@ -77,9 +90,9 @@ export function agentDefinitionProblems(value: unknown, at = 'agent'): FieldProb
 
   const nameProblem = agentNameProblem(value.name);
   if (nameProblem) add('name', nameProblem);
-  for (const field of ['role_prompt', 'work_message'] as const) {
+  for (const field of ['role_prompt', 'work_message', 'workspace_message'] as const) {
     const text = value[field];
-    if (text === undefined && field === 'work_message') continue;
+    if (text === undefined && field !== 'role_prompt') continue;
     if (!isNonEmptyString(text)) add(field, `must be a non-empty string, got ${shown(text)}`);
     else if (text.length > MAX_AGENT_TEXT_LENGTH) {
       add(field, `must be at most ${formatCount(MAX_AGENT_TEXT_LENGTH)} characters, got ${text.length}`);
@@ -91,24 +104,36 @@ export function agentDefinitionProblems(value: unknown, at = 'agent'): FieldProb
       add(field, `must be a model id such as claude-sonnet-4-6 or a line such as sonnet, got ${shown(id)}`);
     }
   }
+  if (value.verify_tests !== undefined && typeof value.verify_tests !== 'boolean') {
+    add('verify_tests', `must be true or false, got ${shown(value.verify_tests)}`);
+  }
   const floor = value.min_tokens_available;
   if (floor !== undefined && !(typeof floor === 'number' && Number.isSafeInteger(floor) && floor >= 0)) {
     add('min_tokens_available', `must be a whole number of tokens, 0 or more, got ${shown(floor)}`);
   }
-  if (value.mcp_servers !== undefined) {
-    if (!Array.isArray(value.mcp_servers)) {
-      add('mcp_servers', `must be a list of MCP server names, got ${shown(value.mcp_servers)}`);
-    } else {
-      for (const [i, server] of (value.mcp_servers as unknown[]).entries()) {
-        const problem = typeof server === 'string' ? mcpServerNameProblem(server) : 'must be a string';
-        if (problem) add(`mcp_servers[${i}]`, problem);
-      }
-    }
-  }
+  problems.push(...mcpServerListProblems(value.mcp_servers, `${at}.mcp_servers`));
   for (const key of Object.keys(value)) {
     if (!AGENT_FIELDS.includes(key)) {
       add(key, `is not an agent field; the fields are ${AGENT_FIELDS.join(', ')}`);
     }
+  }
+  return problems;
+}
+
+/**
+ * Everything wrong with a list of MCP server names (an agent's, or a handoff's for every agent);
+ * empty when it is absent or valid.
+ * @example mcpServerListProblems(['docs', 'no spaces'], 'mcp_servers') // [{ field: 'mcp_servers[1]', … }]
+ */
+export function mcpServerListProblems(value: unknown, at: string): FieldProblem[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    return [{ field: at, message: `must be a list of MCP server names, got ${shown(value)}` }];
+  }
+  const problems: FieldProblem[] = [];
+  for (const [i, server] of (value as unknown[]).entries()) {
+    const problem = typeof server === 'string' ? mcpServerNameProblem(server) : 'must be a string';
+    if (problem) problems.push({ field: `${at}[${i}]`, message: problem });
   }
   return problems;
 }

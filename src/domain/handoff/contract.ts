@@ -7,6 +7,8 @@ import type { HandoffPackage } from './package';
 import type { ModelSpec } from '../models';
 import type { CacheStats } from '../session';
 import type { SpecDefinition, SpecWorkspace } from '../spec';
+import type { VerificationResult } from '../workspace';
+import type { AgentWorkspaceRun, HandoffWorkspaceStatus } from './package-workspace';
 import { FailureType } from '../failures';
 
 /** Workflow type name of a handoff (the exported function's name). */
@@ -36,6 +38,10 @@ export interface ResolvedAgent {
   /** This agent's floor; the run's `min_tokens_available` when absent. */
   min_tokens_available?: number;
   mcp_servers?: string[];
+  /** Its request when the handoff has a workspace; `work_message` when absent. */
+  workspace_message?: string;
+  /** With a workspace, the test command runs after this agent and must pass. */
+  verify_tests?: boolean;
 }
 
 /** Input of {@link HANDOFF_WORKFLOW_TYPE}. One object, so fields can be added compatibly. */
@@ -53,8 +59,14 @@ export interface HandoffInput {
    * {@link DEFAULT_HANDOFF_DECISION_TIMEOUT_MS}.
    */
   decision_timeout_ms?: number;
-  /** The folder the agents work in, and the command that runs its tests. */
+  /**
+   * The folder the agents work in, one after another, with the text editor and bash tools, and the
+   * command that runs its tests. The chain commits the files after each agent and hands the commit
+   * on in the package; after an agent with `verify_tests` the test command must pass.
+   */
   workspace?: SpecWorkspace;
+  /** MCP servers (names from the worker's `.mcp.json`) every agent's session gets, besides its own. */
+  mcp_servers?: string[];
 }
 
 /** A failed agent waits this long for a decision unless the input says otherwise: one day. */
@@ -84,7 +96,10 @@ export interface AgentRun {
   position_percent: number;
   /** Its final conversation head. */
   head: string | null;
+  /** The MCP servers its session had: the handoff's and its own. */
   mcp_servers: string[];
+  /** With a workspace: the commit it left, the files it changed, its test run. */
+  workspace?: AgentWorkspaceRun;
 }
 
 /** Sums over the agents that finished. */
@@ -103,6 +118,8 @@ export interface HandoffAgentFailure {
   agent: string;
   session_id: string;
   error: string;
+  /** The test run that failed it, when its tests did not pass. */
+  tests?: VerificationResult;
   choices: ('retry' | 'skip' | 'abort')[];
   /** ISO time after which the handoff fails if nobody decides. */
   decide_by: string;
@@ -125,6 +142,8 @@ export interface HandoffStatus {
   failure?: HandoffAgentFailure;
   /** Packages handed on so far: `packages[i]` goes from agent i+1 to agent i+2. */
   packages: HandoffPackage[];
+  /** The workspace: folder, test command, the worker holding it, the last commit. */
+  workspace?: HandoffWorkspaceStatus;
   totals: HandoffTotals;
   /** ISO time (workflow time). */
   started_at: string;

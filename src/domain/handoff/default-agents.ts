@@ -3,8 +3,11 @@ import type { AgentDefinition } from './agents';
 /**
  * The default handoff chain: spec-builder → tdd-implementer → doc-syncer. Each has a role prompt
  * (its system prompt) and a work message asking for its artifact: a refined SPEC; a test plan
- * with implementation notes; documentation updates. None names a model, so all three use the
- * run's model (`--model`, default claude-sonnet-4-6). An agents file replaces this list.
+ * with implementation notes; documentation updates. With a workspace each works in the files
+ * instead (its `workspace_message`): the refined SPEC goes to `SPEC.md`, the tests and the code
+ * are written until the test command passes (the handoff checks: `verify_tests`), and the README
+ * and docs are updated. None names a model, so all three use the run's model (`--model`, default
+ * claude-sonnet-4-6). An agents file replaces this list.
  */
 export const DEFAULT_AGENTS: readonly AgentDefinition[] = Object.freeze([
   {
@@ -22,6 +25,12 @@ export const DEFAULT_AGENTS: readonly AgentDefinition[] = Object.freeze([
       'and list open questions with the assumption you made for each. Record each assumption as a',
       '"Decision:" line.',
     ].join(' '),
+    workspace_message: [
+      'Write the refined SPEC to SPEC.md at the root of the workspace with the text editor: each',
+      'requirement restated precisely, the edge cases and error cases it implies, numbered acceptance',
+      'criteria that a test can check, and the open questions with the assumption you made for each',
+      'as a "Decision:" line. Do not write tests or code. End with a short summary of SPEC.md.',
+    ].join(' '),
   },
   {
     name: 'tdd-implementer',
@@ -37,6 +46,14 @@ export const DEFAULT_AGENTS: readonly AgentDefinition[] = Object.freeze([
       '(modules, functions and the decisions behind them), and what you would refactor next. Mark',
       'anything the documentation must explain with "Doc:".',
     ].join(' '),
+    workspace_message: [
+      'Read SPEC.md in the workspace, then implement it test first with the text editor and bash',
+      'tools: write a failing test for each acceptance criterion, write the code that makes it pass,',
+      'and run the test command until it passes. Keep the tests in the workspace: the handoff runs',
+      'the test command after you and fails your step if it does not pass. End with what you built',
+      'and mark anything the documentation must explain with "Doc:".',
+    ].join(' '),
+    verify_tests: true,
   },
   {
     name: 'doc-syncer',
@@ -50,6 +67,12 @@ export const DEFAULT_AGENTS: readonly AgentDefinition[] = Object.freeze([
       'example with its output), configuration and error messages a user will meet, and a',
       'changelog entry. Cover every "Doc:" note from the implementer and flag anything the earlier',
       'agents left inconsistent.',
+    ].join(' '),
+    workspace_message: [
+      'Update the documentation in the workspace to match the code that is there now: the README',
+      '(what it does, how to run it and its tests, one example with its output) and any docs the',
+      'project has. Cover every "Doc:" note from the implementer, document only behaviour the code',
+      'has, and do not change the code or the tests. End with the files you changed.',
     ].join(' '),
   },
 ]);

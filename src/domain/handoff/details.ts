@@ -24,9 +24,15 @@ export function renderHandoffDetails(s: HandoffStatus): string {
     if (s.current?.index === i + 1) return `▶ ${name} · \`${s.current.session_id}\``;
     return `· ${name}`;
   });
+  const ws = s.workspace
+    ? [
+        `workspace \`${s.workspace.path}\`${s.workspace.commit ? ` · commit ${s.workspace.commit.slice(0, 12)}` : ''} · tests \`${s.workspace.test_command}\``,
+      ]
+    : [];
   const total = `total ${formatCount(s.totals.tokens)} tokens · $${s.totals.cost_usd.toFixed(4)}`;
   return [
     head,
+    ...ws,
     lines.join('\n\n'),
     total,
     ...(s.error ? [`**${s.error.type}**: ${s.error.message}`] : []),

@@ -5,6 +5,7 @@ export {
   agentNameProblem,
   agentDefinitionProblems,
   agentCatalogProblems,
+  mcpServerListProblems,
   selectAgents,
   defaultWorkMessage,
 } from './agents';
@@ -49,6 +50,20 @@ export {
   agentRequest,
   agentSessionInput,
   agentRunFrom,
+  agentMcpServers,
   handoffTotals,
 } from './steps';
-export type { SenderStatus, PackageProblem } from './steps';
+export type { SenderStatus, PackageProblem, AgentStep } from './steps';
+export {
+  MAX_TEST_COMMAND_LENGTH,
+  LISTED_FILES,
+  handoffWorkspaceProblems,
+  packageWorkspaceProblems,
+  agentWorkspaceRequest,
+  handoffCommitMessage,
+  handoffStartCommitMessage,
+  workspaceNote,
+  testsFailedMessage,
+  renderPackageWorkspace,
+} from './package-workspace';
+export type { PackageWorkspace, AgentWorkspaceRun, HandoffWorkspaceStatus } from './package-workspace';

@@ -1,7 +1,8 @@
 /**
  * The handoff package: what one agent hands the next. It names both agents, describes the session
  * the work was done in (so the receiver knows how much room is left), the task (the SPEC and the
- * phase it is entering) and the last checkpoint (where the work can be picked up again). The
+ * phase it is entering), the last checkpoint (where the work can be picked up again) and, with a
+ * workspace, the commit the sender's files are in (the receiving agent starts from it). The
  * handoff workflow validates every package before the next agent starts. Workflow-safe.
  */
 import { checkpointNameProblem, isNodeId } from '../session';
@@ -10,6 +11,7 @@ import { isNonEmptyString, isRecord, shown, type FieldProblem } from './problems
 import { sessionIdProblem } from '../session';
 import { specDefinitionProblem, type SpecDefinition } from '../spec';
 import { formatCount } from '../format';
+import { packageWorkspaceProblems, renderPackageWorkspace, type PackageWorkspace } from './package-workspace';
 
 /** The session the sending agent worked in, as it was when it finished. */
 export interface HandoffSessionContext {
@@ -48,6 +50,8 @@ export interface HandoffPackage {
   task_context: HandoffTaskContext;
   /** Null only when the sender left no conversation to pick up (it never ran a turn). */
   last_checkpoint: HandoffCheckpoint | null;
+  /** Present when the handoff has a workspace: the commit the sender left and the files it changed. */
+  workspace?: PackageWorkspace;
   /** ISO 8601 time in UTC (workflow time). */
   created_at: string;
 }
@@ -59,6 +63,7 @@ const PACKAGE_FIELDS = [
   'session_context',
   'task_context',
   'last_checkpoint',
+  'workspace',
   'created_at',
 ];
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -98,6 +103,7 @@ export function handoffPackageProblems(value: unknown): FieldProblem[] {
   problems.push(...sessionContextProblems(value.session_context));
   problems.push(...taskContextProblems(value.task_context, value.to_agent));
   problems.push(...checkpointProblems(value.last_checkpoint));
+  problems.push(...packageWorkspaceProblems(value.workspace));
   if (
     typeof value.created_at !== 'string' ||
     !ISO_UTC.test(value.created_at) ||
@@ -225,6 +231,7 @@ export function renderHandoffPackage(pkg: HandoffPackage): string {
     pkg.last_checkpoint
       ? `- Last checkpoint: ${pkg.last_checkpoint.name} (${pkg.last_checkpoint.checkpoint_id}) at head ${pkg.last_checkpoint.head.slice(0, 12)}`
       : '- Last checkpoint: none',
+    ...(pkg.workspace ? [renderPackageWorkspace(pkg.workspace, pkg.from_agent)] : []),
     `The SPEC and ${pkg.from_agent}'s work are above in this conversation.`,
   ];
   return lines.join('\n');

@@ -4,7 +4,7 @@
  * session's final status. The workflow only sequences them. Workflow-safe.
  */
 import { cacheStats, cumulativeTokens } from '../session';
-import { agentDefinitionProblems, MAX_CHAIN_LENGTH } from './agents';
+import { agentDefinitionProblems, MAX_CHAIN_LENGTH, mcpServerListProblems } from './agents';
 import {
   agentSessionId,
   DEFAULT_HANDOFF_FLOOR,
@@ -17,8 +17,15 @@ import { handoffPackageProblems, renderHandoffPackage, type HandoffPackage } fro
 import { isRecord, shown, type FieldProblem } from './problems';
 import type { SessionInput, SessionStatus } from '../session';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../session';
-import { renderSpec, specDefinitionProblem, type SpecDefinition } from '../spec';
+import { renderSpec, specDefinitionProblem, type SpecDefinition, type SpecWorkspace } from '../spec';
 import { formatCount } from '../format';
+import {
+  agentWorkspaceRequest,
+  handoffWorkspaceProblems,
+  workspaceNote,
+  type AgentWorkspaceRun,
+  type PackageWorkspace,
+} from './package-workspace';
 
 /**
  * Session settings of every agent. `keep_recent_turns: 0` because an agent's inherited context is
@@ -38,9 +45,21 @@ export function agentFloor(input: Pick<HandoffInput, 'min_tokens_available'>, ag
 }
 
 /**
+ * The MCP servers of an agent's session: the handoff's (for every agent), then its own, each once.
+ * @example agentMcpServers(['docs'], { mcp_servers: ['git', 'docs'] }) // ['docs', 'git']
+ */
+export function agentMcpServers(
+  handoff: readonly string[] | undefined,
+  agent: Pick<ResolvedAgent, 'mcp_servers'>,
+): string[] {
+  return [...new Set([...(handoff ?? []), ...(agent.mcp_servers ?? [])])];
+}
+
+/**
  * Everything wrong with a handoff's input, each problem naming its field (`spec.title`,
- * `agents[1].role_prompt`, `agents[0].min_tokens_available`); empty when it can run. Packages are
- * checked separately ({@link plannedPackageProblems}).
+ * `agents[1].role_prompt`, `agents[0].min_tokens_available`, `workspace.test_command`,
+ * `mcp_servers[0]`); empty when it can run. Packages are checked separately
+ * ({@link plannedPackageProblems}).
  */
 export function handoffInputProblems(input: unknown): FieldProblem[] {
   if (!isRecord(input)) return [{ field: 'input', message: `must be an object, got ${shown(input)}` }];
@@ -59,6 +78,8 @@ export function handoffInputProblems(input: unknown): FieldProblem[] {
       message: `must be a whole number of tokens, 0 or more, got ${shown(floor)}`,
     });
   }
+  problems.push(...handoffWorkspaceProblems(input.workspace));
+  problems.push(...mcpServerListProblems(input.mcp_servers, 'mcp_servers'));
   const agents = input.agents;
   if (!Array.isArray(agents) || agents.length === 0) {
     problems.push({ field: 'agents', message: 'must be a non-empty list of agents' });
@@ -141,6 +162,8 @@ export function buildHandoffPackage(p: {
   to: string;
   to_index: number;
   sender: SenderStatus;
+  /** The commit the sender left, when the handoff has a workspace. */
+  workspace?: PackageWorkspace;
 }): HandoffPackage {
   return {
     package_id: p.package_id,
@@ -161,6 +184,7 @@ export function buildHandoffPackage(p: {
             name: handoffCheckpointName(p.to_index - 1, p.from),
             head: p.sender.head,
           },
+    ...(p.workspace ? { workspace: p.workspace } : {}),
     created_at: p.created_at,
   };
 }
@@ -212,12 +236,8 @@ export function formatPackageProblems(problems: readonly PackageProblem[]): stri
     .join('; ');
 }
 
-/**
- * The message an agent's session sends itself: where it stands in the chain, the package (from
- * the second agent on), and its work message as an `Objective:` line. Objective lines are
- * critical context, so every agent's request survives later compactions verbatim.
- */
-export function agentRequest(p: {
+/** What an agent's request and session are built from. */
+export interface AgentStep {
   spec: SpecDefinition;
   chain: readonly string[];
   index: number;
@@ -225,15 +245,32 @@ export function agentRequest(p: {
   package?: HandoffPackage;
   /** A person's guidance for a retried agent. */
   guidance?: string;
-}): string {
+  /** The handoff's workspace: the request says where it is and asks for `workspace_message`. */
+  workspace?: SpecWorkspace;
+  /** The commit the first agent starts from (later agents read it in their package). */
+  commit?: string;
+  /** Why the previous attempt failed, for a retry the agent needs to know it for (failing tests). */
+  previous_error?: string;
+}
+
+/**
+ * The message an agent's session sends itself: where it stands in the chain, the package (from
+ * the second agent on), the workspace (when there is one), and its work message as an
+ * `Objective:` line. Objective lines are critical context, so every agent's request survives later
+ * compactions verbatim.
+ */
+export function agentRequest(p: AgentStep): string {
   const where =
     `You are ${p.agent.name}, agent ${p.index} of ${p.chain.length} in the handoff chain for SPEC ` +
     `${p.spec.spec_id}: ${p.chain.join(' → ')}.`;
   const context = p.package ? renderHandoffPackage(p.package) : 'The SPEC is above in this conversation.';
+  const objective = p.workspace ? (p.agent.workspace_message ?? p.agent.work_message) : p.agent.work_message;
   return [
     where,
     context,
-    `Objective: ${p.agent.work_message}`,
+    ...(p.workspace ? [workspaceNote(p.workspace, p.package ? undefined : p.commit)] : []),
+    `Objective: ${objective}`,
+    ...(p.previous_error ? [`Your previous attempt failed: ${p.previous_error}`] : []),
     ...(p.guidance ? [`Guidance for this attempt: ${p.guidance}`] : []),
   ].join('\n\n');
 }
@@ -242,19 +279,19 @@ export function agentRequest(p: {
  * The session input of agent `index` (1-based). The first agent starts a new conversation whose
  * task is the SPEC; each next agent starts at the sender's final head (as a fork would: free, the
  * history is shared), so it sees the SPEC and all earlier work. Each runs with its own role prompt
- * as the system prompt and the tools of its MCP servers. Its script sends its request once it has
- * at least `floor` tokens available (compacting first if not), then closes the session.
+ * as the system prompt, the tools of its MCP servers (the handoff's and its own) and, with a
+ * workspace, the text editor and bash tools in that folder. Its script sends its request once it
+ * has at least `floor` tokens available (compacting first if not), then closes the session.
  */
-export function agentSessionInput(p: {
-  spec: SpecDefinition;
-  chain: readonly string[];
-  index: number;
-  agent: ResolvedAgent;
-  floor: number;
-  package?: HandoffPackage;
-  guidance?: string;
-}): SessionInput {
+export function agentSessionInput(
+  p: AgentStep & {
+    floor: number;
+    /** MCP servers every agent gets (the handoff's). */
+    mcp_servers?: readonly string[];
+  },
+): SessionInput {
   const head = p.package?.last_checkpoint?.head;
+  const servers = agentMcpServers(p.mcp_servers, p.agent);
   return {
     session_id: agentSessionId(p.spec.spec_id, p.index, p.agent.name),
     model: p.agent.model,
@@ -263,7 +300,8 @@ export function agentSessionInput(p: {
     settings: p.agent.summarizer
       ? { ...HANDOFF_AGENT_SETTINGS, summarizer_model: p.agent.summarizer }
       : HANDOFF_AGENT_SETTINGS,
-    ...(p.agent.mcp_servers?.length ? { mcp_servers: [...new Set(p.agent.mcp_servers)] } : {}),
+    ...(servers.length ? { mcp_servers: servers } : {}),
+    ...(p.workspace ? { workspace: agentWorkspaceRequest(p.workspace) } : {}),
     script: {
       messages: [agentRequest(p)],
       min_tokens_available: p.floor,
@@ -278,6 +316,10 @@ export function agentRunFrom(p: {
   agent: ResolvedAgent;
   floor: number;
   status: SessionStatus;
+  /** The handoff's MCP servers (every agent's). */
+  mcp_servers?: readonly string[];
+  /** What the agent left in the workspace. */
+  workspace?: AgentWorkspaceRun;
 }): AgentRun {
   const s = p.status;
   return {
@@ -294,7 +336,8 @@ export function agentRunFrom(p: {
     tokens_available: s.tokens_available,
     position_percent: s.position_percent,
     head: s.head,
-    mcp_servers: p.agent.mcp_servers ?? [],
+    mcp_servers: agentMcpServers(p.mcp_servers, p.agent),
+    ...(p.workspace ? { workspace: p.workspace } : {}),
   };
 }
 
