@@ -353,6 +353,12 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
           'Give the feedback once: either --feedback "…" or as text after the SPEC id.',
         );
       }
+      if (o.feedback === undefined && words.length === 0) {
+        throw new InvalidInputError(
+          `Feedback must say what the plan should change: baton spec revise ${specId} --feedback "…" ` +
+            '(or the text after the SPEC id).',
+        );
+      }
       const feedback = o.feedback ?? words.join(' ');
       const status = await withClient((b) => b.specs.revise(specId, feedback));
       print(o.json, status, `${planAnswered('revise', specId)}\n${formatSpecStatus(status)}`);

@@ -83,9 +83,10 @@ export class PlanApproval {
         });
       }
       const answer = this.answer!;
-      p.status = 'running';
       delete p.approval;
+      // The run finishes as aborted; the status goes straight there, so the caller sees it.
       if (answer.kind === 'abort') return 'abort';
+      p.status = 'running';
       if (answer.kind === 'implement') {
         p.approved = true;
         analysis.log.push('plan approved');

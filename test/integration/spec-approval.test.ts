@@ -192,7 +192,7 @@ describe('plan approval after analysis (--approve)', () => {
     expect(phaseRequests(specId, 1)).toHaveLength(2);
 
     // Abort works while a plan waits too.
-    await env.baton.specs.abort(specId);
+    expect((await env.baton.specs.abort(specId)).status).toBe('aborted');
     const aborted = await env.baton.specs.result(specId);
     expect(aborted.status).toBe('aborted');
     expect(aborted.phases.map((p) => p.status)).toEqual(['completed', 'pending', 'pending', 'pending']);
