@@ -256,12 +256,18 @@ describe('baton spec approve|revise|restart (CLI)', () => {
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('Give the feedback once');
 
-    const revise = await runCli(['spec', 'revise', specA, 'add', 'paging'], env.cliEnv);
+    // --wait follows the SPEC until the new plan waits, and prints it.
+    const revise = await runCli(['spec', 'revise', specA, 'add', 'paging', '--wait'], env.cliEnv);
     expect(revise.code).toBe(0);
-    expect(revise.stdout).toContain(
-      `Plan sent back: the analysis of SPEC ${specA} runs again with your feedback`,
+    expect(revise.stderr).toContain(
+      `[spec] Plan sent back: the analysis of SPEC ${specA} runs again with your feedback, then the new plan waits.\n`,
     );
-    await waitForPlan(specA, 2);
+    const revised = await env.baton.specs.status(specA);
+    expect(revised).toMatchObject({ status: 'awaiting_approval' });
+    expect(revised.phases[0]!.attempts).toBe(2);
+    expect(revise.stdout).toContain(`SPEC ${specA} · Search · awaiting_approval (phase analysis)`);
+    expect(revise.stdout).toContain(`    ${revised.approval!.plan.split('\n')[0]}`);
+    expect(revise.stdout).not.toContain(`    ${plan.split('\n')[0]}`);
     expect(phaseRequests(specA, 1)[1]!.last_user_text).toContain('Revise it with this feedback: add paging');
     const approve = await runCli(['spec', 'approve', specA, '--json'], env.cliEnv);
     expect(approve.code).toBe(0);
@@ -276,10 +282,11 @@ describe('baton spec approve|revise|restart (CLI)', () => {
     expect(JSON.parse(runJson.stdout)).toMatchObject({ spec_id: specB, status: 'awaiting_approval' });
     const restart = await runCli(['spec', 'restart', specB], env.cliEnv);
     expect(restart.code).toBe(0);
-    expect(restart.stdout).toContain(
-      `Plan approved: SPEC ${specB} goes on to RED in a fresh conversation that starts with the plan.`,
+    expect(restart.stderr).toContain(
+      `Plan approved: SPEC ${specB} goes on to RED in a fresh conversation that starts with the plan. ` +
+        `Follow it with \`baton spec status ${specB}\`.`,
     );
-    expect(restart.stdout).toContain(`/workflows/spec-${specB}`);
+    expect(restart.stdout).toMatch(new RegExp(`ui {8}http.*/workflows/spec-${specB}`));
     expect((await env.baton.specs.result(specB)).status).toBe('completed');
   });
 });
