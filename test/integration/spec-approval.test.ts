@@ -153,6 +153,9 @@ describe('plan approval after analysis (--approve)', () => {
 
   it('refuses a decision when no plan waits, and bad feedback, leaving the plan waiting', async () => {
     const specId = uniqueId('SPEC-NOPLAN');
+    await expect(
+      env.baton.specs.start(spec(specId), { approve: 'yes' as unknown as boolean }),
+    ).rejects.toThrow('approve must be true or false, got "yes".');
     env.model.injectFaults([{ kind: 'http', status: 400, match: `SPEC ${specId} · phase 1/4` }]);
     await env.baton.specs.start(spec(specId), { approve: true });
     await waitUntil(

@@ -7,7 +7,7 @@ import type { PendingApproval, SpecProgress } from './contract';
 import type { PlanContext, SpecPhaseName } from './phases';
 
 /** The answers a waiting plan takes, in the order they are offered. */
-export const PLAN_CHOICES: PendingApproval['choices'] = ['implement', 'revise', 'restart'];
+export const PLAN_CHOICES: readonly PendingApproval['choices'][number][] = ['implement', 'revise', 'restart'];
 
 /** Longest feedback a revise takes (it goes into the analysis message). */
 export const MAX_FEEDBACK_CHARS = 4_000;
