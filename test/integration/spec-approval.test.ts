@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decidePlanUpdate, type SpecDefinition, type SpecStatus } from '../../src/domain/spec';
 import { BATON_PHASE } from '../../src/domain/visibility';
-import { InvalidInputError } from '../../src/client';
+import { InvalidInputError, SpecFailedError } from '../../src/client';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
@@ -206,12 +205,14 @@ describe('plan approval after analysis (--approve)', () => {
     const specId = uniqueId('SPEC-PLAN-TIMEOUT');
     await env.baton.specs.start(spec(specId), { approve: true, decision_timeout: '2s' });
     const failure = await env.baton.specs.result(specId).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.type).toBe('SpecApprovalTimeout');
-    expect(cause.message).toBe(
-      `The plan of SPEC ${specId} waited for approval and no implement, revise or restart came within 2 s.`,
-    );
+    expect(failure).toBeInstanceOf(SpecFailedError);
+    expect(failure).toMatchObject({
+      type: 'SpecApprovalTimeout',
+      workflowId: `spec-${specId}`,
+      message:
+        `SPEC ${specId} failed: The plan of SPEC ${specId} waited for approval and no implement, ` +
+        'revise or restart came within 2 s.',
+    });
   });
 
   it('keeps the decisions across rollovers (continue-as-new at every phase boundary)', async () => {
