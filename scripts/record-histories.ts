@@ -15,7 +15,8 @@
  *   summary), and a resume after close;
  * - a session with MCP tools: tool calls, a tool that crashes its server, idle disabling on a
  *   durable timer, re-enabling through the built-in tool, and optimization by task profile;
- * - SPEC runs whose failed phase is retried (with guidance), skipped and aborted;
+ * - SPEC runs whose failed phase is retried (with guidance), skipped and aborted, and one whose
+ *   plan waits for approval (a refused decision, a revise, a restart);
  * - a three-agent handoff (its child sessions run scripts and compact to their floor);
  * - workspaces: a SPEC with verified gates (one failed and fed back), a session under the `ask`
  *   policy (answerPermission), checkpoint and restore with files, a worktree fork merged back.
@@ -229,6 +230,41 @@ async function recordSpecs(baton: BatonClient, model: OfflineModel): Promise<voi
     const result = await baton.specs.result(specId);
     check(result.status === expected, `${specId} ends ${expected} (got ${result.status})`);
   }
+}
+
+/**
+ * A SPEC run with plan approval (`approve`): a decision refused before the plan waits, a revise
+ * (the analysis runs again with the feedback), then a restart (the plan carried into a fresh
+ * conversation).
+ */
+async function recordPlanApproval(baton: BatonClient, model: OfflineModel): Promise<void> {
+  const specId = 'SPEC-REC-PLAN';
+  const planWaits = (analyses: number) =>
+    waitFor(`the plan of ${specId} waiting`, async () => {
+      const s = await baton.specs.status(specId);
+      return s.status === 'awaiting_approval' && s.phases[0]?.attempts === analyses;
+    });
+  model.injectFaults([{ kind: 'http', status: 400, match: `SPEC ${specId} · phase 1/4` }]);
+  await baton.specs.start(
+    {
+      spec_id: specId,
+      title: 'Password reset',
+      requirements: ['request a reset link', 'set a new password'],
+      acceptance_criteria: ['an expired link is refused'],
+    },
+    { approve: true },
+  );
+  await waitFor(`SPEC ${specId} waiting for a decision`, async () => {
+    return (await baton.specs.status(specId)).status === 'awaiting_decision';
+  });
+  await expectRefusal(baton.specs.approve(specId), 'approving a plan that does not wait');
+  await baton.specs.retry(specId);
+  await planWaits(2);
+  await baton.specs.revise(specId, 'cover rate limiting');
+  await planWaits(3);
+  await baton.specs.restart(specId);
+  const result = await baton.specs.result(specId);
+  check(result.status === 'completed', `${specId} ends completed (got ${result.status})`);
 }
 
 /** Handoffs whose failed agent is retried (with guidance), skipped and aborted. */
@@ -515,6 +551,7 @@ async function main(): Promise<void> {
         ['session', () => recordSession(client, model)],
         ['MCP session', () => recordMcpSession(client)],
         ['SPEC runs', () => recordSpecs(client, model)],
+        ['SPEC plan approval', () => recordPlanApproval(client, model)],
         ['handoff', () => recordHandoff(client)],
         ['handoff decisions', () => recordHandoffDecisions(client, model)],
         ['workspaces', () => recordWorkspaces(client, model, path.join(workDir, 'folders'))],

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { BatonClient } from '../client/baton-client';
 import type { TurnEventReader } from '../client/turn-event-reader';
-import type { SpecStatus } from '../domain/spec';
+import type { PendingApproval, SpecStatus } from '../domain/spec';
+import { InvalidInputError } from '../client/errors';
 import { CliExit } from './errors';
 import type { CliIO } from './cli-io';
 import { serverList, wholeNumber } from './option-parsers';
@@ -53,8 +54,20 @@ export function formatSpecStatus(
   }
   if (s.pending_permission) lines.push(...permissionLines(specWorkflowId(s.spec_id), s.pending_permission));
   if (s.error) lines.push(`  RUN FAILED${s.error.type ? ` (${s.error.type})` : ''}: ${s.error.message}`);
+  if (s.approval) lines.push(...formatPlanWaiting(s.spec_id, s.approval));
   if (s.ui_url) lines.push(`  ui        ${s.ui_url}`);
   return lines.join('\n');
+}
+
+/** The plan waiting for approval, and the three commands that answer it. */
+function formatPlanWaiting(specId: string, approval: PendingApproval): string[] {
+  return [
+    `  PLAN      waiting for approval (decide by ${approval.decide_by}):`,
+    ...approval.plan.split('\n').map((l) => `    ${l}`),
+    `  choose    baton spec approve ${specId}                  implement this plan`,
+    `            baton spec revise ${specId} --feedback "…"    run the analysis again with your feedback`,
+    `            baton spec restart ${specId}                  implement it in a fresh conversation that starts with the plan`,
+  ];
 }
 
 /** How long `spec run` waits, once the SPEC has stopped, for the stream's last events. */
@@ -117,7 +130,17 @@ class PhaseTurnPrinter {
   }
 }
 
-/** `baton spec run|status|retry|skip|abort|rerun`. */
+/** What happens after a plan decision, told before the status (`follow`: said when not waiting). */
+function planAnswered(kind: 'approve' | 'revise' | 'restart', specId: string, follow: boolean): string {
+  const next = follow ? ` Follow it with \`baton spec status ${specId}\`.` : '';
+  if (kind === 'approve') return `Plan approved: SPEC ${specId} goes on to RED.${next}`;
+  if (kind === 'restart') {
+    return `Plan approved: SPEC ${specId} goes on to RED in a fresh conversation that starts with the plan.${next}`;
+  }
+  return `Plan sent back: the analysis of SPEC ${specId} runs again with your feedback, then the new plan waits.${next}`;
+}
+
+/** `baton spec run|status|approve|revise|restart|retry|skip|abort|rerun`. */
 export function registerSpecCommands(program: Command, io: CliIO, withClient: WithClient): void {
   const print = (json: boolean | undefined, value: unknown, human: string) =>
     io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
@@ -157,7 +180,13 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
         );
         last = line;
       }
-      if (status.execution_status !== 'RUNNING' || status.status === 'awaiting_decision') return status;
+      if (
+        status.execution_status !== 'RUNNING' ||
+        status.status === 'awaiting_decision' ||
+        status.status === 'awaiting_approval'
+      ) {
+        return status;
+      }
       await new Promise((r) => setTimeout(r, 300));
     }
   };
@@ -173,7 +202,12 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
     )
     .option(
       '--decision-timeout <duration>',
-      'how long a failed phase waits for retry/skip/abort (default 24h)',
+      'how long a failed phase waits for retry/skip/abort, or a plan for approval (default 24h)',
+    )
+    .option(
+      '--approve',
+      'after analysis, wait for you to approve the plan (spec approve), revise it (spec revise) or ' +
+        'implement it in a fresh conversation (spec restart)',
     )
     .option(
       '--max-attempts <n>',
@@ -198,6 +232,7 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
           decisionTimeout?: string;
           maxOutput?: number;
           mcp?: string;
+          approve?: boolean;
           wait: boolean;
           stream: boolean;
           json?: boolean;
@@ -216,6 +251,7 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
             ...(o.maxAttempts !== undefined ? { max_attempts: o.maxAttempts } : {}),
             ...(o.maxOutput !== undefined ? { settings: { max_output_tokens: o.maxOutput } } : {}),
             ...(o.mcp ? { mcp_servers: serverList(o.mcp) } : {}),
+            ...(o.approve ? { approve: true } : {}),
           });
           for (const warning of started.warnings ?? []) io.stderr(`warning: ${warning}\n`);
           if (!o.json) io.stderr(`[spec] started ${started.workflow_id} · ${started.ui_url}\n`);
@@ -238,6 +274,9 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
         const status = { ...result.status, ui_url: result.started.ui_url };
         if (streaming && o.json) io.stdout(`${JSON.stringify({ type: 'result', result: status })}\n`);
         else print(o.json, status, formatSpecStatus(status));
+        if (result.status.status === 'awaiting_approval' && !o.json) {
+          io.stderr(`[spec] the plan waits for you: baton spec approve|revise|restart ${specId}\n`);
+        }
         const error = result.status.error;
         if (error) {
           // Said once more where errors go, in one line: what failed and, from the worker, what to do.
@@ -287,6 +326,64 @@ export function registerSpecCommands(program: Command, io: CliIO, withClient: Wi
         print(o.json, status, formatSpecStatus(status));
       });
   }
+
+  const WAIT_HELP = 'follow the SPEC until it completes or waits again (after a revise: the new plan)';
+  /** Sends a plan decision; with --wait follows the SPEC on and prints where it got to. */
+  const answerPlan = async (
+    kind: 'approve' | 'revise' | 'restart',
+    specId: string,
+    o: { json?: boolean; wait?: boolean },
+    decide: (baton: BatonClient) => Promise<SpecStatus>,
+  ): Promise<void> => {
+    const status = await withClient(async (baton) => {
+      const decided = await decide(baton);
+      if (!o.json) io.stderr(`[spec] ${planAnswered(kind, specId, !o.wait)}\n`);
+      return o.wait ? await follow(baton, specId, o.json) : decided;
+    });
+    print(o.json, status, formatSpecStatus(status));
+    if (status.status === 'awaiting_decision') throw new CliExit(1);
+  };
+  for (const [name, describe] of [
+    ['approve', 'implement the plan waiting after analysis (a SPEC run with --approve)'],
+    ['restart', 'implement the waiting plan in a fresh conversation that starts with the plan'],
+  ] as const) {
+    spec
+      .command(name)
+      .description(describe)
+      .argument('<spec-id>', 'SPEC id')
+      .option('--wait', WAIT_HELP)
+      .option('--json', 'machine-readable output')
+      .action((specId: string, o: { json?: boolean; wait?: boolean }) =>
+        answerPlan(name, specId, o, (b) =>
+          name === 'approve' ? b.specs.approve(specId) : b.specs.restart(specId),
+        ),
+      );
+  }
+  spec
+    .command('revise')
+    .description('send the waiting plan back: the analysis runs again with your feedback')
+    .argument('<spec-id>', 'SPEC id')
+    .argument('[feedback...]', 'what the plan should change (or --feedback)')
+    .option('--feedback <text>', 'what the plan should change')
+    .option('--wait', WAIT_HELP)
+    .option('--json', 'machine-readable output')
+    .action(
+      async (specId: string, words: string[], o: { feedback?: string; json?: boolean; wait?: boolean }) => {
+        if (o.feedback !== undefined && words.length > 0) {
+          throw new InvalidInputError(
+            'Give the feedback once: either --feedback "…" or as text after the SPEC id.',
+          );
+        }
+        if (o.feedback === undefined && words.length === 0) {
+          throw new InvalidInputError(
+            `Feedback must say what the plan should change: baton spec revise ${specId} --feedback "…" ` +
+              '(or the text after the SPEC id).',
+          );
+        }
+        const feedback = o.feedback ?? words.join(' ');
+        await answerPlan('revise', specId, o, (b) => b.specs.revise(specId, feedback));
+      },
+    );
 
   spec
     .command('rerun')

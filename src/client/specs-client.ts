@@ -8,10 +8,13 @@ import {
   DEFAULT_DECISION_TIMEOUT_MS,
   DEFAULT_SPEC_MIN_TOKENS,
   abortSpecUpdate,
+  decidePlanUpdate,
+  feedbackProblem,
   retryPhaseUpdate,
   skipPhaseUpdate,
   specStatusQuery,
   specWorkflowId,
+  type PlanDecision,
   type SpecInput,
   type SpecResult,
   type SpecStatus,
@@ -50,7 +53,7 @@ export interface RunSpecOptions {
   settings?: SettingsOptions;
   /** Compact before a phase when fewer tokens than this are available (default 50,000). */
   min_tokens_available?: number;
-  /** How long a failed phase waits for a decision, e.g. '1h' (default 24 hours). */
+  /** How long a failed phase, or a plan waiting for approval, waits for a decision, e.g. '1h' (default 24 hours). */
   decision_timeout?: Duration;
   /**
    * The folder the phases change and the command that runs its tests: RED must leave them failing,
@@ -62,6 +65,11 @@ export interface RunSpecOptions {
   max_attempts?: number;
   /** MCP servers (names in the worker's .mcp.json) whose tools the SPEC's session gets. */
   mcp_servers?: string[];
+  /**
+   * After analysis, the plan waits for a person: `approve` (implement it), `revise` (with
+   * feedback; the analysis runs again) or `restart` (a fresh conversation that starts with the plan).
+   */
+  approve?: boolean;
 }
 
 /** `status` as the client reports it: the workflow's status, its UI link and Temporal's view of the run. */
@@ -107,6 +115,9 @@ export class SpecsClient {
     const problem = specDefinitionProblem(spec);
     if (problem) throw new InvalidInputError(`Invalid SPEC: ${problem}.`);
     resolveSettings(options.settings); // a bad setting is reported before any lookup
+    if (options.approve !== undefined && typeof options.approve !== 'boolean') {
+      throw new InvalidInputError(`approve must be true or false, got ${JSON.stringify(options.approve)}.`);
+    }
     const minTokens = options.min_tokens_available ?? DEFAULT_SPEC_MIN_TOKENS;
     if (!Number.isInteger(minTokens) || minTokens < 0) {
       throw new InvalidInputError(
@@ -131,6 +142,7 @@ export class SpecsClient {
       ...(workspace ? { workspace } : {}),
       ...(attempts !== undefined ? { max_attempts: attempts } : {}),
       ...(options.mcp_servers?.length ? { mcp_servers: [...new Set(options.mcp_servers)] } : {}),
+      ...(options.approve ? { approve: true } : {}),
     };
     const workflowId = specWorkflowId(spec.spec_id);
     await this.ctx.workers.assertPolling();
@@ -231,6 +243,35 @@ export class SpecsClient {
   }
 
   /**
+   * Approves the plan waiting after analysis: the SPEC goes on to RED in the same conversation.
+   * @throws SessionRequestError (InvalidRequest) when the SPEC's plan is not waiting for approval.
+   */
+  async approve(specId: string): Promise<SpecStatus & { ui_url: string }> {
+    return this.decidePlan(specId, { kind: 'implement' });
+  }
+
+  /**
+   * Sends the plan back with feedback: the analysis runs again from its start, its message
+   * carrying the old plan and the feedback, and the new plan waits in turn.
+   * @throws InvalidInputError for empty feedback or more than 4,000 characters;
+   * SessionRequestError (InvalidRequest) when the SPEC's plan is not waiting for approval.
+   */
+  async revise(specId: string, feedback: string): Promise<SpecStatus & { ui_url: string }> {
+    const problem = feedbackProblem(feedback);
+    if (problem) throw new InvalidInputError(`${problem} Nothing was sent to SPEC ${specId}.`);
+    return this.decidePlan(specId, { kind: 'revise', feedback });
+  }
+
+  /**
+   * Approves the plan and implements it in a fresh conversation: the SPEC's session goes back to
+   * the task alone, and the plan goes with the next phase's message.
+   * @throws SessionRequestError (InvalidRequest) when the SPEC's plan is not waiting for approval.
+   */
+  async restart(specId: string): Promise<SpecStatus & { ui_url: string }> {
+    return this.decidePlan(specId, { kind: 'restart' });
+  }
+
+  /**
    * Runs a SPEC again from a phase: resets its workflow (ResetWorkflowExecution) to the point
    * where that phase started, so earlier phases are neither run nor billed again. The old run
    * stays in the Temporal UI.
@@ -284,6 +325,15 @@ export class SpecsClient {
       reset_event_id: Number(resetTo.eventId),
       ui_url: workflowUiUrl(this.ctx.settings, handle.workflowId, newRunId),
     };
+  }
+
+  /** The plan decision, answered with the SPEC's status once the workflow has acted on it. */
+  private async decidePlan(specId: string, decision: PlanDecision): Promise<SpecStatus & { ui_url: string }> {
+    const handle = this.handle(specId);
+    const status = await this.decide(specId, () =>
+      handle.executeUpdate(decidePlanUpdate, { args: [decision] }),
+    );
+    return { ...status, ui_url: workflowUiUrl(this.ctx.settings, handle.workflowId) };
   }
 
   private async decide(specId: string, call: () => Promise<SpecStatus>): Promise<SpecStatus> {

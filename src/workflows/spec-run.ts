@@ -9,9 +9,11 @@ import {
 } from '../domain/session';
 import {
   addPhaseUsage,
+  approvalDetails,
   initialSpecProgress,
   phaseCheckpointName,
   phaseMessage,
+  planContext,
   remainingPhases,
   renderSpec,
   SPEC_SYSTEM_PROMPT,
@@ -35,6 +37,7 @@ import { FailureType } from '../domain/failures';
 import { gateVerdict, type WorkspaceRequest } from '../domain/workspace';
 import { BATON_PHASE } from '../domain/visibility';
 import { formatCount } from '../domain/format';
+import { PlanApproval } from './plan-approval';
 import { rollOver } from './serve-loop';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
@@ -67,6 +70,8 @@ export class SpecRun {
   /** The phases' floor: `min_tokens_available`, capped at what the model's window keeps free. */
   private floor: number;
   private readonly visibility = new Visibility(() => this.presentation());
+  /** The plan's approval after analysis (`approve`). */
+  readonly approval: PlanApproval;
 
   constructor(private readonly input: SpecInput) {
     this.progress = input.carried?.progress ?? initialSpecProgress();
@@ -83,6 +88,19 @@ export class SpecRun {
       },
       () => this.visibility.publish(),
     );
+    this.approval = new PlanApproval({
+      specId: this.input.spec.spec_id,
+      approve: this.input.approve,
+      timeoutMs: this.input.decision_timeout_ms,
+      progress: () => this.progress,
+      statusView: () => this.statusView(),
+      publish: () => this.visibility.publish(),
+      restoreToAnalysisStart: async () => {
+        await this.session.restore({ checkpoint: phaseCheckpointName('analysis', 'start') });
+      },
+      runAnalysis: () => this.runPhase(this.progress.phases[0]!),
+      rollOverIfDue: () => this.rollOverIfDue(),
+    });
   }
 
   /** Runs the phases left; returns when done or aborted. Throws only when a decision times out. */
@@ -90,8 +108,14 @@ export class SpecRun {
     this.floor = this.phaseFloor();
     await this.session.initialize();
     for (const phase of remainingPhases(this.progress)) {
+      // After analysis, a plan that needs a person's approval waits for it (at once otherwise).
+      if (phase.name !== 'analysis' && (await this.approval.approved()) === 'abort') {
+        return await this.finish('aborted');
+      }
       const outcome = await this.runPhase(phase);
       if (outcome === 'abort') return await this.finish('aborted');
+      // A restart's plan is in the conversation once a phase that carried it has completed.
+      if (phase.status === 'completed') delete this.progress.restart_plan;
       // Outside the phase's try: continue-as-new ends the run by throwing.
       await this.rollOverIfDue();
     }
@@ -108,6 +132,7 @@ export class SpecRun {
       current_phase: p.current,
       phases: p.phases.map((x) => ({ ...x, log: [...x.log] })),
       ...(p.failure ? { failure: p.failure } : {}),
+      ...(p.approval ? { approval: p.approval } : {}),
       checkpoints: [...p.checkpoints],
       tokens_used: cumulativeTokens(session.cumulative),
       cost_usd: session.cumulative.cost_usd,
@@ -218,10 +243,7 @@ export class SpecRun {
       }
       try {
         // Phases always stream: `baton spec run` prints the model's text as it writes it.
-        let reply = await this.session.send({
-          message: phaseMessage(this.input.spec, phase.name, this.progress.guidance, this.input.workspace),
-          stream: true,
-        });
+        let reply = await this.session.send({ ...this.phaseRequest(phase), stream: true });
         addPhaseUsage(phase, reply.usage, reply.cost_usd);
         reply = await this.continueCutReply(phase, reply);
         if (this.input.workspace) await this.passGate(phase, this.input.workspace.test_command);
@@ -330,6 +352,18 @@ export class SpecRun {
     this.session.checkpoint(name, 'phase', commit.checkpoint);
   }
 
+  /**
+   * A phase's message: its instructions, a retry's guidance, and what the plan decisions carry
+   * (critical when it carries a restart's plan, so compaction keeps the plan verbatim).
+   */
+  private phaseRequest(phase: PhaseRecord): { message: string; class?: 'critical' } {
+    const plan = planContext(this.progress, phase.name);
+    return {
+      message: phaseMessage(this.input.spec, phase.name, this.progress.guidance, this.input.workspace, plan),
+      ...(plan.plan ? { class: 'critical' as const } : {}),
+    };
+  }
+
   private awaitingDecision(phase: PhaseRecord): void {
     this.progress.status = 'awaiting_decision';
     this.progress.failure = {
@@ -382,12 +416,17 @@ export class SpecRun {
         ...sessionAttributes('spec', status),
         { key: BATON_PHASE, value: specPhaseAttribute(this.progress) },
       ],
-      details: `${status.pending_permission ? `${permissionLine({ session_id: status.session_id, command: status.pending_permission.command })}\n\n` : ''}${specHeader(this.input.spec.spec_id, this.progress)}\n\n${contextLine(
-        {
+      details: [
+        ...(status.pending_permission
+          ? [permissionLine({ session_id: status.session_id, command: status.pending_permission.command })]
+          : []),
+        specHeader(this.input.spec.spec_id, this.progress),
+        ...(this.progress.approval ? [approvalDetails(this.input.spec.spec_id, this.progress.approval)] : []),
+        contextLine({
           budget: tokenBudget(status.tokens_used, status.context_window),
           cumulative: status.cumulative,
-        },
-      )}`,
+        }),
+      ].join('\n\n'),
     };
   }
 }

@@ -1,10 +1,13 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import {
   abortSpecUpdate,
+  decidePlanUpdate,
   decisionProblem,
+  planDecisionProblem,
   retryPhaseUpdate,
   skipPhaseUpdate,
   specStatusQuery,
+  type PlanDecision,
   type RetryPhaseRequest,
   type SpecInput,
   type SpecResult,
@@ -18,6 +21,7 @@ import { SpecRun } from './spec-run';
 /**
  * A SPEC implementation: requirements analysis, RED, GREEN and refactor, each driven by model
  * turns in the SPEC's own session, with checkpoints at the start and completion of each phase.
+ * With `approve`, the plan waits after analysis for `decidePlan` (implement, revise, restart).
  * A phase that still fails after Temporal's retries waits for `retryPhase`, `skipPhase` or
  * `abortSpec`; without a decision in time the workflow fails cleanly. Under context or history
  * pressure it rolls over between phases, like a session.
@@ -38,8 +42,18 @@ export async function specWorkflow(input: SpecInput): Promise<SpecResult> {
   setHandler(skipPhaseUpdate, () => run.decide({ kind: 'skip' }), {
     validator: () => refuse(decisionProblem('skip', undefined, run.decisionState)),
   });
-  setHandler(abortSpecUpdate, () => run.decide({ kind: 'abort' }), {
-    validator: () => refuse(decisionProblem('abort', undefined, run.decisionState)),
+  // A SPEC whose plan waits for approval may be aborted too (the plan approval acts on it).
+  const planWaits = () => run.decisionState.status === 'awaiting_approval';
+  setHandler(
+    abortSpecUpdate,
+    () => (planWaits() ? run.approval.decide({ kind: 'abort' }) : run.decide({ kind: 'abort' })),
+    {
+      validator: () =>
+        refuse(planWaits() ? undefined : decisionProblem('abort', undefined, run.decisionState)),
+    },
+  );
+  setHandler(decidePlanUpdate, (decision) => run.approval.decide(decision), {
+    validator: (decision: PlanDecision) => refuse(planDecisionProblem(decision, run.decisionState)),
   });
   // Under the `ask` policy, the SPEC's commands wait for a person's answer, as a session's do.
   setHandler(answerPermissionUpdate, (answer) => run.session.answerPermission(answer), {

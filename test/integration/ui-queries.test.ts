@@ -92,6 +92,22 @@ const SCENARIOS: Record<string, (query: string) => Promise<Found>> = {
     };
   },
 
+  "BatonKind = 'spec' AND BatonPhase = 'awaiting_approval'": async (query) => {
+    const specId = uniqueId('SPEC-UI-PLAN');
+    await env.baton.specs.start(spec(specId), { approve: true });
+    const workflowId = `spec-${specId}`;
+    return {
+      query,
+      workflowId,
+      after: async () => {
+        // Once approved, the plan no longer waits, and the query no longer finds it.
+        await env.baton.specs.approve(specId);
+        expect((await env.baton.specs.result(specId)).status).toBe('completed');
+        await waitForMatch(query, workflowId, 0);
+      },
+    };
+  },
+
   [`BatonParent = '${EXAMPLE_SESSION}'`]: async (query) => {
     const parent = await env.baton.sessions.start({ task: 'parent' });
     const fork = await env.baton.sessions.fork(parent.session_id);

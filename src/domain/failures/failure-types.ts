@@ -67,6 +67,8 @@ export const FailureType = {
   PhaseGateFailed: 'PhaseGateFailed',
   /** A phase's reply was still cut off at the output limit after its continuations. */
   ReplyCutOff: 'ReplyCutOff',
+  /** A SPEC's plan waited after analysis (`approve`) and no implement, revise or restart came in time. Never retried. */
+  SpecApprovalTimeout: 'SpecApprovalTimeout',
   /** The handoff's input (SPEC, agents, floor) is not usable; nothing ran. Never retried. */
   InvalidHandoffInput: 'InvalidHandoffInput',
   /** A handoff package failed validation; the message names the field. Never retried. */

@@ -142,6 +142,11 @@ export interface SpecProgress {
   feedback?: string;
   /** The plan was approved (so a carried run does not ask again). */
   approved?: boolean;
+  /**
+   * The approved plan a restart carries into the fresh conversation: it goes with the next
+   * phase's message (sent as critical) until a phase completes, so a retried phase has it too.
+   */
+  restart_plan?: string;
 }
 
 /** What a person may decide about a failed phase or agent. */
@@ -167,6 +172,7 @@ export const abortSpecUpdate = defineUpdate<SpecStatus, []>('abortSpec');
 /** The failure types the SPEC workflow fails with (a view of {@link FailureType}). */
 export const SpecFailureType = {
   DecisionTimeout: FailureType.SpecDecisionTimeout,
+  ApprovalTimeout: FailureType.SpecApprovalTimeout,
 } as const;
 
 export const DEFAULT_SPEC_MIN_TOKENS = 50_000;

@@ -41,7 +41,17 @@ export {
   gateFeedbackMessage,
   continuationMessage,
 } from './phases';
-export type { SpecPhaseName } from './phases';
+export type { SpecPhaseName, PlanContext } from './phases';
+export {
+  PLAN_CHOICES,
+  MAX_FEEDBACK_CHARS,
+  pendingApproval,
+  planNeedsApproval,
+  feedbackProblem,
+  planDecisionProblem,
+  planContext,
+  approvalDetails,
+} from './approval';
 export {
   initialSpecProgress,
   remainingPhases,

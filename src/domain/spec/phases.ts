@@ -68,19 +68,41 @@ function phaseHeading(spec: SpecDefinition, phase: SpecPhaseName): string {
   return `SPEC ${spec.spec_id} · phase ${phaseNumber(phase)}/4 ${INSTRUCTIONS[phase].title} · ${spec.title}`;
 }
 
+/** What a person said about the plan, for the phase's message (see {@link phaseMessage}). */
+export interface PlanContext {
+  /** A revise: the plan that was not approved, and the person's feedback on it. */
+  revise?: { plan: string; feedback: string };
+  /** A restart: the approved plan, carried into a fresh conversation. */
+  plan?: string;
+}
+
 /**
  * The message that drives a phase, with the user's guidance when a failed phase is retried. With
- * a workspace, the model is told to change the files with its tools and which gate applies.
+ * a workspace, the model is told to change the files with its tools and which gate applies. What
+ * a person said about the plan goes with it too: an analysis asked to revise sees the old plan and
+ * the feedback; the first phase after a restart gets the approved plan (after the heading, so the
+ * message names its own phase before any quoted plan does).
  */
 export function phaseMessage(
   spec: SpecDefinition,
   phase: SpecPhaseName,
   guidance?: string,
   workspace?: { test_command: string },
+  plan: PlanContext = {},
 ): string {
-  const lines = [phaseHeading(spec, phase), INSTRUCTIONS[phase].ask];
+  const lines = [phaseHeading(spec, phase)];
+  if (plan.plan) {
+    lines.push(`The approved plan (from the analysis, carried into this fresh session):\n${plan.plan}`);
+  }
+  lines.push(INSTRUCTIONS[phase].ask);
   if (workspace) {
     lines.push(`${WORKSPACE_INSTRUCTIONS[phase]} The test command is \`${workspace.test_command}\`.`);
+  }
+  if (plan.revise) {
+    lines.push(
+      `Your previous plan was not approved:\n${plan.revise.plan}`,
+      `Revise it with this feedback: ${plan.revise.feedback}`,
+    );
   }
   if (guidance) lines.push(`Guidance for this attempt: ${guidance}`);
   return lines.join('\n\n');
