@@ -67,6 +67,8 @@ export class SpecRun {
   readonly session: SessionEntity;
   private progress: SpecProgress;
   private decision: Decision | undefined;
+  /** The run is continuing-as-new: decisions wait for the next run (see {@link decisionState}). */
+  private rollingOver = false;
   /** The phases' floor: `min_tokens_available`, capped at what the model's window keeps free. */
   private floor: number;
   private readonly visibility = new Visibility(() => this.presentation());
@@ -157,7 +159,9 @@ export class SpecRun {
     return {
       id: this.input.spec.spec_id,
       label: 'SPEC',
-      status: this.progress.status,
+      // A decision taken while the run rolls over would hold up the continue-as-new (which waits
+      // for every handler): it is refused, and taken by the next run.
+      status: this.rollingOver ? 'rolling over to a new run; decide again in a moment' : this.progress.status,
       current: this.progress.current,
       what: 'phase',
     };
@@ -205,10 +209,15 @@ export class SpecRun {
   /** Continues-as-new when the session asks for it, carrying the SPEC's progress. */
   private async rollOverIfDue(): Promise<void> {
     if (this.session.rolloverDue === undefined) return;
-    await rollOver(this.session, (session) => ({
-      ...this.input,
-      carried: { session, progress: this.progress },
-    }));
+    this.rollingOver = true;
+    try {
+      await rollOver(this.session, (session) => ({
+        ...this.input,
+        carried: { session, progress: this.progress },
+      }));
+    } finally {
+      this.rollingOver = false;
+    }
   }
 
   private async runPhase(phase: PhaseRecord): Promise<'done' | 'abort'> {
