@@ -21,7 +21,8 @@ export function formatSpecStatus(s: SpecStatus & { ui_url?: string }): string {
       (p) =>
         `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${formatCount(p.tokens)} tokens · ` +
         `$${p.cost_usd.toFixed(4)}${p.cache ? ` · cache ${percent(p.cache.hit_rate)} hit` : ''} · ` +
-        `${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}`,
+        `${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}` +
+        (p.files_changed?.length ? `\n       files changed: ${p.files_changed.join(', ')}` : ''),
     ),
     `  total     ${formatCount(s.tokens_used)} tokens · $${s.cost_usd.toFixed(4)} · context ${s.context.position_percent}%`,
     `  checkpoints ${s.checkpoints.join(', ') || '(none yet)'}`,
