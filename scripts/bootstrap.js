@@ -5,6 +5,8 @@
 // outside the repo; the TypeScript side does the build with progress).
 // With --topology (`npm test`), also the Temporal server, its SQL tool and the UI server that the
 // production-topology tests run (built once with Go, about five minutes the first time).
+// With --sandbox (`npm run demo`), also bubblewrap, which the demo's SPEC runs its commands in
+// (scripts/ensure-bubblewrap.sh; apt-get when missing), unless BATON_UNSAFE_COMMANDS=1 opts out.
 // Plain JavaScript on purpose: it must run before any dependency is installed.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -39,5 +41,13 @@ for (const script of scripts) {
     [require.resolve('tsx/cli', { paths: [root] }), path.join(root, 'scripts', script)],
     { cwd: root, stdio: 'inherit' },
   );
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (process.argv.includes('--sandbox') && process.env.BATON_UNSAFE_COMMANDS !== '1') {
+  const result = spawnSync('bash', [path.join(root, 'scripts', 'ensure-bubblewrap.sh')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -1,59 +1,67 @@
 /**
  * `npm run demo`: the embedded defaults end to end. Starts (or reuses) the Temporal dev server with
- * its history under `.baton/`, the offline model (or the real API with ANTHROPIC_API_KEY) and a
- * worker; creates a session, sends three messages, prints the status and the Temporal UI link.
+ * its history under `.baton/`, the model (offline, following docs/examples/sum.offline-script.json;
+ * with ANTHROPIC_API_KEY, Claude and no script) and a worker with its workspace worker beside it.
+ * A short session shows replies, budget and status; then a SPEC implements a `sum` function for
+ * real in a fresh temporary folder: RED writes tests that fail, GREEN the code that makes them
+ * pass, each gate verified by running `node --test` under bubblewrap. It prints each phase, the
+ * folder's git log, the Temporal UI links and the time per tool call and per verified phase, and
+ * exits 1 when the SPEC did not complete or a gate did not hold, so it checks itself.
  * `npm run demo -- --keep` leaves everything running so the UI can be explored.
  */
+import crypto from 'node:crypto';
+import path from 'node:path';
 import { BatonClient } from './client/baton-client';
 import { formatSend, formatStatus } from './cli/format';
-import { formatSpecStatus } from './cli/spec-commands';
-import { startDevEnvironment } from './dev/dev-environment';
+import { runSpecDemo } from './demo/spec-demo';
+import { runWorkerUntilPolling, startDevEnvironment } from './dev/dev-environment';
+import { needsOfflineModel } from './model';
 
-const MESSAGES = [
-  'We need a token-bucket rate limiter for a public HTTP API. What are the key design decisions?',
-  'Decision: buckets live in Redis, keyed per API key. What failure modes should we test?',
-  'Write the one-paragraph summary for the design doc.',
-];
+/** The script the offline model follows for the demo's SPEC. */
+const OFFLINE_SCRIPT = path.join(__dirname, '..', 'docs', 'examples', 'sum.offline-script.json');
 
 async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
   const log = (line: string) => console.log(`[demo] ${line}`);
-  const dev = await startDevEnvironment({ log });
-  const running = dev.runtime?.run();
-  const baton = await BatonClient.connect({ env: dev.env });
+  const offline = needsOfflineModel(process.env);
+  // Claude needs no script; the offline model cannot write code without one. A script named in
+  // BATON_OFFLINE_SCRIPT replaces the demo's (its steps must implement the same SPEC).
+  const script = process.env.BATON_OFFLINE_SCRIPT?.trim() || OFFLINE_SCRIPT;
+  const env = offline ? { ...process.env, BATON_OFFLINE_SCRIPT: script } : process.env;
+  const dev = await startDevEnvironment({ env, log });
+  let running: Promise<void> | undefined;
+  let baton: BatonClient | undefined;
   try {
-    await baton.waitForWorker();
+    if (dev.runtime) running = (await runWorkerUntilPolling(dev.runtime, dev.env)).running;
+    baton = await BatonClient.connect({ env: dev.env });
+
     const started = await baton.sessions.start({
-      task: 'Design the rate limiter for our public API and write its design summary.',
+      task: 'Design the rate limiter for our public API.',
       system: 'You are a senior backend engineer. Be concise.',
     });
-    log(
-      `Session ${started.session_id} started on ${started.model}; context ${started.token_budget.used} tokens.`,
-    );
-    for (const [i, message] of MESSAGES.entries()) {
-      console.log(`\n> ${message}`);
-      const result = await baton.sessions.send(started.session_id, message);
-      console.log(formatSend(result));
-      if (i === MESSAGES.length - 1) console.log('');
-    }
-    console.log(formatStatus(await baton.sessions.status(started.session_id)));
-    console.log(`\nOpen it in the Temporal UI: ${started.ui_url}`);
+    log(`Session ${started.session_id} on ${started.model}; context ${started.token_budget.used} tokens.`);
+    const message = 'What are the key design decisions for a token-bucket rate limiter?';
+    console.log(`\n> ${message}`);
+    console.log(`${formatSend(await baton.sessions.send(started.session_id, message))}\n`);
+    console.log(`${formatStatus(await baton.sessions.status(started.session_id))}\n`);
 
-    // A short SPEC: analysis → RED → GREEN → refactor, a checkpoint at the start and end of each.
-    const specId = `DEMO-${started.session_id.slice(5, 13)}`;
-    log(`Running SPEC ${specId} (four phases)…`);
-    const spec = await baton.specs.start({
-      spec_id: specId,
-      title: 'Rate limiter',
-      requirements: ['token bucket per API key', 'HTTP 429 with Retry-After when empty'],
-      acceptance_criteria: ['a burst of 100 requests from one key gets 429 after the bucket size'],
-    });
-    const result = await baton.specs.result(specId);
-    console.log(formatSpecStatus({ ...result, ui_url: spec.ui_url }));
-    if (dev.runtime?.mode === 'offline') {
+    const specId = `DEMO-SUM-${crypto.randomBytes(4).toString('hex')}`;
+    log(
+      offline
+        ? `SPEC: the offline model follows ${path.relative(process.cwd(), script) || script}; the files, git and the test runs are real.`
+        : 'SPEC: Claude does the work (ANTHROPIC_API_KEY is set, no script).',
+    );
+    const outcome = await runSpecDemo(baton, { specId, print: (text) => console.log(text) });
+    if (offline) {
       log(
-        'Replies came from the offline model, a local stand-in for the Anthropic API. Set ANTHROPIC_API_KEY for real ones.',
+        'Replies came from the offline model, a local stand-in for the Anthropic API. Set ANTHROPIC_API_KEY for Claude.',
       );
+    }
+    if (outcome.ok) {
+      log(`PASSED: RED left failing tests, GREEN and refactor passing ones, in ${outcome.folder}.`);
+    } else {
+      log(`FAILED: ${outcome.problems.join('; ')}.`);
+      process.exitCode = 1;
     }
     if (keep) {
       log(
@@ -62,7 +70,7 @@ async function main(): Promise<void> {
       await new Promise<void>((resolve) => process.once('SIGINT', resolve));
     }
   } finally {
-    await baton.close();
+    await baton?.close();
     await dev.shutdown({ keepServer: keep });
     await running;
   }
