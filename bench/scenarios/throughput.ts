@@ -234,11 +234,11 @@ export const throughput = defineScenario<ThroughputResult>({
       `Each session sends ${r.levels[0]?.turns_per_session ?? 0} turns one after another, all sessions at once, ` +
         `against one worker (maxCachedWorkflows ${formatInt(r.worker_tuning.maxCachedWorkflows)}, ` +
         `maxConcurrentActivityTaskExecutions ${formatInt(r.worker_tuning.maxConcurrentActivityTaskExecutions)}). ` +
-        '"direct calls/s" is the same number of clients calling the offline model through the SDK with the same requests ' +
-        `(${r.levels.map((l) => formatMs(l.direct.cpu_ms_per_call)).join(' / ')} CPU ms per call). ` +
         'CPU ms/turn is the CPU time per turn while the turns ran, of the benchmark process (client and worker), the ' +
         'Temporal server and, apart, the offline model: the figure to compare between runs when the machine is shared. ' +
-        `Direct SDK calls at the same concurrency: ${r.levels.map((l) => `${l.direct.calls_per_s.toFixed(0)}/s`).join(' / ')}.`,
+        'The same number of clients calling the offline model directly through the SDK with the same requests: ' +
+        `${r.levels.map((l) => `${l.direct.calls_per_s.toFixed(0)}/s`).join(' / ')} ` +
+        `(${r.levels.map((l) => formatMs(l.direct.cpu_ms_per_call)).join(' / ')} CPU ms per call).`,
       ...targetLines(r),
     ];
   },
