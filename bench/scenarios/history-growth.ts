@@ -241,7 +241,16 @@ async function measureGrowth(
     signal.throwIfAborted();
     const requested = pending[0];
     const measuring = requested !== undefined && turn >= requested;
-    const before: HistorySize | undefined = measuring ? await historySize(temporal, id) : undefined;
+    let before: HistorySize | undefined;
+    try {
+      before = measuring ? await historySize(temporal, id) : undefined;
+    } catch (err) {
+      // A run history larger than a gRPC message (4 MiB) cannot be fetched in one page: the naive
+      // design gets there long before Temporal's own limits. That ends the session, not the scenario.
+      stopped = { turn, reason: `its history could not be read: ${firstLine(err)}` };
+      progress(`history: ${design.label}: stopped at turn ${turn}: ${stopped.reason}`);
+      break;
+    }
     const started = performance.now();
     try {
       await design.send(id, userMessage(0, turn));
@@ -254,7 +263,14 @@ async function measureGrowth(
     totalMs += ms;
     turnsCompleted = turn;
     if (before && requested !== undefined) {
-      const after = await historySize(temporal, id, before.run_id);
+      let after: HistorySize;
+      try {
+        after = await historySize(temporal, id, before.run_id);
+      } catch (err) {
+        stopped = { turn, reason: `its history could not be read: ${firstLine(err)}` };
+        progress(`history: ${design.label}: stopped at turn ${turn}: ${stopped.reason}`);
+        break;
+      }
       // One call (the turn; stream polls aside) and no rollover in between: the difference is this turn.
       if (after.calls_accepted - before.calls_accepted === 1 && !after.continued_as_new) {
         pending.shift();
@@ -309,6 +325,10 @@ async function previousRun(temporal: Client, id: string, runId: string): Promise
   });
   const started = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
   return started?.continuedExecutionRunId || undefined;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }
 
 /** Why a turn failed, in one line: the run's termination reason when Temporal ended it. */
