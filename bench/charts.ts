@@ -21,7 +21,13 @@ export interface ChartSpec {
 
 const WIDTH = 560;
 const HEIGHT = 300;
-const COLORS = { baton: '#1f6feb', floor: '#8b949e', naive: '#d1242f', direct: '#2da44e' } as const;
+const COLORS = {
+  baton: '#1f6feb',
+  'baton, streamed': '#8250df',
+  floor: '#8b949e',
+  naive: '#d1242f',
+  direct: '#2da44e',
+} as const;
 
 function scenarioResult<T>(results: BenchResults, name: string): T | undefined {
   const outcome = results.scenarios[name];
@@ -32,10 +38,16 @@ function color(domain: (keyof typeof COLORS)[]) {
   return { scale: { domain, range: domain.map((d) => COLORS[d]) }, legend: { title: null, orient: 'top' } };
 }
 
-/** History bytes one turn adds, by turn number, baton against the naive design. */
+/** History bytes one turn adds, by turn number, baton (plain and streamed) against the naive design. */
 export function historyChart(r: HistoryGrowthResult): ChartSpec {
   const values = [
     ...r.baton.samples.map((s) => ({ design: 'baton', turn: s.turn, kib: s.bytes / 1024 })),
+    // Results saved before streamed turns were measured have no such line.
+    ...(r.baton_streamed?.samples ?? []).map((s) => ({
+      design: 'baton, streamed',
+      turn: s.turn,
+      kib: s.bytes / 1024,
+    })),
     ...r.naive.samples.map((s) => ({ design: 'naive', turn: s.turn, kib: s.bytes / 1024 })),
   ];
   return {
@@ -54,7 +66,7 @@ export function historyChart(r: HistoryGrowthResult): ChartSpec {
       encoding: {
         x: { field: 'turn', type: 'quantitative', title: 'turn' },
         y: { field: 'kib', type: 'quantitative', title: 'KiB added to the history' },
-        color: { field: 'design', type: 'nominal', ...color(['baton', 'naive']) },
+        color: { field: 'design', type: 'nominal', ...color(['baton', 'baton, streamed', 'naive']) },
       },
     },
   };

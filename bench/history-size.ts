@@ -6,6 +6,8 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 const EventType = temporal.api.enums.v1.EventType;
+/** The prefix of @temporalio/workflow-streams' handler names (its poll update is `__temporal_workflow_stream_poll`). */
+const STREAM_UPDATE_PREFIX = '__temporal_workflow_stream';
 
 export interface HistorySize {
   run_id: string;
@@ -13,6 +15,11 @@ export interface HistorySize {
   events: number;
   /** Completed updates in the run; a turn is one `send` update, so this counts turns (and other updates). */
   updates_completed: number;
+  /**
+   * Accepted updates other than workflow-stream polls: the turns (and other calls). A streamed
+   * turn's reader adds polls, which complete when the turn publishes, so they are not counted.
+   */
+  calls_accepted: number;
   /** The run ended by continuing as new (baton's rollover). */
   continued_as_new: boolean;
 }
@@ -29,6 +36,13 @@ export async function historySize(client: Client, workflowId: string, runId?: st
     events: events.length,
     updates_completed: events.filter(
       (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+    ).length,
+    calls_accepted: events.filter(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED &&
+        !e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name?.startsWith(
+          STREAM_UPDATE_PREFIX,
+        ),
     ).length,
     continued_as_new: events.some(
       (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,

@@ -2,7 +2,9 @@
  * History growth: how many bytes and events one turn adds to Temporal's history at turn 10, 100
  * and 1,000 of one session, for baton and for a naive design that passes the whole conversation to
  * each activity and gets it back (bench/naive/). Flat is the goal; the naive design grows with the
- * conversation, and this run shows where Temporal's history limits stop it.
+ * conversation, and this run shows where Temporal's history limits stop it. A second baton session
+ * streams every turn (as `baton session send` does): its reader's polls and the published events are
+ * in the history too, and must stay flat as well.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -70,6 +72,8 @@ export interface HistoryGrowthResult {
   sample_turns: number[];
   user_message_chars: number;
   baton: DesignGrowth;
+  /** baton with every turn streamed (a reader of the turn's events, as the CLI's `session send`). */
+  baton_streamed: DesignGrowth;
   naive: DesignGrowth;
   /** naive bytes ÷ baton bytes for each sample both designs reached. */
   naive_to_baton_bytes: { turn: number; ratio: number }[];
@@ -99,6 +103,15 @@ export const historyGrowth = defineScenario<HistoryGrowthResult>({
       },
       close: async (id) => {
         await stack.baton.sessions.close(id);
+      },
+    };
+    const streamed: Design = {
+      ...baton,
+      label: 'baton, streamed',
+      send: async (id, text) => {
+        let ended = false;
+        await stack.baton.sessions.send(id, text, { onEvent: (e) => (ended ||= e.type === 'turn_ended') });
+        if (!ended) throw new Error('the streamed turn ended without its turn_ended event');
       },
     };
     const naiveQueue = await stack.naiveTaskQueue();
@@ -133,6 +146,7 @@ export const historyGrowth = defineScenario<HistoryGrowthResult>({
 
     const sampleTurns = ctx.config.history.sampleTurns;
     const batonGrowth = await measureGrowth(ctx, temporal, baton, sampleTurns);
+    const streamedGrowth = await measureGrowth(ctx, temporal, streamed, sampleTurns);
     const naiveGrowth = await measureGrowth(ctx, temporal, naive, sampleTurns);
     const ratios = batonGrowth.samples.flatMap((b) => {
       const n = naiveGrowth.samples.find((s) => s.requested_turn === b.requested_turn);
@@ -142,6 +156,7 @@ export const historyGrowth = defineScenario<HistoryGrowthResult>({
       sample_turns: sampleTurns,
       user_message_chars: userMessage(0, 1).length,
       baton: batonGrowth,
+      baton_streamed: streamedGrowth,
       naive: naiveGrowth,
       naive_to_baton_bytes: ratios,
       temporal_limits: TEMPORAL_HISTORY_LIMITS,
@@ -159,6 +174,7 @@ export const historyGrowth = defineScenario<HistoryGrowthResult>({
       return [
         formatInt(turn),
         ...cells(r.baton, turn),
+        ...cells(r.baton_streamed, turn),
         ...cells(r.naive, turn),
         x ? formatRatio(x.ratio) : '–',
       ];
@@ -169,6 +185,8 @@ export const historyGrowth = defineScenario<HistoryGrowthResult>({
           'turn',
           'baton bytes/turn',
           'baton events/turn',
+          'streamed bytes/turn',
+          'streamed events/turn',
           'naive bytes/turn',
           'naive events/turn',
           'naive ÷ baton',
@@ -180,7 +198,10 @@ export const historyGrowth = defineScenario<HistoryGrowthResult>({
         `baton ran ${formatInt(r.baton.turns_completed)} turns in ${r.baton.runs} run(s) ` +
         `(it continues-as-new when Temporal suggests it, at ${formatInt(r.temporal_limits.suggest_continue_as_new_events)} events ` +
         `or ${formatBytes(r.temporal_limits.suggest_continue_as_new_bytes)}); its largest run history was ` +
-        `${formatBytes(r.baton.largest_run.bytes)} / ${formatInt(r.baton.largest_run.events)} events.`,
+        `${formatBytes(r.baton.largest_run.bytes)} / ${formatInt(r.baton.largest_run.events)} events. ` +
+        `"streamed" is a second baton session whose every turn streams (a reader of its events, as \`baton session send\`): ` +
+        `${formatInt(r.baton_streamed.turns_completed)} turns in ${r.baton_streamed.runs} run(s), largest run ` +
+        `${formatBytes(r.baton_streamed.largest_run.bytes)} / ${formatInt(r.baton_streamed.largest_run.events)} events.`,
     ];
     lines.push(
       r.naive.stopped
@@ -220,7 +241,16 @@ async function measureGrowth(
     signal.throwIfAborted();
     const requested = pending[0];
     const measuring = requested !== undefined && turn >= requested;
-    const before: HistorySize | undefined = measuring ? await historySize(temporal, id) : undefined;
+    let before: HistorySize | undefined;
+    try {
+      before = measuring ? await historySize(temporal, id) : undefined;
+    } catch (err) {
+      // A run history larger than a gRPC message (4 MiB) cannot be fetched in one page: the naive
+      // design gets there long before Temporal's own limits. That ends the session, not the scenario.
+      stopped = { turn, reason: `its history could not be read: ${firstLine(err)}` };
+      progress(`history: ${design.label}: stopped at turn ${turn}: ${stopped.reason}`);
+      break;
+    }
     const started = performance.now();
     try {
       await design.send(id, userMessage(0, turn));
@@ -233,9 +263,16 @@ async function measureGrowth(
     totalMs += ms;
     turnsCompleted = turn;
     if (before && requested !== undefined) {
-      const after = await historySize(temporal, id, before.run_id);
-      // One completed update and no rollover in between: the difference is exactly this turn.
-      if (after.updates_completed - before.updates_completed === 1 && !after.continued_as_new) {
+      let after: HistorySize;
+      try {
+        after = await historySize(temporal, id, before.run_id);
+      } catch (err) {
+        stopped = { turn, reason: `its history could not be read: ${firstLine(err)}` };
+        progress(`history: ${design.label}: stopped at turn ${turn}: ${stopped.reason}`);
+        break;
+      }
+      // One call (the turn; stream polls aside) and no rollover in between: the difference is this turn.
+      if (after.calls_accepted - before.calls_accepted === 1 && !after.continued_as_new) {
         pending.shift();
         samples.push({
           requested_turn: requested,
@@ -288,6 +325,10 @@ async function previousRun(temporal: Client, id: string, runId: string): Promise
   });
   const started = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
   return started?.continuedExecutionRunId || undefined;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }
 
 /** Why a turn failed, in one line: the run's termination reason when Temporal ended it. */

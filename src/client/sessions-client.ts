@@ -124,6 +124,15 @@ export class SessionsClient {
   constructor(private readonly ctx: SessionContext) {}
 
   /**
+   * Notes that `id` is a session this client has just started (or forked): its first command then
+   * needs no describe round trip, which would otherwise make a new session's first turn (a fork's
+   * too) slower than every later one.
+   */
+  private rememberSession(id: string): void {
+    this.targets.set(id, { kind: 'session' });
+  }
+
+  /**
    * Refuses, in one line that says what the id is and what to use instead, a command that does not
    * apply to it (a message to a SPEC's session, a status of a handoff, …).
    * @throws NotASessionError, or SessionNotFoundError for an unknown id.
@@ -195,6 +204,7 @@ export class SessionsClient {
           first,
         )
       : await startSessionRun(this.ctx, input, run);
+    this.rememberSession(sessionId);
     return warnings.length > 0 ? { ...started, warnings } : started;
   }
 
@@ -391,7 +401,9 @@ export class SessionsClient {
   /** A new session starting at this one's head (or a checkpoint), sharing its stored history. */
   async fork(sessionId: string, options: ForkOptions = {}): Promise<ForkResult> {
     assertSessionId(sessionId);
-    return forkSession(this.ctx, sessionId, options);
+    const fork = await forkSession(this.ctx, sessionId, options);
+    this.rememberSession(fork.session_id);
+    return fork;
   }
 
   /** Forks once per variant and runs each variant's message concurrently, for side-by-side comparison. */

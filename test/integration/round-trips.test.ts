@@ -9,7 +9,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, SessionExistsError, SessionRequestError } from '../../src/client';
 import { cumulativeTokens, textOf } from '../../src/domain/session';
 import {
@@ -161,6 +161,20 @@ describe('a fork', () => {
       'fork only',
       reply.reply,
     ]);
+  });
+
+  it('and a new session take their first message without a describe first: the client made them', async () => {
+    const parent = await env.baton.sessions.start({ task: 'no describe before a first send' });
+    const fork = await env.baton.sessions.fork(parent.session_id);
+    const describeCall = vi.spyOn(env.baton.temporal.workflowService, 'describeWorkflowExecution');
+    try {
+      await env.baton.sessions.send(parent.session_id, 'first of the parent');
+      const reply = await env.baton.sessions.send(fork.session_id, 'first of the fork');
+      expect(reply.turn).toBe(1);
+      expect(describeCall).not.toHaveBeenCalled();
+    } finally {
+      describeCall.mockRestore();
+    }
   });
 });
 
