@@ -22,7 +22,7 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string; stder
     execFile(
       process.execPath,
       [tsx, path.join(root, 'bench', 'run.ts'), ...args],
-      { cwd: root, env: process.env, timeout: 230_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: root, env: process.env, timeout: 420_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -59,7 +59,7 @@ function ratios(
 
 it(
   'runs every scenario at --size tiny and writes sane results and charts',
-  { timeout: 240_000 },
+  { timeout: 450_000 },
   async () => {
     const run = await runBench(['--size', 'tiny', '--out', outDir]);
     expect(run.code, `bench exited ${run.code}; stderr:\n${run.stderr.slice(-4000)}`).toBe(0);
