@@ -166,6 +166,69 @@ describe('a SPEC with a workspace', () => {
     expect(testsPass(dir)).toBe(true);
   });
 
+  it('refuses a RED whose tests already pass and feeds it back; the next attempt leaves them failing', async () => {
+    env.model.setScript(
+      parseOfflineScript({
+        format: 'baton.offline-script',
+        version: 1,
+        steps: [
+          { when: { phase: 'analysis' }, replies: [{ text: 'Plan.' }] },
+          {
+            when: { phase: 'red', match: 'The gate failed' },
+            replies: [
+              {
+                text: 'Right, no implementation in RED.',
+                tool_calls: [{ name: 'bash', input: { command: 'rm src/sum.js' } }],
+              },
+              { text: 'Removed.' },
+            ],
+          },
+          {
+            when: { phase: 'red' },
+            replies: [
+              {
+                text: 'Tests and, too early, the code.',
+                tool_calls: [create('test/sum.test.js', SUM_TEST), create('src/sum.js', RIGHT_SUM)],
+              },
+              { text: 'Done.' },
+            ],
+          },
+          {
+            when: { phase: 'green' },
+            replies: [
+              { text: 'The code.', tool_calls: [create('src/sum.js', RIGHT_SUM)] },
+              { text: 'Done.' },
+            ],
+          },
+          { when: { phase: 'refactor' }, replies: [{ text: 'Nothing to refactor.' }] },
+        ],
+      }),
+    );
+    const id = uniqueId('SPEC-WS-RED');
+    const dir = freshFolder('red-passes');
+    await env.baton.specs.start(sumSpec(id), { workspace: { path: dir, test_command: 'node --test' } });
+    const result = await env.baton.specs.result(id);
+
+    expect(result.status).toBe('completed');
+    const red = result.phases[1]!;
+    expect(red.log.filter((l) => l.startsWith('gate'))).toEqual([
+      expect.stringMatching(
+        /^gate \(tests must fail\): failed: `node --test` passed, but this phase must leave failing tests/,
+      ),
+      expect.stringMatching(/^gate \(tests must fail\): passed/),
+    ]);
+    expect(red.gate).toMatchObject({ expect: 'fail', ok: true, verification: { passed: false } });
+    // RED leaves only the tests; the code comes in GREEN.
+    expect(red.files_changed).toEqual(['test/sum.test.js']);
+    expect(result.phases[2]!.files_changed).toEqual(['src/sum.js']);
+    const feedback = env.model.requests.find(
+      (r) =>
+        r.last_user_text.includes(`SPEC ${id} · phase 2/4 RED`) &&
+        r.last_user_text.includes('The gate failed'),
+    );
+    expect(feedback?.last_user_text).toMatch(/must leave failing tests/);
+  });
+
   it('waits for a decision after its last attempt; a retry puts the files back to the phase start', async () => {
     env.model.setScript(greenFailsFirst());
     const id = uniqueId('SPEC-WS-DECIDE');
