@@ -68,6 +68,9 @@ function toWorkspaceFailure(err: unknown): unknown {
   return err;
 }
 
+/** How often a workspace step heartbeats (the workflow's heartbeat timeout is a few of these). */
+const WORKSPACE_HEARTBEAT_MS = 1_000;
+
 /**
  * Builds the workspace activities around the worker's host.
  * @example const worker = await Worker.create({ taskQueue: host.taskQueue, activities: createWorkspaceActivities({ host }) });
@@ -101,11 +104,17 @@ export function createWorkspaceActivities(deps: WorkspaceActivityDeps) {
         nonRetryable: true,
       });
     }
+    // Every workspace step heartbeats while it runs (a commit with its bundle, a restore, a merge
+    // can take seconds on a large repository), so a short heartbeat timeout finds a dead worker
+    // quickly without failing a slow step of a live one.
+    const beat = setInterval(() => ctx.heartbeat(), WORKSPACE_HEARTBEAT_MS);
     try {
       return await fn(host, ctx);
     } catch (err) {
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
       throw toWorkspaceFailure(err);
+    } finally {
+      clearInterval(beat);
     }
   }
 

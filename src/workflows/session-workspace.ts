@@ -237,7 +237,8 @@ export class SessionWorkspace {
     const waitMs = this.request.worker_wait_ms ?? DEFAULT_WORKER_WAIT_MS;
     return workspaceActivities(held.task_queue, {
       scheduleToStart: `${waitMs} milliseconds`,
-      heartbeat: '10 seconds',
+      // Calls heartbeat every second; a dead worker's call is given up within 5 s, as a model turn's is.
+      heartbeat: '5 seconds',
     });
   }
 
