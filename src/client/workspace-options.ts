@@ -108,8 +108,8 @@ export function specWorkspace(options: SpecWorkspaceOptions, cwd = process.cwd()
   const command = options.test_command as unknown;
   if (typeof command !== 'string' || command.trim() === '') {
     throw new InvalidInputError(
-      'A SPEC with a workspace needs the command that runs its tests, which decides each phase: ' +
-        'give --test-command "<cmd>" (test_command), e.g. --test-command "npm test".',
+      'A workspace for a SPEC or a handoff needs the command that runs its tests (it decides each SPEC ' +
+        'phase, and must pass after tdd-implementer): give --test-command "<cmd>" (test_command), e.g. --test-command "npm test".',
     );
   }
   if (command.includes('\0')) throw new InvalidInputError('The test command contains a NUL character.');

@@ -155,7 +155,7 @@ describe('baton spec run --workspace', () => {
     const noTests = await runCli(['spec', 'run', specId, ...specFlags, '--workspace', dir], env.cliEnv);
     expect(noTests.code).toBe(1);
     expect(noTests.stderr).toMatch(
-      /^baton: A SPEC with a workspace needs the command that runs its tests, which decides each phase: give --test-command "<cmd>"/,
+      /^baton: A workspace for a SPEC or a handoff needs the command that runs its tests \(it decides each SPEC phase, and must pass after tdd-implementer\): give --test-command "<cmd>"/,
     );
     const attempts = await runCli(
       [
@@ -225,12 +225,14 @@ describe('baton handoff run --workspace', () => {
     expect(input.workspace).toEqual({ path: dir, test_command: 'node --test', policy: { mode: 'ask' } });
   });
 
-  it('gives --mcp servers to the agents that name none, and refuses a bad name', async () => {
+  it('gives --mcp servers to the whole chain (every agent gets them besides its own), and refuses a bad name', async () => {
     const input = await env.baton.handoffs.prepare({
       spec: spec(uniqueId('SPEC-HMCP')),
       mcp_servers: ['memory', 'memory'],
     });
-    expect(input.agents.map((a) => a.mcp_servers)).toEqual(input.agents.map(() => ['memory']));
+    expect(input.mcp_servers).toEqual(['memory']);
+    // The default agents name none of their own.
+    expect(input.agents.map((a) => a.mcp_servers)).toEqual(input.agents.map(() => undefined));
     const err = await env.baton.handoffs
       .prepare({ spec: spec(uniqueId('SPEC-HMCP')), mcp_servers: ['bad name'] })
       .catch((e: unknown) => e);
@@ -242,7 +244,9 @@ describe('baton handoff run --workspace', () => {
     const specId = uniqueId('SPEC-HWSCLI');
     const noTests = await runCli(['handoff', 'run', specId, ...specFlags, '--workspace', dir], env.cliEnv);
     expect(noTests.code).toBe(1);
-    expect(noTests.stderr).toMatch(/^baton: A SPEC with a workspace needs the command that runs its tests/);
+    expect(noTests.stderr).toMatch(
+      /^baton: A workspace for a SPEC or a handoff needs the command that runs its tests/,
+    );
     const file = path.join(dir, `${specId}.json`);
     fs.writeFileSync(file, JSON.stringify({ title: 'Sum', requirements: ['sum adds'], max_attempts: 2 }));
     const attempts = await runCli(['handoff', 'run', specId, '--file', file], env.cliEnv);

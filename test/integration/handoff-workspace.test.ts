@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandoffFailedError, type HandoffStatus } from '../../src/client';
+import { HandoffFailedError, InvalidInputError, type HandoffStatus } from '../../src/client';
 import { handoffCommitMessage, handoffPackageProblems } from '../../src/domain/handoff';
 import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
@@ -292,17 +292,20 @@ describe('a handoff chain with a workspace', () => {
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(docs!.workspace!.commit);
   });
 
-  it('refuses a workspace without a test command or with a relative path before starting', async () => {
+  it('refuses a workspace without a test command or with a bad policy before starting', async () => {
     const specId = uniqueId('SPEC-HWSBAD');
-    await expect(
-      env.baton.handoffs.run({ spec: spec(specId), workspace: { path: 'sum', test_command: 'node --test' } }),
-    ).rejects.toThrow(/workspace\.path: must be an absolute path to the folder the agents work in/);
     await expect(
       env.baton.handoffs.run({
         spec: spec(specId),
         workspace: { path: '/tmp/x', test_command: '' },
       }),
-    ).rejects.toThrow(/workspace\.test_command: must be the command that runs the tests/);
+    ).rejects.toThrow(/A workspace for a SPEC or a handoff needs the command that runs its tests/);
+    await expect(
+      env.baton.handoffs.run({
+        spec: spec(specId),
+        workspace: { path: '/tmp/x', test_command: 'node --test', policy: { mode: 'sometimes' } as never },
+      }),
+    ).rejects.toThrow(InvalidInputError);
     await expect(env.baton.handoffs.status(specId)).rejects.toThrow(`No handoff 'handoff-${specId}'`);
   });
 
@@ -376,6 +379,6 @@ describe('a handoff chain with a workspace', () => {
       env.cliEnv,
     );
     expect(alone.code).toBe(1);
-    expect(alone.stderr).toMatch(/--workspace needs --test-command "<cmd>"/);
+    expect(alone.stderr).toMatch(/needs the command that runs its tests .*--test-command "<cmd>"/);
   });
 });
