@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError } from '@temporalio/client';
+import { SpecFailedError } from '../../src/client';
 import type { SpecDefinition } from '../../src/domain/spec';
 import { runCli } from '../support/run-cli';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -175,8 +175,9 @@ describe('specWorkflow', () => {
     env.model.injectFaults([{ kind: 'http', status: 400, match: `SPEC ${specTimeout} · phase 1/4` }]);
     await env.baton.specs.start(spec(specTimeout), { decision_timeout: '2s' });
     const failure = await env.baton.specs.result(specTimeout).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    expect((failure as WorkflowFailedError).cause?.message).toMatch(
+    expect(failure).toBeInstanceOf(SpecFailedError);
+    expect((failure as SpecFailedError).type).toBe('SpecDecisionTimeout');
+    expect((failure as SpecFailedError).message).toMatch(
       new RegExp(`Phase analysis of SPEC ${specTimeout} failed .* no retry, skip or abort came within 2 s`),
     );
   });
