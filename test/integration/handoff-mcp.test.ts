@@ -71,6 +71,6 @@ describe('MCP servers in a handoff', () => {
         },
         mcp_servers: ['no spaces'],
       }),
-    ).rejects.toThrow(/Invalid handoff: mcp_servers\[0\]: server name 'no spaces' may only contain letters/);
+    ).rejects.toThrow(/MCP server "no spaces": server name 'no spaces' may only contain letters/);
   });
 });
