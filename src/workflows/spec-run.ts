@@ -27,26 +27,16 @@ import {
   type SpecProgress,
   type SpecStatus,
   type SpecWorkspace,
-  continuationMessage,
-  DEFAULT_MAX_ATTEMPTS,
-  gateFeedbackMessage,
-  phaseGateExpectation,
 } from '../domain/spec';
-import type { SendResult } from '../domain/session';
-import { FailureType } from '../domain/failures';
-import { gateVerdict, type WorkspaceRequest } from '../domain/workspace';
+import type { WorkspaceRequest } from '../domain/workspace';
 import { BATON_PHASE } from '../domain/visibility';
 import { formatCount } from '../domain/format';
 import { PlanApproval } from './plan-approval';
+import { PhaseWork } from './spec-phase-work';
 import { rollOver } from './serve-loop';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
 import { sessionAttributes, Visibility, type Presentation } from './visibility';
-
-/** Histories recorded before a reply cut off at the output limit was continued. */
-const PATCH_CONTINUE_CUT_REPLIES = 'spec-continue-cut-replies';
-/** How many times a phase's reply is continued after the output limit cut it off. */
-const MAX_CONTINUATIONS = 3;
 
 /** The session's workspace request from the SPEC's (without the test command, which is the SPEC's). */
 function workspaceRequestOf(w: SpecWorkspace): WorkspaceRequest {
@@ -74,6 +64,8 @@ export class SpecRun {
   private readonly visibility = new Visibility(() => this.presentation());
   /** The plan's approval after analysis (`approve`). */
   readonly approval: PlanApproval;
+  /** A phase's continuations, test gate and completion checkpoint. */
+  private readonly work: PhaseWork;
 
   constructor(private readonly input: SpecInput) {
     this.progress = input.carried?.progress ?? initialSpecProgress();
@@ -90,6 +82,7 @@ export class SpecRun {
       },
       () => this.visibility.publish(),
     );
+    this.work = new PhaseWork(this.session, input, () => this.visibility.publish());
     this.approval = new PlanApproval({
       specId: this.input.spec.spec_id,
       approve: this.input.approve,
@@ -254,12 +247,12 @@ export class SpecRun {
         // Phases always stream: `baton spec run` prints the model's text as it writes it.
         let reply = await this.session.send({ ...this.phaseRequest(phase), stream: true });
         addPhaseUsage(phase, reply.usage, reply.cost_usd);
-        reply = await this.continueCutReply(phase, reply);
-        if (this.input.workspace) await this.passGate(phase, this.input.workspace.test_command);
+        reply = await this.work.continueCutReply(phase, reply);
+        if (this.input.workspace) await this.work.passGate(phase, this.input.workspace.test_command);
         phase.output = reply.reply;
         const doneName = phaseCheckpointName(phase.name, 'complete');
         // Committed before it reads completed, so whoever sees it completed sees its commit.
-        await this.checkpointPhaseEnd(phase, doneName);
+        await this.work.checkpointPhaseEnd(phase, doneName);
         phase.status = 'completed';
         delete phase.error;
         delete this.progress.guidance;
@@ -277,88 +270,6 @@ export class SpecRun {
         if (outcome !== 'retry') return outcome;
       }
     }
-  }
-
-  /**
-   * A reply stopped by the output limit is continued (the model is asked to go on where it
-   * stopped), up to {@link MAX_CONTINUATIONS} times; a reply still cut off fails the phase.
-   */
-  private async continueCutReply(phase: PhaseRecord, first: SendResult): Promise<SendResult> {
-    if (first.stop_reason !== 'max_tokens' || !patched(PATCH_CONTINUE_CUT_REPLIES)) return first;
-    let reply = first;
-    const parts = [first.reply];
-    for (let n = 1; reply.stop_reason === 'max_tokens'; n++) {
-      if (n > MAX_CONTINUATIONS) {
-        throw ApplicationFailure.create({
-          type: FailureType.ReplyCutOff,
-          nonRetryable: true,
-          message:
-            `Phase ${phase.name}'s reply was still cut off at the ${formatCount(this.input.settings.max_output_tokens)}-token ` +
-            `output limit after ${MAX_CONTINUATIONS} continuations. Retry with a higher limit (--max-output) or guidance to be briefer.`,
-        });
-      }
-      phase.log.push(`reply cut off at the output limit: continued (${n} of ${MAX_CONTINUATIONS})`);
-      reply = await this.session.send({
-        message: continuationMessage(this.input.spec, phase.name),
-        stream: true,
-      });
-      addPhaseUsage(phase, reply.usage, reply.cost_usd);
-      parts.push(reply.reply);
-    }
-    return { ...reply, reply: parts.join('') };
-  }
-
-  /**
-   * Runs the phase's gate (RED must leave the tests failing, GREEN and refactor passing). A failed
-   * gate goes back to the model with the test output, up to `max_attempts` attempts; then it fails
-   * the phase, which waits for a decision.
-   */
-  private async passGate(phase: PhaseRecord, testCommand: string): Promise<void> {
-    const expect = phaseGateExpectation(phase.name);
-    const workspace = this.session.workspace;
-    if (!expect || !workspace) return;
-    const max = this.input.max_attempts ?? DEFAULT_MAX_ATTEMPTS;
-    for (let attempt = 1; ; attempt++) {
-      const verification = await workspace.verify(testCommand);
-      const verdict = gateVerdict(expect, verification);
-      phase.gate = { expect, ok: verdict.ok, reason: verdict.reason, verification };
-      phase.log.push(`gate (tests must ${expect}): ${verdict.ok ? 'passed' : 'failed'}: ${verdict.reason}`);
-      this.visibility.publish();
-      if (verdict.ok) return;
-      if (attempt >= max) {
-        throw ApplicationFailure.create({
-          type: FailureType.PhaseGateFailed,
-          nonRetryable: true,
-          message: `After ${attempt} attempt${attempt === 1 ? '' : 's'}: ${verdict.reason} Last lines of the output:\n${verification.output_tail}`,
-        });
-      }
-      const reply = await this.session.send({
-        message: gateFeedbackMessage(
-          this.input.spec,
-          phase.name,
-          { reason: verdict.reason, verification },
-          { next: attempt + 1, max },
-        ),
-        stream: true,
-      });
-      addPhaseUsage(phase, reply.usage, reply.cost_usd);
-      phase.output = reply.reply;
-    }
-  }
-
-  /** The completion checkpoint: with a workspace, the files are committed and the phase's changes listed. */
-  private async checkpointPhaseEnd(phase: PhaseRecord, name: string): Promise<void> {
-    const workspace = this.session.workspace;
-    if (!workspace) {
-      this.session.checkpoint(name, 'phase');
-      return;
-    }
-    const commit = await workspace.commit(
-      `baton: SPEC ${this.input.spec.spec_id} phase ${phase.number} ${phase.name} complete`,
-    );
-    phase.commit = commit.commit;
-    phase.files_changed = commit.files;
-    this.session.checkpoint(name, 'phase', commit.checkpoint);
   }
 
   /**
