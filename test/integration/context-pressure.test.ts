@@ -52,6 +52,11 @@ describe('a long session in a small window', () => {
       );
       fills.push(reply.token_budget.used);
     }
+    // The last reply may be followed by a rollover (it runs after the reply is sent back): read the
+    // session once it is idle, so its status and its checkpoints describe the same moment.
+    await expect
+      .poll(async () => (await env.baton.sessions.status(session_id)).status, { timeout: 60_000 })
+      .toBe('available');
     const status = await env.baton.sessions.status(session_id);
     console.log(
       `context pressure: ${turns + 4} turns, ${status.compactions} compactions, ${status.rollovers.length} rollovers, ` +
