@@ -17,6 +17,7 @@ import {
   type CancelTurnRequest,
   type CancelTurnResult,
   type SendRequest,
+  type StreamedTurnStart,
   type TurnEvent,
   type TurnStreamTarget,
 } from '../domain/session';
@@ -37,7 +38,7 @@ export interface LiveTurn {
   publish(event: TurnEventBody): void;
 }
 
-/** How many turns' events the stream keeps (the current one and the one before). */
+/** How many turns' events the stream keeps at least (the current one and the one before). */
 const KEEP_TURNS = 2;
 /** How many finished request ids are remembered, to answer a late cancel correctly. */
 const REMEMBERED_REQUESTS = 32;
@@ -59,8 +60,8 @@ interface RunningTurn extends TurnStreamTarget {
 export class LiveTurns {
   private readonly stream: WorkflowStream;
   private readonly topic: WorkflowTopicHandle<TurnEvent>;
-  /** Stream offsets where this run's recent streamed turns started. */
-  private readonly turnStarts: number[] = [];
+  /** Where (stream offsets) and when this run's recent streamed turns started. */
+  private turnStarts: StreamedTurnStart[] = [];
   private running: RunningTurn | undefined;
   /** Sends cancelled before their turn started (they may still be queued, or in transit). */
   private readonly cancelOnStart: string[] = [];
@@ -163,10 +164,12 @@ export class LiveTurns {
 
   private dropOldTurns(): void {
     const state = this.stream.getState();
-    this.turnStarts.push(state.base_offset + state.log.length);
-    const from = retainFrom(this.turnStarts, KEEP_TURNS);
-    if (from !== undefined) this.stream.truncate(from);
-    while (this.turnStarts.length > KEEP_TURNS) this.turnStarts.shift();
+    const now = Date.now();
+    this.turnStarts.push({ offset: state.base_offset + state.log.length, at: now });
+    const from = retainFrom(this.turnStarts, now, { keep: KEEP_TURNS });
+    if (from === undefined) return;
+    this.stream.truncate(from);
+    this.turnStarts = this.turnStarts.filter((start) => start.offset >= from);
   }
 
   private takeCancelOnStart(requestId: string): boolean {

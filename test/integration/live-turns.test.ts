@@ -133,6 +133,34 @@ describe('streamed sends', () => {
     expect(new Set(seen.map((e) => e.turn))).toEqual(new Set([2]));
   });
 
+  it('are all still there for a reader that fell behind a burst of quick turns', async () => {
+    // A SPEC's phases on a fast model: several turns end before a slow reader polls again.
+    const { session_id } = await env.baton.sessions.start({ id: newId('live-burst'), task: 'burst' });
+    const from = (await env.baton.sessions.events(session_id))!.offset;
+    const replies: string[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const r = await env.baton.sessions.send(session_id, `Burst ${i}. [[reply_tokens=40]]`, {
+        onEvent: () => undefined,
+      });
+      replies.push(r.reply);
+    }
+    // Only now does this reader start, from where the burst began.
+    const reader = (await env.baton.sessions.events(session_id, { from }))!;
+    const seen: TurnEvent[] = [];
+    const reading = (async () => {
+      for await (const e of reader.events()) seen.push(e);
+    })();
+    await expect.poll(() => seen.some((e) => e.type === 'turn_ended' && e.turn === 5)).toBe(true);
+    reader.close();
+    await reading;
+    for (const [i, reply] of replies.entries()) {
+      const turn = seen.filter((e) => e.turn === i + 1);
+      expect(turn[0], `turn ${i + 1}`).toMatchObject({ type: 'turn_started' });
+      expect(turn.at(-1), `turn ${i + 1}`).toMatchObject({ type: 'turn_ended', outcome: 'completed' });
+      expect(shownText(turn), `turn ${i + 1}`).toBe(reply);
+    }
+  });
+
   it('are read by a watcher that follows the session through rollovers', async () => {
     // A run rolls over once its history reaches 100 events: a few streamed turns.
     const { session_id } = await env.baton.sessions.start({

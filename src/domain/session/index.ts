@@ -96,12 +96,14 @@ export {
   requestIdProblem,
   cancelRequestProblem,
   retainFrom,
+  TURN_EVENTS_RETAINED_MS,
 } from './live-turn';
 export type {
   TurnEvent,
   TurnEventBase,
   TurnOutcome,
   TurnStreamTarget,
+  StreamedTurnStart,
   CancelTurnRequest,
   CancelTurnResult,
 } from './live-turn';

@@ -85,14 +85,54 @@ export function cancelRequestProblem(request: CancelTurnRequest | undefined): st
   return requestIdProblem(request?.request_id);
 }
 
+/** Where a streamed turn's events start in a session's stream, and when (workflow time, ms). */
+export interface StreamedTurnStart {
+  offset: number;
+  at: number;
+}
+
+/** How long a finished turn's events stay on the stream, however many turns follow it. */
+export const TURN_EVENTS_RETAINED_MS = 5 * 60_000;
+/** The most turns whose events stay on the stream, however recent, so its log stays bounded. */
+export const TURN_EVENTS_RETAINED_MAX = 32;
+
+/** How many turns {@link retainFrom} keeps, and for how long. */
+export interface TurnRetention {
+  /** Turns that always stay (the current one and the one before). */
+  keep: number;
+  /** A turn that ended less than this long ago stays too... */
+  retainMs: number;
+  /** ...unless more than this many turns followed it. */
+  max: number;
+}
+
+const DEFAULT_RETENTION: TurnRetention = {
+  keep: 2,
+  retainMs: TURN_EVENTS_RETAINED_MS,
+  max: TURN_EVENTS_RETAINED_MAX,
+};
+
 /**
- * Where a session's stream may drop old turn events, given the offsets where its recent turns
- * started: the last `keep` turns stay (so a client still reading the previous turn finishes it),
- * anything older goes, so the stream's log, and what a rollover carries, stay small. Undefined
- * while there is nothing to drop.
- * @example retainFrom([0, 40, 90], 2) // 40
+ * Where a session's stream may drop old turn events, given where and when its recent turns
+ * started. The last `keep` turns always stay (so a client still reading the previous turn finishes
+ * it), and so does any turn that ended (the next one started) less than `retainMs` ago, up to
+ * `max` turns: a reader that fell behind a burst of quick turns (a SPEC's phases on a fast model)
+ * must not lose their ends. Anything older goes, so the stream's log, and what a rollover carries,
+ * stay small. Undefined while there is nothing to drop.
+ * @example retainFrom([{ offset: 0, at: 0 }, { offset: 40, at: 1000 }, { offset: 90, at: 400_000 }], 400_000) // 40
  */
-export function retainFrom(turnStarts: readonly number[], keep = 2): number | undefined {
-  if (turnStarts.length <= keep) return undefined;
-  return turnStarts[turnStarts.length - keep];
+export function retainFrom(
+  turnStarts: readonly StreamedTurnStart[],
+  now: number,
+  retention: Partial<TurnRetention> = {},
+): number | undefined {
+  const { keep, retainMs, max } = { ...DEFAULT_RETENTION, ...retention };
+  let from: number | undefined;
+  // Turn i ended when turn i + 1 started; it may go once that is old enough and it is not recent.
+  for (let i = 0; i < turnStarts.length - keep; i++) {
+    const tooMany = i < turnStarts.length - Math.max(keep, max);
+    if (!tooMany && now - turnStarts[i + 1]!.at < retainMs) break;
+    from = turnStarts[i + 1]!.offset;
+  }
+  return from;
 }
