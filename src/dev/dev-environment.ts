@@ -2,7 +2,7 @@ import path from 'node:path';
 import { BatonClient } from '../client/baton-client';
 import { DEFAULT_ADDRESS } from '../client/connection-settings';
 import { batonHome } from '../temporal/cache-dir';
-import { isServerReady, startDevServer, type DevServer } from '../temporal/dev-server';
+import { findRunningServer, startDevServer, type DevServer } from '../temporal/dev-server';
 import { findOrBuildTemporalCli } from '../temporal/temporal-cli';
 import { startWorkerRuntime, type WorkerRuntime } from '../worker/worker-runtime';
 
@@ -27,7 +27,8 @@ export interface DevEnvironment {
 
 /**
  * Starts (or reuses) the Temporal dev server with SQLite persistence under `.baton/`, then a
- * worker. A server already answering at the address (an earlier `baton dev`) is reused.
+ * worker. A server already running at the address (an earlier `baton dev`) is reused, even when it
+ * is too busy to answer at once (see {@link findRunningServer}).
  */
 export async function startDevEnvironment(options: DevEnvironmentOptions = {}): Promise<DevEnvironment> {
   const env = options.env ?? process.env;
@@ -38,7 +39,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
   let uiUrl = env.BATON_UI_URL ?? `http://localhost:${uiPort}`;
   let server: DevServer | undefined;
 
-  if (await isServerReady(address)) {
+  if (await findRunningServer(address)) {
     log(`Reusing the Temporal server already running at ${address}.`);
   } else {
     const cliPath = await findOrBuildTemporalCli({ env, onProgress: log });

@@ -139,6 +139,45 @@ async function waitUntilReady(address: string, timeoutMs: number, exitCode: () =
   throw new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`);
 }
 
+/** How long {@link findRunningServer} waits for a busy server that already holds the port. */
+const BUSY_SERVER_WAIT_MS = 20_000;
+
+/**
+ * Whether a Temporal server already runs at `address`: true when it answers, false when nothing
+ * listens there. A port that accepts connections without an answer yet is a server that is busy or
+ * still starting (on a loaded machine the first answer can take seconds): it is waited for, since
+ * starting a second server there would fail to bind. Throws when it never answers.
+ */
+export async function findRunningServer(address: string, waitMs = BUSY_SERVER_WAIT_MS): Promise<boolean> {
+  if (await isServerReady(address)) return true;
+  const [host = '127.0.0.1', port = '7233'] = address.split(':');
+  if (!(await isListening(host, Number(port)))) return false;
+  try {
+    await waitUntilReady(address, waitMs, () => undefined);
+    return true;
+  } catch {
+    throw new DevServerStartError(
+      `Something listens at ${address} but does not answer as a Temporal server within ` +
+        `${Math.round(waitMs / 1000)} s. Stop what holds that port, or set TEMPORAL_ADDRESS to another ` +
+        'address.',
+    );
+  }
+}
+
+/** True when something accepts TCP connections at `host:port`. */
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(2_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
