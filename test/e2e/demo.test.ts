@@ -46,7 +46,7 @@ function runDemo(
           BATON_TASK_QUEUE: uniqueId('demo'),
           ...extraEnv,
         },
-        timeout: 110_000,
+        timeout: 170_000,
         maxBuffer: 10 * 1024 * 1024,
       },
       (err, stdout, stderr) => {
@@ -90,4 +90,4 @@ it('implements the sum SPEC in a fresh folder: RED fails, GREEN passes, each sho
     `baton: SPEC ${specId!} phase 2 red complete`,
     'baton: the workspace as baton found it',
   ]);
-}, 120_000);
+}, 180_000);

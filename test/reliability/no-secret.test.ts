@@ -163,5 +163,5 @@ describe('a fake ANTHROPIC_API_KEY', () => {
     expect(output).toContain('(model: api)');
     expect(output).toMatch(/authentication_error/);
     expect(output.includes(KEY_TAIL), 'the worker log contains the key').toBe(false);
-  }, 60_000);
+  }, 120_000);
 });
