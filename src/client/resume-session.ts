@@ -83,6 +83,17 @@ async function startNewRun(
 ): Promise<ResumeResult> {
   const { status: prior, definition, checkpoints } = await readSnapshot(ctx, sessionId);
   const from = options.from === undefined ? undefined : findCheckpoint(checkpoints, options.from, sessionId);
+  if (from?.workspace && definition.workspace) {
+    // The checkpoint's files go back too: the new run starts where the session stopped, and a
+    // restore (files and conversation, with its undo checkpoint) takes it to the checkpoint.
+    const started = await startNewRun(ctx, sessionId, {});
+    const restored = await continueRunning(ctx, sessionId, { ...options, from: from.checkpoint_id });
+    return {
+      ...restored,
+      resumed: true,
+      ...(started.resumed_from ? { resumed_from: started.resumed_from } : {}),
+    };
+  }
   const resumedFrom: ResumeRecord = {
     previous_run_id: prior.run_id,
     time: new Date().toISOString(),
@@ -98,6 +109,7 @@ async function startNewRun(
     ...(definition.system ? { system: definition.system } : {}),
     ...(definition.lineage ? { lineage: definition.lineage } : {}),
     ...(definition.mcp_servers ? { mcp_servers: definition.mcp_servers } : {}),
+    ...(definition.workspace ? { workspace: definition.workspace } : {}),
   };
   const run: StartRunOptions = {
     summary: `session ${sessionId} · ${definition.model.id} (resumed)`,

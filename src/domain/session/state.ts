@@ -409,5 +409,8 @@ export function resumedCarry(
     merges: prior.merges,
     resumed_from: resumed,
     ...(prior.mcp ? { mcp: prior.mcp.servers, mcp_tokens_freed: prior.mcp.tokens_freed_by_idle } : {}),
+    // The folder is still the session's: the new run works on it where it is (or claims it again,
+    // recreating it from its last checkpoint, when its worker is gone).
+    ...(prior.workspace ? { workspace: prior.workspace } : {}),
   };
 }
