@@ -110,6 +110,8 @@ async function startNewRun(
     ...(definition.lineage ? { lineage: definition.lineage } : {}),
     ...(definition.mcp_servers ? { mcp_servers: definition.mcp_servers } : {}),
     ...(definition.workspace ? { workspace: definition.workspace } : {}),
+    // A first turn that never succeeded left the task outside the store: the new run starts with it.
+    ...(!head && definition.task ? { task: definition.task, task_with_first_turn: true } : {}),
   };
   const run: StartRunOptions = {
     summary: `session ${sessionId} · ${definition.model.id} (resumed)`,

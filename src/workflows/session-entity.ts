@@ -137,7 +137,8 @@ export class SessionEntity {
       this.input.task !== undefined &&
       this.input.head === undefined &&
       servers.length === 0;
-    if (!this.input.carried && taskGoesWithFirstTurn) {
+    // Also in a carried run (a resume, or a rollover) that starts before any turn succeeded.
+    if (taskGoesWithFirstTurn) {
       this.pendingTask = this.input.task;
     } else if (!this.input.carried && !(known && !this.input.task && servers.length === 0)) {
       const prepared = await prepareConversation(this.input, this.state.head);

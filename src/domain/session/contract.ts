@@ -240,6 +240,12 @@ export interface SessionDefinition {
   lineage?: SessionLineage;
   mcp_servers?: string[];
   workspace?: WorkspaceRequest;
+  /**
+   * The task, while it has not reached the store: a session started with its first message sends
+   * the task with that message, and until a turn succeeds the task lives here (so a resume of a
+   * session whose first turn failed still starts with it).
+   */
+  task?: string;
 }
 
 export interface RestoreRequest {

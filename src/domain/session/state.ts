@@ -120,6 +120,9 @@ export function definitionOf(input: SessionInput): SessionDefinition {
     ...(input.lineage ? { lineage: input.lineage } : {}),
     ...(input.mcp_servers ? { mcp_servers: input.mcp_servers } : {}),
     ...(input.workspace ? { workspace: input.workspace } : {}),
+    ...(input.task_with_first_turn && input.task && input.head === undefined && !input.mcp_servers?.length
+      ? { task: input.task }
+      : {}),
   };
 }
 
@@ -133,11 +136,15 @@ export function factsOf(s: SessionState): SessionFacts {
   return { session_id: s.definition.session_id, closed: s.closed };
 }
 
-/** A completed turn (with every model call of its tool loop) moves the head and the totals. */
+/**
+ * A completed turn (with every model call of its tool loop) moves the head and the totals; a task
+ * that went with it (see {@link SessionDefinition.task}) is now in the store.
+ */
 export function applyTurn(
   s: SessionState,
   t: { head: string; context_tokens: number; usages: readonly Usage[]; time: string },
 ): SessionState {
+  const { task: _stored, ...definition } = s.definition;
   const model = s.definition.model;
   const usage = sumUsage(t.usages);
   const cost: TurnCost = {
@@ -152,6 +159,7 @@ export function applyTurn(
   const rollover = s.rollovers.at(-1);
   return {
     ...s,
+    definition,
     head: t.head,
     context_tokens: t.context_tokens,
     cumulative: t.usages.reduce<CumulativeUsage>((total, u) => addUsage(total, u, model), s.cumulative),
