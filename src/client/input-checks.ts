@@ -1,7 +1,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Duration } from '@temporalio/common';
 import { DEFAULT_MODEL_ID, type ModelSpec } from '../domain/models';
-import { sessionIdProblem, thinkingProblem } from '../domain/session';
+import { sendRequestProblem, sessionIdProblem, thinkingProblem, type SendRequest } from '../domain/session';
 import { InvalidSessionSettingsError, resolveSessionSettings, type SessionSettings } from '../domain/session';
 import { InvalidInputError } from './errors';
 import type { ModelResolver } from './model-resolver';
@@ -77,4 +77,18 @@ export function decisionTimeoutMs(fallbackMs: number, value?: Duration): number 
   }
   if (!(ms > 0)) throw new InvalidInputError('The decision timeout must be longer than zero.');
   return ms;
+}
+
+/**
+ * Checks a message before it is sent, the way the session will (empty, too large), so an obviously
+ * bad one never reaches the server.
+ * @throws InvalidInputError saying what is wrong with it.
+ */
+export function assertSendable(sessionId: string, request: SendRequest): void {
+  const problem = sendRequestProblem(request, {
+    session_id: sessionId,
+    closed: false,
+    context_window: Infinity,
+  });
+  if (problem) throw new InvalidInputError(problem);
 }

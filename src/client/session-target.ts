@@ -4,6 +4,7 @@ import { SESSION_WORKFLOW_TYPE } from '../domain/session';
 import { SPEC_WORKFLOW_TYPE } from '../domain/spec';
 import { BATON_PHASE } from '../domain/visibility';
 import type { SessionContext } from './session-context';
+import { NotASessionError } from './errors';
 import { toBatonError } from './temporal-errors';
 
 /**
@@ -150,5 +151,39 @@ async function agentSessions(
     return ids;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * What each id a client has used names; it never changes, so one describe per id serves every
+ * later call.
+ */
+export class SessionTargets {
+  private readonly targets = new Map<string, SessionTarget>();
+
+  constructor(private readonly ctx: SessionContext) {}
+
+  /**
+   * Notes that `id` is a session this client has just started (or forked): its first command then
+   * needs no describe round trip, which would otherwise make a new session's first turn (a fork's
+   * too) slower than every later one.
+   */
+  remember(id: string): void {
+    this.targets.set(id, { kind: 'session' });
+  }
+
+  /**
+   * Refuses, in one line that says what the id is and what to use instead, a command that does not
+   * apply to it (a message to a SPEC's session, a status of a handoff, …).
+   * @throws NotASessionError, or SessionNotFoundError for an unknown id.
+   */
+  async assertApplies(id: string, command: SessionCommand): Promise<void> {
+    let target = this.targets.get(id);
+    if (!target) {
+      target = (await describeTarget(this.ctx, id)).target;
+      this.targets.set(id, target);
+    }
+    const problem = targetProblem(id, target, command);
+    if (problem) throw new NotASessionError(problem);
   }
 }
