@@ -122,7 +122,10 @@ async function agentCatalog(
   return { catalog: DEFAULT_AGENTS, source: 'defaults' };
 }
 
-/** @throws InvalidInputError naming the agent and what is wrong with its model. */
+/**
+ * An agent as the workflow runs it: its model and summarizer resolved, its defaults filled in.
+ * @throws InvalidInputError naming the agent and what is wrong with its model.
+ */
 async function resolveAgent(
   ctx: HandoffContext,
   agent: AgentDefinition,
