@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { MergeRequest, MergeStrategy, SessionInput } from '../domain/session';
-import { SessionFailureType } from '../domain/session';
+import type { MergeRecord, MergeRequest, MergeStrategy, SessionInput } from '../domain/session';
+import { applyMerge, mergeRecordOf, SessionFailureType } from '../domain/session';
 import { ZERO_USAGE, type Usage } from '../domain/session';
 import { modelActivities, storeActivities } from './session-activities';
+import type { SessionLedger } from './session-ledger';
+import type { SessionWorkspace } from './session-workspace';
 import { toUpdateFailure } from './turn-failure';
 
 /**
@@ -91,4 +93,27 @@ export async function mergeLineOfWork(
   } catch (err) {
     throw toUpdateFailure(err, doing);
   }
+}
+
+/**
+ * Merges a fork into the session the ledger holds, files first when the session has a workspace
+ * (a conflict fails the merge before the conversation changes), then the line of work (see
+ * {@link mergeLineOfWork}, which checkpoints the present before anything changes).
+ * @returns the merge's record, also appended to the state.
+ * @throws ApplicationFailure (MergeRefused) as {@link mergeLineOfWork} does, or the files' merge failure.
+ */
+export async function mergeFork(
+  input: SessionInput,
+  ledger: SessionLedger,
+  workspace: SessionWorkspace | undefined,
+  request: MergeRequest,
+): Promise<MergeRecord> {
+  const before = ledger.state.head;
+  const files = workspace ? await workspace.mergeFork(request.fork_session_id) : undefined;
+  const merged = await mergeLineOfWork(input, before, request, () =>
+    ledger.checkpoint(undefined, 'before_merge'),
+  );
+  const record = mergeRecordOf(request, merged, before, new Date().toISOString(), files);
+  ledger.state = applyMerge(ledger.state, merged, record);
+  return record;
 }

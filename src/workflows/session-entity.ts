@@ -1,21 +1,14 @@
-import { ApplicationFailure, condition, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/mcp';
 import type { PermissionAnswer, WorkspaceCheckpoint } from '../domain/workspace';
 import {
-  applyCheckpoint,
   applyClose,
-  applyCompaction,
-  applyMerge,
-  applyRestore,
-  applyRollover,
   applyScriptOutput,
-  budgetOf,
-  checkpointOf,
-  findCheckpoint,
   initialState,
   nextRunInput,
   rolloverDue,
   runStatusOf,
+  sessionStartup,
   sessionStatus,
   SessionFailureType,
   type CancelTurnRequest,
@@ -37,23 +30,27 @@ import {
   type SessionState,
   type SessionStatus,
 } from '../domain/session';
-import { compactContext } from './compaction-step';
 import { LiveTurns, type LiveTurn } from './live-turns';
 import { McpServers } from './mcp-servers';
-import { mergeLineOfWork } from './merge-step';
+import { mergeFork } from './merge-step';
 import { prepareConversation } from './session-activities';
+import { SessionCompaction } from './session-compaction';
+import { SessionFiles } from './session-files';
+import { SessionLedger } from './session-ledger';
 import { sessionStepQueue, type StepQueue } from './serial-queue';
 import { runTurn, summarizeFirst } from './session-turn';
-import { SessionWorkspace } from './session-workspace';
+import type { SessionWorkspace } from './session-workspace';
 
 /**
  * The workflow side of a session: one {@link SessionState} (its transitions are pure functions in
  * `domain/session`), a lock so turns, compactions and rollovers run one at a time in arrival
  * order, and the async steps (activities) between the transitions. Plain sessions, SPECs and
  * handoff agents all embed one; {@link changed} is called whenever what the UI shows may differ.
+ * The state lives in a {@link SessionLedger} shared with the steps it hands work to: the files
+ * ({@link SessionFiles}), compaction ({@link SessionCompaction}) and merge ({@link mergeFork}).
  */
 export class SessionEntity {
-  private state: SessionState;
+  private readonly ledger: SessionLedger;
   private mcp: McpServers;
   private initialized = false;
   /** The task, while it waits to go to the model with the first message (`task_with_first_turn`). */
@@ -62,33 +59,31 @@ export class SessionEntity {
   private readonly queue: StepQueue;
   /** The turn-event stream and the cancellation of the turn in flight. */
   private readonly live: LiveTurns;
-  /** The folder the model works in, when the session has one. */
-  readonly workspace: SessionWorkspace | undefined;
+  private readonly compaction: SessionCompaction;
+  /** The workspace and its steps, when the session has one. */
+  private readonly files: SessionFiles | undefined;
 
   constructor(
     private readonly input: SessionInput,
     private readonly changed: () => void = () => undefined,
   ) {
-    this.state = initialState(input, new Date().toISOString());
+    this.ledger = new SessionLedger(initialState(input, new Date().toISOString()));
     this.mcp = new McpServers(this.state.mcp, this.state.mcp_tokens_freed);
     this.live = new LiveTurns(input.carried?.stream);
     this.queue = sessionStepQueue();
-    this.workspace = input.workspace
-      ? new SessionWorkspace(input.workspace, input.carried?.workspace, () => this.syncWorkspace())
+    this.compaction = new SessionCompaction(input, this.ledger, () => this.mcp);
+    this.files = input.workspace
+      ? new SessionFiles(input.workspace, input.carried?.workspace, this.ledger, input.session_id, changed)
       : undefined;
   }
 
-  /** Copies what status shows of the workspace (held folder, permission request) into the state. */
-  private syncWorkspace(): void {
-    const ws = this.workspace;
-    if (!ws) return;
-    const { workspace: _w, pending_permission: _p, ...rest } = this.state;
-    this.state = {
-      ...rest,
-      ...(ws.state ? { workspace: ws.state } : {}),
-      ...(ws.pendingPermission ? { pending_permission: ws.pendingPermission } : {}),
-    };
-    this.changed();
+  private get state(): SessionState {
+    return this.ledger.state;
+  }
+
+  /** The folder the model works in, when the session has one. */
+  get workspace(): SessionWorkspace | undefined {
+    return this.files?.workspace;
   }
 
   /** The whole state (read-only use: queries, presenters, carry-over). */
@@ -130,19 +125,12 @@ export class SessionEntity {
   }
 
   private async prepare(): Promise<void> {
-    const known = this.input.head !== undefined && this.input.context_tokens !== undefined;
-    const servers = this.input.mcp_servers ?? [];
-    const taskGoesWithFirstTurn =
-      this.input.task_with_first_turn === true &&
-      this.input.task !== undefined &&
-      this.input.head === undefined &&
-      servers.length === 0;
-    // Also in a carried run (a resume, or a rollover) that starts before any turn succeeded.
-    if (taskGoesWithFirstTurn) {
+    const startup = sessionStartup(this.input);
+    if (startup === 'defer_task') {
       this.pendingTask = this.input.task;
-    } else if (!this.input.carried && !(known && !this.input.task && servers.length === 0)) {
+    } else if (startup === 'prepare') {
       const prepared = await prepareConversation(this.input, this.state.head);
-      this.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
+      this.ledger.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
       this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
       this.syncMcp();
     }
@@ -199,10 +187,7 @@ export class SessionEntity {
     name: string | undefined,
     reason: CheckpointReason = 'manual',
   ): Promise<CheckpointRecord> {
-    if (!this.workspace) return this.checkpoint(name, reason);
-    const label = name ?? reason;
-    const commit = await this.workspace.commit(`baton: ${this.input.session_id} checkpoint ${label}`);
-    return this.checkpoint(name, reason, commit.checkpoint);
+    return this.files ? this.files.checkpoint(name, reason) : this.checkpoint(name, reason);
   }
 
   /** Records a checkpoint of the present (no lock: it reads state and appends one record). */
@@ -211,60 +196,21 @@ export class SessionEntity {
     reason: CheckpointReason = 'manual',
     files?: WorkspaceCheckpoint,
   ): CheckpointRecord {
-    const info = workflowInfo();
-    const stamped = checkpointOf(
-      this.state,
-      {
-        checkpoint_id: `cp_${uuid4().replace(/-/g, '').slice(0, 16)}`,
-        time: new Date().toISOString(),
-        run_id: info.runId,
-        event_id: info.historyLength,
-      },
-      reason,
-      name,
-    );
-    const record = files ? { ...stamped, workspace: files } : stamped;
-    this.state = applyCheckpoint(this.state, record);
-    return record;
+    return this.ledger.checkpoint(name, reason, files);
   }
 
   /**
-   * Moves the head and the context budget back to a checkpoint. The present is checkpointed first,
-   * so a restore can itself be undone; later messages stay in the store.
+   * Moves the head and the context budget back to a checkpoint (and the files, with a workspace).
+   * The present is checkpointed first, so a restore can itself be undone; later messages stay in
+   * the store.
    */
   async restore(request: RestoreRequest): Promise<RestoreResult> {
+    const files = this.files;
     const { restored, undo } = await this.exclusive(() =>
-      this.workspace
-        ? this.restoreWithFiles(this.workspace, request)
-        : Promise.resolve(this.restoreConversation(request)),
+      files ? files.restore(request) : Promise.resolve(this.ledger.restore(request)),
     );
     // Status after the lock is released, so it does not say busy.
     return { restored, undo_checkpoint: undo, status: this.status() };
-  }
-
-  private restoreConversation(request: RestoreRequest): {
-    restored: CheckpointRecord;
-    undo: CheckpointRecord;
-  } {
-    const target = findCheckpoint(this.state, request.checkpoint)!;
-    const before = this.checkpoint(undefined, 'before_restore');
-    this.state = applyRestore(this.state, target, new Date().toISOString());
-    return { restored: target, undo: before };
-  }
-
-  /**
-   * The files go back with the conversation. The present's are committed first, so the undo
-   * checkpoint holds them too.
-   */
-  private async restoreWithFiles(
-    workspace: SessionWorkspace,
-    request: RestoreRequest,
-  ): Promise<{ restored: CheckpointRecord; undo: CheckpointRecord }> {
-    const target = findCheckpoint(this.state, request.checkpoint)!;
-    const before = await this.checkpointWithFiles(undefined, 'before_restore');
-    if (target.workspace) await workspace.restore(target.workspace);
-    this.state = applyRestore(this.state, target, new Date().toISOString());
-    return { restored: target, undo: before };
   }
 
   /**
@@ -272,42 +218,13 @@ export class SessionEntity {
    * otherwise a summary of what the fork decided and produced, appended as one critical node.
    */
   async merge(request: MergeRequest): Promise<MergeResult> {
-    const merge = await this.exclusive(async () => {
-      const before = this.state.head;
-      // The fork's files first: a conflict fails the merge before the conversation changes.
-      const files = this.workspace ? await this.workspace.mergeFork(request.fork_session_id) : undefined;
-      const merged = await mergeLineOfWork(this.input, before, request, () =>
-        this.checkpoint(undefined, 'before_merge'),
-      );
-      const record = {
-        fork_session_id: request.fork_session_id,
-        fork_head: request.fork_head,
-        strategy: merged.strategy,
-        head_before: before,
-        head_after: merged.head,
-        time: new Date().toISOString(),
-        ...(files?.merged && files.commit ? { workspace: { commit: files.commit, files: files.files } } : {}),
-      };
-      this.state = applyMerge(this.state, merged, record);
-      return record;
-    });
+    const merge = await this.exclusive(() => mergeFork(this.input, this.ledger, this.workspace, request));
     return { merge, status: this.status() };
   }
 
   /** Compacts on request; throws when summarization fails (the session keeps its head). */
   compactNow(mode: CompactionMode = 'progressive'): Promise<CompactionReport> {
-    return this.exclusive(async () => {
-      const report = await this.compact(mode, 'manual');
-      if (report.status === 'failed') {
-        throw ApplicationFailure.create({
-          type: SessionFailureType.CompactionFailed,
-          message: `Compaction failed; the session kept its context as it was. ${report.error ?? ''}`.trim(),
-          nonRetryable: true,
-          details: [report],
-        });
-      }
-      return report;
-    });
+    return this.exclusive(() => this.compaction.compactOrFail(mode));
   }
 
   /**
@@ -316,25 +233,12 @@ export class SessionEntity {
    * of compactions that changed something or failed. Never throws.
    */
   ensureAvailable(floor: number, trigger: CompactionTrigger = 'phase'): Promise<CompactionReport[]> {
-    return this.exclusive(async () => {
-      const reports: CompactionReport[] = [];
-      for (const mode of ['progressive', 'aggressive'] as const) {
-        if (budgetOf(this.state).available >= floor || this.state.head === null) break;
-        const report = await this.compact(mode, trigger);
-        // Nothing to summarize progressively means an aggressive pass has nothing to gain either.
-        if (report.status === 'nothing_to_do') break;
-        reports.push(report);
-        if (report.status === 'committed') {
-          this.state = { ...this.state, floor_compactions: this.state.floor_compactions + 1 };
-        }
-      }
-      return reports;
-    });
+    return this.exclusive(() => this.compaction.makeRoom(floor, trigger));
   }
 
   /** Records a start-up script's reply (see {@link runSessionScript}). */
   recordScriptOutput(output: ScriptOutput): void {
-    this.state = applyScriptOutput(this.state, output);
+    this.ledger.state = applyScriptOutput(this.state, output);
   }
 
   /** Enables the servers a task profile recommends and disables the others. */
@@ -372,18 +276,7 @@ export class SessionEntity {
    */
   prepareRollover(): Promise<void> {
     return this.exclusive(async () => {
-      const reason = this.rolloverDue ?? 'continue_as_new_suggested';
-      const before = this.state.context_tokens;
-      const checkpoint = this.checkpoint(undefined, 'before_rollover');
-      if (this.state.head !== null) await this.compact('aggressive', 'rollover');
-      this.state = applyRollover(this.state, {
-        from_run_id: workflowInfo().runId,
-        checkpoint_id: checkpoint.checkpoint_id,
-        reason,
-        tokens_before: before,
-        tokens_after: this.state.context_tokens,
-        time: new Date().toISOString(),
-      });
+      await this.compaction.beforeRollover(this.rolloverDue ?? 'continue_as_new_suggested');
       // Readers are sent away now: a parked poll would keep the run from continuing-as-new.
       this.live.detach();
     });
@@ -391,15 +284,12 @@ export class SessionEntity {
 
   /** Answers the command waiting for permission; resolves once the waiting call has taken it. */
   async answerPermission(answer: PermissionAnswer): Promise<SessionStatus> {
-    const waiting = this.workspace?.pendingPermission;
-    if (!this.workspace || !waiting) return this.status();
-    this.workspace.answerPermission(answer);
-    await condition(() => this.workspace?.pendingPermission?.tool_use_id !== waiting.tool_use_id);
+    await this.files?.answerPermission(answer);
     return this.status();
   }
 
   close(): SessionStatus {
-    this.state = applyClose(this.state, new Date().toISOString());
+    this.ledger.state = applyClose(this.state, new Date().toISOString());
     this.live.detach();
     this.changed();
     return this.status();
@@ -417,7 +307,7 @@ export class SessionEntity {
   }
 
   private syncMcp(): void {
-    this.state = { ...this.state, mcp: this.mcp.states, mcp_tokens_freed: this.mcp.tokensFreed };
+    this.ledger.state = { ...this.state, mcp: this.mcp.states, mcp_tokens_freed: this.mcp.tokensFreed };
   }
 
   private async runTurn(request: SendRequest, live: LiveTurn): Promise<SendResult> {
@@ -430,7 +320,7 @@ export class SessionEntity {
     }
     if (this.state.head !== null && summarizeFirst(this.state, request)) {
       // A failed summarization is reported in status; the turn still runs on the old context.
-      await this.compact('progressive', 'threshold');
+      await this.compaction.compact('progressive', 'threshold');
     }
     try {
       const { state, result } = await runTurn(this.input, this.state, request, {
@@ -439,32 +329,13 @@ export class SessionEntity {
         ...(this.workspace ? { workspace: this.workspace } : {}),
         ...(this.pendingTask !== undefined ? { task: this.pendingTask } : {}),
       });
-      this.state = state;
+      this.ledger.state = state;
       this.pendingTask = undefined;
       // The turn's state was built from the one it started with; the workspace may have moved since.
-      if (this.workspace) this.syncWorkspace();
+      this.files?.sync();
       return result;
     } finally {
       if (this.mcp.any) this.syncMcp();
     }
-  }
-
-  /** Runs a compaction and commits its head only if it succeeded. Never throws. */
-  private async compact(mode: CompactionMode, trigger: CompactionTrigger): Promise<CompactionReport> {
-    const s = this.state;
-    if (s.head !== null && trigger !== 'rollover') this.checkpoint(undefined, 'before_compaction');
-    const { report, usage } = await compactContext(this.input, {
-      head: s.head,
-      context_tokens: s.context_tokens,
-      number: s.compactions + 1,
-      mode,
-      trigger,
-    });
-    if (this.mcp.any) {
-      report.mcp_tool_tokens_per_request = this.mcp.status().tokens_per_request;
-      report.mcp_tokens_freed_by_idle = this.mcp.tokensFreed;
-    }
-    this.state = applyCompaction(this.state, report, usage);
-    return report;
   }
 }

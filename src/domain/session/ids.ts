@@ -28,3 +28,12 @@ export function newSessionId(random: () => number): string {
 function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?').slice(0, 60);
 }
+
+/**
+ * A short random id for a record inside a workflow: `<prefix>_` + the first 16 hex characters of
+ * `uuid` (a workflow passes `uuid4()`, which replays the same).
+ * @example shortId('cp', '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0') // 'cp_0f1e2d3c4b5a6978'
+ */
+export function shortId(prefix: string, uuid: string): string {
+  return `${prefix}_${uuid.replace(/-/g, '').slice(0, 16)}`;
+}

@@ -108,7 +108,9 @@ export type {
   CancelTurnResult,
 } from './live-turn';
 export { renderSessionDetails, sessionStatusLine, contextLine, permissionLine } from './details';
-export { sessionIdProblem, newSessionId } from './ids';
+export { sessionIdProblem, newSessionId, shortId } from './ids';
+export { sessionStartup } from './startup';
+export { mergeRecordOf } from './merge-record';
 export { modelCallOptions, thinkingProblem } from './model-call';
 export type { ModelCallOptions, ThinkingConfig } from './model-call';
 export {
