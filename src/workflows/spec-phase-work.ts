@@ -1,6 +1,7 @@
 /**
- * The work of a SPEC phase beyond its first message: continuing a reply the output limit cut off,
- * the test gate with its feedback to the model, and the completion checkpoint with the files.
+ * The work of a SPEC phase around its first message: making room in the context before it,
+ * continuing a reply the output limit cut off, the test gate with its feedback to the model, and
+ * the completion checkpoint with the files.
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { formatCount } from '../domain/format';
@@ -30,6 +31,21 @@ export class PhaseWork {
     /** Publishes the SPEC's presentation (a gate's verdict shows in the UI at once). */
     private readonly publish: () => void,
   ) {}
+
+  /**
+   * Compacts before the phase when fewer than `floor` tokens are available, and logs each
+   * compaction that changed something or failed in the phase's log.
+   */
+  async makeRoom(phase: PhaseRecord, floor: number): Promise<void> {
+    for (const r of await this.session.ensureAvailable(floor, 'phase')) {
+      phase.log.push(
+        r.status === 'committed'
+          ? `compacted before the phase (fewer than ${formatCount(floor)} tokens available): ` +
+              `${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens`
+          : `compaction before the phase: ${r.status}${r.error ? ` (${r.error})` : ''}`,
+      );
+    }
+  }
 
   /**
    * A reply stopped by the output limit is continued (the model is asked to go on where it

@@ -1,15 +1,7 @@
-import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
-import {
-  capFloor,
-  contextLine,
-  permissionLine,
-  cumulativeTokens,
-  floorCapNote,
-  tokenBudget,
-} from '../domain/session';
+import { patched } from '@temporalio/workflow';
+import { capFloor, floorCapNote } from '../domain/session';
 import {
   addPhaseUsage,
-  approvalDetails,
   initialSpecProgress,
   phaseCheckpointName,
   phaseMessage,
@@ -17,9 +9,6 @@ import {
   remainingPhases,
   renderSpec,
   SPEC_SYSTEM_PROMPT,
-  SpecFailureType,
-  specHeader,
-  specPhaseAttribute,
   specWorkflowId,
   type Decision,
   type PhaseRecord,
@@ -29,14 +18,14 @@ import {
   type SpecWorkspace,
 } from '../domain/spec';
 import type { WorkspaceRequest } from '../domain/workspace';
-import { BATON_PHASE } from '../domain/visibility';
-import { formatCount } from '../domain/format';
 import { PlanApproval } from './plan-approval';
 import { PhaseWork } from './spec-phase-work';
+import { PhaseDecisions } from './spec-decision';
+import { specPresentation, specStatusView } from './spec-view';
 import { rollOver } from './serve-loop';
 import { SessionEntity } from './session-entity';
 import { causeMessage } from './turn-failure';
-import { sessionAttributes, Visibility, type Presentation } from './visibility';
+import { Visibility } from './visibility';
 
 /** The session's workspace request from the SPEC's (without the test command, which is the SPEC's). */
 function workspaceRequestOf(w: SpecWorkspace): WorkspaceRequest {
@@ -56,16 +45,19 @@ const PATCH_FLOOR_CAP = 'spec-floor-capped-to-window';
 export class SpecRun {
   readonly session: SessionEntity;
   private progress: SpecProgress;
-  private decision: Decision | undefined;
   /** The run is continuing-as-new: decisions wait for the next run (see {@link decisionState}). */
   private rollingOver = false;
   /** The phases' floor: `min_tokens_available`, capped at what the model's window keeps free. */
   private floor: number;
-  private readonly visibility = new Visibility(() => this.presentation());
+  private readonly visibility = new Visibility(() =>
+    specPresentation(this.input, this.progress, this.session.status()),
+  );
   /** The plan's approval after analysis (`approve`). */
   readonly approval: PlanApproval;
   /** A phase's continuations, test gate and completion checkpoint. */
   private readonly work: PhaseWork;
+  /** A failed phase's wait for retry, skip or abort. */
+  private readonly decisions: PhaseDecisions;
 
   constructor(private readonly input: SpecInput) {
     this.progress = input.carried?.progress ?? initialSpecProgress();
@@ -83,6 +75,12 @@ export class SpecRun {
       () => this.visibility.publish(),
     );
     this.work = new PhaseWork(this.session, input, () => this.visibility.publish());
+    this.decisions = new PhaseDecisions(
+      input,
+      this.session,
+      () => this.progress,
+      () => this.visibility.publish(),
+    );
     this.approval = new PlanApproval({
       specId: this.input.spec.spec_id,
       approve: this.input.approve,
@@ -117,34 +115,9 @@ export class SpecRun {
     return await this.finish('completed');
   }
 
+  /** The SPEC's status, as the `specStatus` query and every decision's answer give it. */
   statusView(): SpecStatus {
-    const session = this.session.status();
-    const p = this.progress;
-    return {
-      spec_id: this.input.spec.spec_id,
-      title: this.input.spec.title,
-      status: p.status,
-      current_phase: p.current,
-      phases: p.phases.map((x) => ({ ...x, log: [...x.log] })),
-      ...(p.failure ? { failure: p.failure } : {}),
-      ...(p.approval ? { approval: p.approval } : {}),
-      checkpoints: [...p.checkpoints],
-      tokens_used: cumulativeTokens(session.cumulative),
-      cost_usd: session.cumulative.cost_usd,
-      context: tokenBudget(session.tokens_used, session.context_window),
-      model: session.model,
-      previous_runs: session.previous_runs,
-      ...(this.input.workspace
-        ? {
-            workspace: {
-              path: session.workspace?.path ?? this.input.workspace.path,
-              test_command: this.input.workspace.test_command,
-              ...(session.workspace ? { worker: session.workspace.worker } : {}),
-              ...(session.workspace?.checkpoint ? { commit: session.workspace.checkpoint.commit } : {}),
-            },
-          }
-        : {}),
-    };
+    return specStatusView(this.input, this.progress, this.session.status());
   }
 
   /** Where a decision must be refused (not waiting, or bad guidance), for the update validators. */
@@ -162,9 +135,7 @@ export class SpecRun {
 
   /** Records the user's decision; the paused phase acts on it. */
   async decide(decision: Decision): Promise<SpecStatus> {
-    this.decision = decision;
-    // Answer once the workflow has acted on it, so the caller sees the new state.
-    await condition(() => this.progress.status !== 'awaiting_decision');
+    await this.decisions.decide(decision);
     return this.statusView();
   }
 
@@ -226,7 +197,7 @@ export class SpecRun {
     for (;;) {
       if (this.progress.status === 'awaiting_decision') {
         // Carried over while waiting: wait again in this run.
-        const outcome = await this.onFailure(phase, startName);
+        const outcome = await this.decisions.onFailure(phase, startName);
         if (outcome !== 'retry') return outcome;
       }
       await this.rollOverIfDue();
@@ -234,15 +205,7 @@ export class SpecRun {
       phase.attempts++;
       this.visibility.publish();
       const began = Date.now();
-      const floor = this.floor;
-      for (const r of await this.session.ensureAvailable(floor, 'phase')) {
-        phase.log.push(
-          r.status === 'committed'
-            ? `compacted before the phase (fewer than ${formatCount(floor)} tokens available): ` +
-                `${formatCount(r.tokens_before)} → ${formatCount(r.tokens_after)} tokens`
-            : `compaction before the phase: ${r.status}${r.error ? ` (${r.error})` : ''}`,
-        );
-      }
+      await this.work.makeRoom(phase, this.floor);
       try {
         // Phases always stream: `baton spec run` prints the model's text as it writes it.
         let reply = await this.session.send({ ...this.phaseRequest(phase), stream: true });
@@ -263,10 +226,10 @@ export class SpecRun {
         phase.duration_ms += Date.now() - began;
         phase.status = 'failed';
         phase.error = causeMessage(err);
-        this.awaitingDecision(phase);
+        this.decisions.awaitingDecision(phase);
         // A long wait may follow: a run that must roll over does so first, carrying the failure.
         await this.rollOverIfDue();
-        const outcome = await this.onFailure(phase, startName);
+        const outcome = await this.decisions.onFailure(phase, startName);
         if (outcome !== 'retry') return outcome;
       }
     }
@@ -281,72 +244,6 @@ export class SpecRun {
     return {
       message: phaseMessage(this.input.spec, phase.name, this.progress.guidance, this.input.workspace, plan),
       ...(plan.plan ? { class: 'critical' as const } : {}),
-    };
-  }
-
-  private awaitingDecision(phase: PhaseRecord): void {
-    this.progress.status = 'awaiting_decision';
-    this.progress.failure = {
-      phase: phase.name,
-      error: phase.error ?? 'unknown error',
-      choices: ['retry', 'skip', 'abort'],
-      decide_by: new Date(Date.now() + this.input.decision_timeout_ms).toISOString(),
-    };
-    this.visibility.publish();
-  }
-
-  /** Waits for a person's decision about a failed phase and acts on it. */
-  private async onFailure(phase: PhaseRecord, startName: string): Promise<'done' | 'abort' | 'retry'> {
-    this.decision = undefined;
-    const waitMs = Math.max(0, Date.parse(this.progress.failure!.decide_by) - Date.now());
-    if (!(await condition(() => this.decision !== undefined, waitMs))) {
-      this.progress.status = 'failed';
-      this.visibility.publish();
-      throw ApplicationFailure.create({
-        type: SpecFailureType.DecisionTimeout,
-        nonRetryable: true,
-        message:
-          `Phase ${phase.name} of SPEC ${this.input.spec.spec_id} failed (${phase.error ?? 'unknown error'}) and no ` +
-          `retry, skip or abort came within ${Math.round(this.input.decision_timeout_ms / 1000)} s.`,
-      });
-    }
-    const decision = this.decision!;
-    this.progress.status = 'running';
-    delete this.progress.failure;
-    if (decision.kind === 'abort') return 'abort';
-    if (decision.kind === 'skip') {
-      phase.status = 'skipped';
-      phase.log.push('skipped after failing');
-      return 'done';
-    }
-    if (decision.guidance) this.progress.guidance = decision.guidance;
-    else delete this.progress.guidance;
-    phase.log.push(
-      `retry ${phase.attempts + 1}${decision.guidance ? ` with guidance: ${decision.guidance}` : ''}`,
-    );
-    // Back to the phase's start: whatever the failed attempt stored is no longer in context.
-    await this.session.restore({ checkpoint: startName });
-    return 'retry';
-  }
-
-  private presentation(): Presentation {
-    const status = this.session.status();
-    return {
-      attributes: [
-        ...sessionAttributes('spec', status),
-        { key: BATON_PHASE, value: specPhaseAttribute(this.progress) },
-      ],
-      details: [
-        ...(status.pending_permission
-          ? [permissionLine({ session_id: status.session_id, command: status.pending_permission.command })]
-          : []),
-        specHeader(this.input.spec.spec_id, this.progress),
-        ...(this.progress.approval ? [approvalDetails(this.input.spec.spec_id, this.progress.approval)] : []),
-        contextLine({
-          budget: tokenBudget(status.tokens_used, status.context_window),
-          cumulative: status.cumulative,
-        }),
-      ].join('\n\n'),
     };
   }
 }
