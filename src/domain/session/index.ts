@@ -111,6 +111,7 @@ export { renderSessionDetails, sessionStatusLine, contextLine, permissionLine } 
 export { sessionIdProblem, newSessionId, shortId } from './ids';
 export { sessionStartup } from './startup';
 export { mergeRecordOf } from './merge-record';
+export { workspaceToolAnswer } from './workspace-tool-answer';
 export { modelCallOptions, thinkingProblem } from './model-call';
 export type { ModelCallOptions, ThinkingConfig } from './model-call';
 export {

@@ -46,6 +46,7 @@ export { gateVerdict } from './verification';
 export type { GateExpectation, GateVerdict, VerificationResult } from './verification';
 export { InvalidCommandPolicyError } from './errors';
 export { interruptedToolMessage } from './contract';
+export { interruptedToolResult, refusedToolResult } from './tool-results';
 export {
   MAX_COMMAND_TIMEOUT_MS,
   permissionAnswerProblem,
