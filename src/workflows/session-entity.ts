@@ -1,4 +1,4 @@
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { McpOptimizeRequest, McpOptimizeResult } from '../domain/mcp';
 import type { PermissionAnswer, WorkspaceCheckpoint } from '../domain/workspace';
 import {
@@ -10,7 +10,6 @@ import {
   runStatusOf,
   sessionStartup,
   sessionStatus,
-  SessionFailureType,
   type CancelTurnRequest,
   type CancelTurnResult,
   type CheckpointReason,
@@ -30,15 +29,15 @@ import {
   type SessionState,
   type SessionStatus,
 } from '../domain/session';
-import { LiveTurns, type LiveTurn } from './live-turns';
-import { McpServers } from './mcp-servers';
+import { LiveTurns } from './live-turns';
 import { mergeFork } from './merge-step';
 import { prepareConversation } from './session-activities';
 import { SessionCompaction } from './session-compaction';
 import { SessionFiles } from './session-files';
 import { SessionLedger } from './session-ledger';
+import { SessionMcpServers } from './session-mcp-servers';
 import { sessionStepQueue, type StepQueue } from './serial-queue';
-import { runTurn, summarizeFirst } from './session-turn';
+import { runSessionTurn } from './session-turn';
 import type { SessionWorkspace } from './session-workspace';
 
 /**
@@ -51,7 +50,7 @@ import type { SessionWorkspace } from './session-workspace';
  */
 export class SessionEntity {
   private readonly ledger: SessionLedger;
-  private mcp: McpServers;
+  private readonly mcp: SessionMcpServers;
   private initialized = false;
   /** The task, while it waits to go to the model with the first message (`task_with_first_turn`). */
   private pendingTask: string | undefined;
@@ -68,10 +67,10 @@ export class SessionEntity {
     private readonly changed: () => void = () => undefined,
   ) {
     this.ledger = new SessionLedger(initialState(input, new Date().toISOString()));
-    this.mcp = new McpServers(this.state.mcp, this.state.mcp_tokens_freed);
+    this.mcp = new SessionMcpServers(this.ledger, input.settings.mcp_idle_ms);
     this.live = new LiveTurns(input.carried?.stream);
     this.queue = sessionStepQueue();
-    this.compaction = new SessionCompaction(input, this.ledger, () => this.mcp);
+    this.compaction = new SessionCompaction(input, this.ledger, () => this.mcp.servers);
     this.files = input.workspace
       ? new SessionFiles(input.workspace, input.carried?.workspace, this.ledger, input.session_id, changed)
       : undefined;
@@ -131,8 +130,7 @@ export class SessionEntity {
     } else if (startup === 'prepare') {
       const prepared = await prepareConversation(this.input, this.state.head);
       this.ledger.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
-      this.mcp = await McpServers.start(this.input.mcp_servers ?? [], this.input.model.id);
-      this.syncMcp();
+      await this.mcp.start(this.input.mcp_servers ?? [], this.input.model.id);
     }
     // A carried run holds the folder already (its worker may be gone: the next step claims again).
     if (this.workspace && !this.workspace.state) await this.workspace.open(this.input.session_id);
@@ -165,7 +163,17 @@ export class SessionEntity {
    */
   send(request: SendRequest): Promise<SendResult> {
     return this.exclusive(() =>
-      this.live.run(request, this.state.turns + 1, (live) => this.runTurn(request, live)),
+      this.live.run(request, this.state.turns + 1, async (live) => {
+        const result = await runSessionTurn(this.input, this.ledger, request, {
+          compaction: this.compaction,
+          mcp: this.mcp,
+          live,
+          files: this.files,
+          task: this.pendingTask,
+        });
+        this.pendingTask = undefined;
+        return result;
+      }),
     );
   }
 
@@ -183,11 +191,11 @@ export class SessionEntity {
    * Records a checkpoint of the present, with the workspace's files when the session has a
    * workspace (they are committed first, and a bundle of the commit stored).
    */
-  async checkpointWithFiles(
+  checkpointWithFiles(
     name: string | undefined,
     reason: CheckpointReason = 'manual',
   ): Promise<CheckpointRecord> {
-    return this.files ? this.files.checkpoint(name, reason) : this.checkpoint(name, reason);
+    return this.files ? this.files.checkpoint(name, reason) : Promise.resolve(this.checkpoint(name, reason));
   }
 
   /** Records a checkpoint of the present (no lock: it reads state and appends one record). */
@@ -243,11 +251,7 @@ export class SessionEntity {
 
   /** Enables the servers a task profile recommends and disables the others. */
   optimizeMcp(request: McpOptimizeRequest): Promise<McpOptimizeResult> {
-    return this.exclusive(() => {
-      const result = this.mcp.optimize(request);
-      this.syncMcp();
-      return Promise.resolve(result);
-    });
+    return this.exclusive(() => Promise.resolve(this.mcp.optimize(request)));
   }
 
   get hasMcp(): boolean {
@@ -256,16 +260,13 @@ export class SessionEntity {
 
   /** Milliseconds until an MCP server may go idle (undefined: nothing to watch). */
   msUntilMcpIdle(): number | undefined {
-    return this.state.closed ? undefined : this.mcp.msUntilIdle(this.input.settings.mcp_idle_ms);
+    return this.state.closed ? undefined : this.mcp.msUntilIdle();
   }
 
   /** Disables MCP servers unused for the idle time (a durable timer in the workflow calls this). */
   disableIdleMcpServers(): string[] {
-    const idle = this.mcp.disableIdle(this.input.settings.mcp_idle_ms);
-    if (idle.length > 0) {
-      this.syncMcp();
-      this.changed();
-    }
+    const idle = this.mcp.disableIdle();
+    if (idle.length > 0) this.changed();
     return idle;
   }
 
@@ -284,7 +285,8 @@ export class SessionEntity {
 
   /** Answers the command waiting for permission; resolves once the waiting call has taken it. */
   async answerPermission(answer: PermissionAnswer): Promise<SessionStatus> {
-    await this.files?.answerPermission(answer);
+    if (!this.files?.workspace.pendingPermission) return this.status();
+    await this.files.answerPermission(answer);
     return this.status();
   }
 
@@ -303,39 +305,6 @@ export class SessionEntity {
     } finally {
       this.inFlight--;
       this.changed();
-    }
-  }
-
-  private syncMcp(): void {
-    this.ledger.state = { ...this.state, mcp: this.mcp.states, mcp_tokens_freed: this.mcp.tokensFreed };
-  }
-
-  private async runTurn(request: SendRequest, live: LiveTurn): Promise<SendResult> {
-    if (this.state.closed) {
-      throw ApplicationFailure.create({
-        type: SessionFailureType.SessionClosed,
-        message: `Session ${this.input.session_id} was closed before this message's turn.`,
-        nonRetryable: true,
-      });
-    }
-    if (this.state.head !== null && summarizeFirst(this.state, request)) {
-      // A failed summarization is reported in status; the turn still runs on the old context.
-      await this.compaction.compact('progressive', 'threshold');
-    }
-    try {
-      const { state, result } = await runTurn(this.input, this.state, request, {
-        mcp: this.mcp,
-        live,
-        ...(this.workspace ? { workspace: this.workspace } : {}),
-        ...(this.pendingTask !== undefined ? { task: this.pendingTask } : {}),
-      });
-      this.ledger.state = state;
-      this.pendingTask = undefined;
-      // The turn's state was built from the one it started with; the workspace may have moved since.
-      this.files?.sync();
-      return result;
-    } finally {
-      if (this.mcp.any) this.syncMcp();
     }
   }
 }

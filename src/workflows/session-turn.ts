@@ -1,4 +1,4 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import {
   applyTurn,
   budgetOf,
@@ -6,6 +6,7 @@ import {
   contextFill,
   costOf,
   estimateTokens,
+  SessionFailureType,
   shouldSummarizeBeforeTurn,
   sumUsage,
   type NewMessage,
@@ -15,6 +16,10 @@ import {
   type SessionState,
 } from '../domain/session';
 import type { LiveTurn } from './live-turns';
+import type { SessionCompaction } from './session-compaction';
+import type { SessionFiles } from './session-files';
+import type { SessionLedger } from './session-ledger';
+import type { SessionMcpServers } from './session-mcp-servers';
 import { runTurnWithTools, type TurnTools } from './tool-loop';
 import { toUpdateFailure } from './turn-failure';
 
@@ -108,4 +113,50 @@ export async function runTurn(
       ...(loop.tool_calls.length > 0 ? { tool_calls: loop.tool_calls } : {}),
     },
   };
+}
+
+/**
+ * A turn as a session entity runs it under its lock: refused once the session is closed, the
+ * context summarized first when it is near its threshold, then {@link runTurn} on the ledger's
+ * state, whose result replaces it. The workspace's and the MCP servers' states are copied in after.
+ * @throws ApplicationFailure (`SessionClosed`) when the session was closed before the turn, or the
+ * turn's update failure (the ledger's state is then as it was, but for the MCP servers' use).
+ */
+export async function runSessionTurn(
+  input: SessionInput,
+  ledger: SessionLedger,
+  request: SendRequest,
+  with_: {
+    compaction: SessionCompaction;
+    mcp: SessionMcpServers;
+    live: LiveTurn;
+    files: SessionFiles | undefined;
+    task: string | undefined;
+  },
+): Promise<SendResult> {
+  if (ledger.state.closed) {
+    throw ApplicationFailure.create({
+      type: SessionFailureType.SessionClosed,
+      message: `Session ${input.session_id} was closed before this message's turn.`,
+      nonRetryable: true,
+    });
+  }
+  if (ledger.state.head !== null && summarizeFirst(ledger.state, request)) {
+    // A failed summarization is reported in status; the turn still runs on the old context.
+    await with_.compaction.compact('progressive', 'threshold');
+  }
+  try {
+    const { state, result } = await runTurn(input, ledger.state, request, {
+      mcp: with_.mcp.servers,
+      live: with_.live,
+      ...(with_.files ? { workspace: with_.files.workspace } : {}),
+      ...(with_.task !== undefined ? { task: with_.task } : {}),
+    });
+    ledger.state = state;
+    // The turn's state was built from the one it started with; the workspace may have moved since.
+    with_.files?.sync();
+    return result;
+  } finally {
+    if (with_.mcp.any) with_.mcp.sync();
+  }
 }
