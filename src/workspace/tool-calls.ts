@@ -82,14 +82,54 @@ function checkToolUseId(id: unknown): string {
   return id;
 }
 
-const refused = (content: string): WorkspaceToolResult => ({
-  content,
-  is_error: true,
-  status: 'refused',
-  truncated: false,
-  original_chars: content.length,
-  duration_ms: 0,
-});
+/** The parts every tool call's activity input carries, checked. */
+interface CheckedToolCall {
+  /** The workspace folder, its real path. */
+  workspace: string;
+  /** The journal key: the call's scope and its tool_use_id. */
+  key: string;
+  /** The most characters of output the model gets back. */
+  maxChars: number;
+}
+
+/**
+ * Checks what the editor and bash calls share: the workspace path, the tool_use_id and the output
+ * limit.
+ * @throws InvalidWorkspaceInputError naming the field that is wrong.
+ */
+async function checkToolCall(
+  input: EditorToolInput | BashToolInput,
+  ctx: ToolCallContext,
+): Promise<CheckedToolCall> {
+  const workspace = await workspaceDir(input.path);
+  const id = checkToolUseId(input.tool_use_id);
+  const maxChars = checkLimit(
+    input.max_output_chars,
+    DEFAULT_MAX_OUTPUT_CHARS,
+    MIN_OUTPUT_CHARS,
+    10_000_000,
+    'max_output_chars',
+  );
+  return { workspace, key: `${ctx.scope}/${id}`, maxChars };
+}
+
+/** A result that ran nothing: a refusal, an interrupted call, or an answer given without a command. */
+function resultWithoutRun(
+  content: string,
+  status: 'refused' | 'interrupted' | 'completed',
+  isError = true,
+): WorkspaceToolResult {
+  return {
+    content,
+    is_error: isError,
+    status,
+    truncated: false,
+    original_chars: content.length,
+    duration_ms: 0,
+  };
+}
+
+const refused = (content: string): WorkspaceToolResult => resultWithoutRun(content, 'refused');
 
 /**
  * Runs `run` once per (scope, tool_use_id) on this workspace: the journal says whether it has
@@ -108,17 +148,7 @@ async function journaled(
   const call = host.withLock(workspace, async (): Promise<WorkspaceToolResult> => {
     const seen = await journal.lookup(key);
     if (seen?.state === 'completed') return { ...seen.result, status: 'replayed' };
-    if (seen?.state === 'started') {
-      const content = interruptedToolMessage(summary);
-      return {
-        content,
-        is_error: true,
-        status: 'interrupted',
-        truncated: false,
-        original_chars: content.length,
-        duration_ms: 0,
-      };
-    }
+    if (seen?.state === 'started') return resultWithoutRun(interruptedToolMessage(summary), 'interrupted');
     const started = await journal.markStarted(key, summary);
     const result = await run();
     await journal.markCompleted(started, result);
@@ -141,17 +171,9 @@ export async function runEditorTool(
   input: EditorToolInput,
   ctx: ToolCallContext,
 ): Promise<WorkspaceToolResult> {
-  const workspace = await workspaceDir(input.path);
-  const id = checkToolUseId(input.tool_use_id);
-  const max = checkLimit(
-    input.max_output_chars,
-    DEFAULT_MAX_OUTPUT_CHARS,
-    MIN_OUTPUT_CHARS,
-    10_000_000,
-    'max_output_chars',
-  );
+  const { workspace, key, maxChars: max } = await checkToolCall(input, ctx);
   const summary = toolCallSummary(EDITOR_TOOL_NAME, input.input);
-  return journaled(host, workspace, `${ctx.scope}/${id}`, summary, async () => {
+  return journaled(host, workspace, key, summary, async () => {
     const started = Date.now();
     const outcome = await runEditorCommand(workspace, input.input, max);
     const cut = cutOutput(outcome.content, max);
@@ -190,15 +212,7 @@ export async function runBashTool(
   input: BashToolInput,
   ctx: ToolCallContext,
 ): Promise<WorkspaceToolResult> {
-  const workspace = await workspaceDir(input.path);
-  const id = checkToolUseId(input.tool_use_id);
-  const max = checkLimit(
-    input.max_output_chars,
-    DEFAULT_MAX_OUTPUT_CHARS,
-    MIN_OUTPUT_CHARS,
-    10_000_000,
-    'max_output_chars',
-  );
+  const { workspace, key, maxChars: max } = await checkToolCall(input, ctx);
   const timeoutMs = checkLimit(
     input.timeout_ms,
     DEFAULT_BASH_TIMEOUT_MS,
@@ -209,16 +223,11 @@ export async function runBashTool(
   const parsed = parseBashInput(input.input);
   if (!parsed.ok) return refused(parsed.problem);
   if (!('command' in parsed.input)) {
-    const content =
-      'There is no shell to restart: baton runs each command in a fresh bash in the workspace folder, so the working directory and variables do not carry over between commands.';
-    return {
-      content,
-      is_error: false,
-      status: 'completed',
-      truncated: false,
-      original_chars: content.length,
-      duration_ms: 0,
-    };
+    return resultWithoutRun(
+      'There is no shell to restart: baton runs each command in a fresh bash in the workspace folder, so the working directory and variables do not carry over between commands.',
+      'completed',
+      false,
+    );
   }
   const command = parsed.input.command;
   const decision = decideCommand(input.policy ?? { mode: 'allow' }, command);
@@ -229,7 +238,7 @@ export async function runBashTool(
   if (host.sandbox.mode === 'unavailable')
     return refused(new SandboxUnavailableError(host.sandbox.detail).message);
   const summary = toolCallSummary(BASH_TOOL_NAME, input.input);
-  return journaled(host, workspace, `${ctx.scope}/${id}`, summary, async () => {
+  return journaled(host, workspace, key, summary, async () => {
     const result = await host.runCommand(workspace, command, {
       timeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
