@@ -4,10 +4,10 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { handoffWorkflowId } from '../domain/handoff';
 import { sessionIdProblem } from '../domain/session';
-import { HandoffExistsError, HandoffFailedError, HandoffNotFoundError, InvalidInputError } from './errors';
+import { HandoffExistsError, HandoffNotFoundError, InvalidInputError } from './errors';
+import { handoffFailedError } from './run-failure';
 
 /**
  * The handoff's workflow id from either form a user types: `handoff-SPEC-001` or `SPEC-001`.
@@ -33,15 +33,6 @@ export function toHandoffError(err: unknown, handoffId: string): unknown {
       handoffId,
     );
   }
-  if (err instanceof WorkflowFailedError) {
-    const cause = err.cause;
-    const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-    const why = cause?.message ?? err.message;
-    return new HandoffFailedError(
-      `Handoff ${handoffId} failed${type ? ` (${type})` : ''}: ${why}`,
-      type ?? cause?.name,
-      handoffId,
-    );
-  }
+  if (err instanceof WorkflowFailedError) return handoffFailedError(err, handoffId);
   return err;
 }

@@ -6,6 +6,8 @@
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { specWorkflowId } from '../domain/spec';
+import { HandoffFailedError, SpecFailedError } from './errors';
 
 /** A run's failure: the innermost application failure's type and message. */
 export interface RunFailure {
@@ -15,20 +17,52 @@ export interface RunFailure {
 }
 
 /**
- * The failure an error carries, from the innermost cause that has a message of its own (an
- * activity's `ApplicationFailure` rather than "Activity task failed").
+ * The failure an error carries: the message of the innermost application failure (an activity's
+ * `ApplicationFailure` rather than "Activity task failed"), or of the innermost failure when none
+ * is an application failure; the type of the innermost application failure that has one. Every
+ * failed run the client reports (a session that could not start, a SPEC, a handoff) reads its
+ * failure here.
  */
 export function failureOf(err: unknown): RunFailure {
   let found: ApplicationFailure | undefined;
-  let cause: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  let type: string | undefined;
+  let innermost: Error | undefined;
+  let cause: unknown = err instanceof WorkflowFailedError ? (err.cause ?? err) : err;
   while (cause instanceof Error) {
-    if (cause instanceof ApplicationFailure) found = cause;
+    innermost = cause;
+    if (cause instanceof ApplicationFailure) {
+      found = cause;
+      if (cause.type) type = cause.type;
+    }
     if (!(cause instanceof TemporalFailure)) break;
     cause = cause.cause;
   }
-  if (found) return { ...(found.type ? { type: found.type } : {}), message: found.message };
-  const last = err instanceof WorkflowFailedError && err.cause ? err.cause : err;
-  return { message: last instanceof Error ? last.message : String(last) };
+  const message = (found ?? innermost)?.message ?? String(err);
+  return { ...(type ? { type } : {}), message };
+}
+
+/** The client's error for a SPEC run that failed as a whole. */
+export function specFailedError(err: WorkflowFailedError, specId: string): SpecFailedError {
+  const failure = failureOf(err);
+  return new SpecFailedError(
+    `SPEC ${specId} failed: ${failure.message}`,
+    failure.type,
+    specWorkflowId(specId),
+  );
+}
+
+/**
+ * The client's error for a failed handoff; its `type` is the failure type, or the kind of failure
+ * (`TimeoutFailure`, …) when it has none.
+ * @param handoffId the handoff's workflow id (`handoff-<spec_id>`).
+ */
+export function handoffFailedError(err: WorkflowFailedError, handoffId: string): HandoffFailedError {
+  const failure = failureOf(err);
+  return new HandoffFailedError(
+    `Handoff ${handoffId} failed${failure.type ? ` (${failure.type})` : ''}: ${failure.message}`,
+    failure.type ?? err.cause?.name,
+    handoffId,
+  );
 }
 
 /**

@@ -1,9 +1,11 @@
-/** How the client reaches a SPEC's workflow, and how it words what went wrong there. */
-import type { WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+/**
+ * How the client reaches a SPEC's workflow, and how it words an unknown SPEC (a failed run's error
+ * comes from run-failure.ts).
+ */
+import type { WorkflowHandle } from '@temporalio/client';
 import { specDefinitionProblem, specWorkflowId } from '../domain/spec';
 import type { specWorkflow } from '../workflows';
-import { InvalidInputError, SessionNotFoundError, SpecFailedError } from './errors';
+import { InvalidInputError, SessionNotFoundError } from './errors';
 import type { SessionContext } from './session-context';
 import { toBatonError } from './temporal-errors';
 
@@ -28,17 +30,4 @@ export function specNotFound(err: unknown, specId: string): unknown {
     );
   }
   return mapped;
-}
-
-/** A failed SPEC run as the user reads it: the innermost cause's message and failure type. */
-export function specFailure(err: WorkflowFailedError, specId: string): SpecFailedError {
-  let cause: unknown = err.cause;
-  let type: string | undefined;
-  let message = err.message;
-  while (cause instanceof Error) {
-    message = cause.message;
-    if (cause instanceof ApplicationFailure && cause.type) type = cause.type;
-    cause = cause.cause;
-  }
-  return new SpecFailedError(`SPEC ${specId} failed: ${message}`, type, specWorkflowId(specId));
 }

@@ -14,7 +14,8 @@ import { decidePlan, decideSpec } from './spec-decisions';
 import { rerunSpec, type SpecRerun } from './spec-rerun';
 import { startSpec, type RunSpecOptions, type SpecStarted } from './spec-start';
 import { specStatus, type SpecStatusWithLink } from './spec-status';
-import { specFailure, specHandle, specNotFound } from './spec-workflow';
+import { specFailedError } from './run-failure';
+import { specHandle, specNotFound } from './spec-workflow';
 import { TurnEventReader } from './turn-event-reader';
 
 export type { SpecRerun } from './spec-rerun';
@@ -56,7 +57,7 @@ export class SpecsClient {
     try {
       return await specHandle(this.ctx, specId).result();
     } catch (err) {
-      if (err instanceof WorkflowFailedError) throw specFailure(err, specId);
+      if (err instanceof WorkflowFailedError) throw specFailedError(err, specId);
       throw specNotFound(err, specId);
     }
   }
