@@ -14,11 +14,10 @@ import type { SessionStatusWithLink, SpecStatusWithLink } from '../../src/client
 import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
 import { runCli } from '../support/run-cli';
+import { SUM_SCRIPT } from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 import { waitUntil } from '../support/wait-until';
-
-const SUM_SCRIPT = path.join(__dirname, '..', '..', 'docs', 'examples', 'sum.offline-script.json');
 
 let env: TestEnvironment;
 let base: string;

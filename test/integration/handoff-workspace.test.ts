@@ -16,6 +16,7 @@ import { handoffCommitMessage, handoffPackageProblems } from '../../src/domain/h
 import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
 import { runCli } from '../support/run-cli';
+import { createFile as create } from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 
@@ -35,10 +36,6 @@ const ids = {
 /** The scenarios whose tdd-implementer writes code that fails its test. */
 const failing = new Set([ids.retried, ids.skipped]);
 
-const create = (file: string, text: string) => ({
-  name: EDITOR,
-  input: { command: 'create', path: file, file_text: text },
-});
 const bash = (command: string) => ({ name: 'bash', input: { command } });
 const agentTurn = (agent: string, specId: string) =>
   `/You are ${agent}, agent \\d of 3 in the handoff chain for SPEC ${specId}:/`;

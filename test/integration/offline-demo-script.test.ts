@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phaseMessage, SPEC_PHASES, type SpecDefinition, type SpecPhaseName } from '../../src/domain/spec';
+import { phaseMessage, SPEC_PHASES, type SpecPhaseName } from '../../src/domain/spec';
 import {
   BASH_TOOL_NAME,
   EDITOR_TOOL_NAME,
@@ -30,14 +30,9 @@ import {
   WorkspaceHost,
 } from '../../src/workspace';
 import { ensureBubblewrap } from '../support/bubblewrap';
+import { SUM_SCRIPT, sumSpec } from '../support/sum-spec';
 
-const SCRIPT = path.join(__dirname, '..', '..', 'docs', 'examples', 'sum.offline-script.json');
-const SPEC: SpecDefinition = {
-  spec_id: 'SPEC-SUM',
-  title: 'A sum function',
-  requirements: ['sum(a, b) adds two numbers', 'anything but numbers is a TypeError'],
-  acceptance_criteria: ['sum(2, 3) is 5', "sum('2', 3) throws a TypeError"],
-};
+const SPEC = sumSpec('SPEC-SUM');
 const GATES: Partial<Record<SpecPhaseName, 'fail' | 'pass'>> = {
   red: 'fail',
   green: 'pass',
@@ -52,7 +47,7 @@ beforeAll(async () => {
   await ensureBubblewrap();
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-demo-script-'));
   store = new FileConversationStore({ root: path.join(base, 'store') });
-  model = await OfflineModel.start({ script: await loadOfflineScript(SCRIPT) });
+  model = await OfflineModel.start({ script: await loadOfflineScript(SUM_SCRIPT) });
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runSpecDemo } from '../../src/demo/spec-demo';
 import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
+import { WRONG_SUM, createFile, redWritesTests } from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 
@@ -26,14 +27,6 @@ afterAll(async () => {
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const create = (file: string, text: string) => ({
-  name: 'str_replace_based_edit_tool',
-  input: { command: 'create', path: file, file_text: text },
-});
-
-const SUM_TEST =
-  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\ntest('adds', () => assert.equal(sum(2, 3), 5));\n";
-
 it('reports a GREEN gate that does not hold: the SPEC is aborted, the outcome names the phase and the output', async () => {
   env.model.setScript(
     parseOfflineScript({
@@ -41,19 +34,13 @@ it('reports a GREEN gate that does not hold: the SPEC is aborted, the outcome na
       version: 1,
       steps: [
         { when: { phase: 'analysis' }, replies: [{ text: 'Plan.' }] },
-        {
-          when: { phase: 'red' },
-          replies: [
-            { text: 'The test.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
-            { text: 'Written.' },
-          ],
-        },
+        { when: { phase: 'red' }, replies: redWritesTests() },
         {
           when: { phase: 'green' },
           replies: [
             {
               text: 'Wrong on purpose.',
-              tool_calls: [create('src/sum.js', 'module.exports = { sum: (a, b) => a - b };\n')],
+              tool_calls: [createFile('src/sum.js', WRONG_SUM)],
             },
             { text: 'Done.' },
           ],

@@ -12,13 +12,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpecFailedError } from '../../src/client';
 import { answerPermissionUpdate } from '../../src/domain/session';
-import type { SpecDefinition } from '../../src/domain/spec';
 import { loadOfflineScript, parseOfflineScript, type OfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
+import {
+  RIGHT_SUM,
+  SUM_SCRIPT,
+  SUM_TEST,
+  WRONG_SUM,
+  createFile,
+  redWritesTests,
+  sumSpec,
+} from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
-
-const SUM_SCRIPT = path.join(__dirname, '..', '..', 'docs', 'examples', 'sum.offline-script.json');
 
 let env: TestEnvironment;
 let sumScript: OfflineScript;
@@ -34,13 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
   if (base) fs.rmSync(base, { recursive: true, force: true });
-});
-
-const sumSpec = (spec_id: string): SpecDefinition => ({
-  spec_id,
-  title: 'A sum function',
-  requirements: ['sum(a, b) adds two numbers', 'anything but numbers is a TypeError'],
-  acceptance_criteria: ['sum(2, 3) is 5', "sum('2', 3) throws a TypeError"],
 });
 
 function freshFolder(name: string): string {
@@ -63,17 +62,6 @@ function gitLog(dir: string): string[] {
   return execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
 }
 
-const WRONG_SUM = 'function sum(a, b) {\n  return a - b;\n}\n\nmodule.exports = { sum };\n';
-const RIGHT_SUM =
-  "function sum(a, b) {\n  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('sum takes two numbers');\n  return a + b;\n}\n\nmodule.exports = { sum };\n";
-const SUM_TEST =
-  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\n\ntest('adds', () => assert.equal(sum(2, 3), 5));\ntest('refuses strings', () => assert.throws(() => sum('2', 3), TypeError));\n";
-
-const create = (file: string, text: string) => ({
-  name: 'str_replace_based_edit_tool',
-  input: { command: 'create', path: file, file_text: text },
-});
-
 /**
  * A script whose RED writes the tests, whose GREEN first writes a wrong implementation (and a
  * scratch file), and whose later attempts (after a failed gate, or a retry with guidance) write
@@ -85,17 +73,11 @@ function greenFailsFirst(): OfflineScript {
     version: 1,
     steps: [
       { when: { phase: 'analysis' }, replies: [{ text: 'Plan: tests in test/, code in src/sum.js.' }] },
-      {
-        when: { phase: 'red' },
-        replies: [
-          { text: 'The tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
-          { text: 'Written.' },
-        ],
-      },
+      { when: { phase: 'red' }, replies: redWritesTests() },
       {
         when: { phase: 'green', match: '/The gate failed|Guidance for this attempt/' },
         replies: [
-          { text: 'The right formula.', tool_calls: [create('src/sum.js', RIGHT_SUM)] },
+          { text: 'The right formula.', tool_calls: [createFile('src/sum.js', RIGHT_SUM)] },
           { text: 'Fixed.' },
         ],
       },
@@ -104,7 +86,10 @@ function greenFailsFirst(): OfflineScript {
         replies: [
           {
             text: 'A first try.',
-            tool_calls: [create('src/sum.js', WRONG_SUM), create('scratch.txt', 'notes of the failed try\n')],
+            tool_calls: [
+              createFile('src/sum.js', WRONG_SUM),
+              createFile('scratch.txt', 'notes of the failed try\n'),
+            ],
           },
           { text: 'Done, I think.' },
         ],
@@ -188,7 +173,7 @@ describe('a SPEC with a workspace', () => {
             replies: [
               {
                 text: 'Tests and, too early, the code.',
-                tool_calls: [create('test/sum.test.js', SUM_TEST), create('src/sum.js', RIGHT_SUM)],
+                tool_calls: [createFile('test/sum.test.js', SUM_TEST), createFile('src/sum.js', RIGHT_SUM)],
               },
               { text: 'Done.' },
             ],
@@ -196,7 +181,7 @@ describe('a SPEC with a workspace', () => {
           {
             when: { phase: 'green' },
             replies: [
-              { text: 'The code.', tool_calls: [create('src/sum.js', RIGHT_SUM)] },
+              { text: 'The code.', tool_calls: [createFile('src/sum.js', RIGHT_SUM)] },
               { text: 'Done.' },
             ],
           },
@@ -376,20 +361,23 @@ describe('forks of a session with a workspace', () => {
           {
             when: { match: 'the tests' },
             replies: [
-              { text: 'Tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
+              { text: 'Tests.', tool_calls: [createFile('test/sum.test.js', SUM_TEST)] },
               { text: 'Done.' },
             ],
           },
           {
             when: { match: 'try the wrong way' },
             replies: [
-              { text: 'Subtracting.', tool_calls: [create('src/sum.js', WRONG_SUM)] },
+              { text: 'Subtracting.', tool_calls: [createFile('src/sum.js', WRONG_SUM)] },
               { text: 'Done.' },
             ],
           },
           {
             when: { match: 'try the right way' },
-            replies: [{ text: 'Adding.', tool_calls: [create('src/sum.js', RIGHT_SUM)] }, { text: 'Done.' }],
+            replies: [
+              { text: 'Adding.', tool_calls: [createFile('src/sum.js', RIGHT_SUM)] },
+              { text: 'Done.' },
+            ],
           },
         ],
       }),

@@ -5,29 +5,11 @@
  * the folder afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import type { SpecDefinition } from '../../src/domain/spec';
 import { parseOfflineScript, type OfflineScript } from '../../src/model';
+import { RIGHT_SUM, createFile, redWritesTests, sumSpec } from './sum-spec';
 import { waitUntil } from './wait-until';
 
-const SUM_TEST =
-  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\n\ntest('adds', () => assert.equal(sum(2, 3), 5));\ntest('refuses strings', () => assert.throws(() => sum('2', 3), TypeError));\n";
-const RIGHT_SUM =
-  "function sum(a, b) {\n  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('sum takes two numbers');\n  return a + b;\n}\n\nmodule.exports = { sum };\n";
-
-const create = (file: string, text: string) => ({
-  name: 'str_replace_based_edit_tool',
-  input: { command: 'create', path: file, file_text: text },
-});
-
-/** The SPEC: a sum function, tested with `node --test`. */
-export function sumSpec(spec_id: string): SpecDefinition {
-  return {
-    spec_id,
-    title: 'A sum function',
-    requirements: ['sum(a, b) adds two numbers', 'anything but numbers is a TypeError'],
-    acceptance_criteria: ['sum(2, 3) is 5', "sum('2', 3) throws a TypeError"],
-  };
-}
+export { sumSpec };
 
 /** A bash command that appends `started` to runs.txt, then sleeps long enough to be killed in. */
 export function longCommand(): { command: string; marker: string } {
@@ -47,20 +29,14 @@ export function failoverScript(specId: string, command: string): OfflineScript {
     version: 1,
     steps: [
       { when: phase('analysis'), replies: [{ text: 'Plan: tests in test/, code in src/sum.js.' }] },
-      {
-        when: phase('red'),
-        replies: [
-          { text: 'The tests.', tool_calls: [create('test/sum.test.js', SUM_TEST)] },
-          { text: 'Written.' },
-        ],
-      },
+      { when: phase('red'), replies: redWritesTests() },
       {
         when: phase('green'),
         replies: [
           { text: 'A long check first.', tool_calls: [{ name: 'bash', input: { command } }] },
           {
             text: 'The check came back: {{tool_result}} Now the code.',
-            tool_calls: [create('src/sum.js', RIGHT_SUM)],
+            tool_calls: [createFile('src/sum.js', RIGHT_SUM)],
           },
           { text: 'Done.' },
         ],
