@@ -161,3 +161,9 @@ export class BlobTooLargeError extends BatonError {
     );
   }
 }
+
+/** The `code` of a Node.js system error or a node-postgres error (its SQLSTATE), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}

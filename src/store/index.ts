@@ -21,7 +21,8 @@ export {
 } from './errors';
 export type { NodeNotFoundContext } from './errors';
 export { FileConversationStore } from './file-store';
-export type { FileConversationStoreOptions, StoreFileHandle, StoreFileSystem } from './file-store';
+export type { FileConversationStoreOptions } from './file-store';
+export type { StoreFileHandle, StoreFileSystem } from './file-system';
 export { decodeNode, encodeChain, encodeNode } from './node-encoding';
 export type { EncodedNode } from './node-encoding';
 export { canonicalNodeJson, nodeId, sha256Hex } from './node-id';
