@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runSpecDemo } from '../../src/demo/spec-demo';
 import { parseOfflineScript } from '../../src/model';
 import { ensureBubblewrap } from '../support/bubblewrap';
-import { WRONG_SUM, createFile, redWritesTests } from '../support/sum-spec';
+import { SUM_ADDS_TEST, WRONG_SUM, createFile, redWritesTests } from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
 
@@ -34,7 +34,7 @@ it('reports a GREEN gate that does not hold: the SPEC is aborted, the outcome na
       version: 1,
       steps: [
         { when: { phase: 'analysis' }, replies: [{ text: 'Plan.' }] },
-        { when: { phase: 'red' }, replies: redWritesTests() },
+        { when: { phase: 'red' }, replies: redWritesTests(SUM_ADDS_TEST) },
         {
           when: { phase: 'green' },
           replies: [

@@ -16,6 +16,13 @@ export const SUM_SCRIPT = path.join(__dirname, '..', '..', 'docs', 'examples', '
 export const SUM_TEST =
   "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\n\ntest('adds', () => assert.equal(sum(2, 3), 5));\ntest('refuses strings', () => assert.throws(() => sum('2', 3), TypeError));\n";
 
+/**
+ * Only the first test of {@link SUM_TEST}: a failing run's output is short enough that the end of
+ * it a gate keeps still names the test (`not ok 1 - adds`).
+ */
+export const SUM_ADDS_TEST =
+  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\ntest('adds', () => assert.equal(sum(2, 3), 5));\n";
+
 /** A src/sum.js that passes {@link SUM_TEST}. */
 export const RIGHT_SUM =
   "function sum(a, b) {\n  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('sum takes two numbers');\n  return a + b;\n}\n\nmodule.exports = { sum };\n";
@@ -29,8 +36,8 @@ export const createFile = (file: string, text: string) => ({
   input: { command: 'create', path: file, file_text: text },
 });
 
-/** The replies of a RED phase that writes {@link SUM_TEST}, then says so. */
-export const redWritesTests = () => [
-  { text: 'The tests.', tool_calls: [createFile('test/sum.test.js', SUM_TEST)] },
+/** The replies of a RED phase that writes `tests` (default {@link SUM_TEST}), then says so. */
+export const redWritesTests = (tests = SUM_TEST) => [
+  { text: 'The tests.', tool_calls: [createFile('test/sum.test.js', tests)] },
   { text: 'Written.' },
 ];
