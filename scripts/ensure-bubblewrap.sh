@@ -37,14 +37,7 @@ if ! path="$(find_bwrap)"; then
   if [ -n "${BATON_BWRAP:-}" ]; then exit 1; fi
   # shellcheck source=lib/apt-install.sh
   source "$(dirname "$0")/lib/apt-install.sh"
-  started=$(date +%s)
-  log "bwrap not found; installing Debian's bubblewrap package (apt-get update && apt-get install bubblewrap)…"
-  apt_install bubblewrap "install bubblewrap with your package manager, set BATON_BWRAP to a bwrap executable, or run commands unsandboxed with --unsafe-commands" bubblewrap
-  if ! path="$(find_bwrap)"; then
-    log "apt-get installed bubblewrap but no bwrap executable is on PATH."
-    exit 1
-  fi
-  log "Installed bubblewrap in $(($(date +%s) - started))s: $path ($("$path" --version 2>/dev/null || echo 'version unknown'))"
+  path="$(install_and_find bubblewrap bwrap "install bubblewrap with your package manager, set BATON_BWRAP to a bwrap executable, or run commands unsandboxed with --unsafe-commands" find_bwrap --version)" || exit 1
 fi
 
 if ! can_sandbox "$path"; then

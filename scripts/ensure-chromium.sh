@@ -38,14 +38,4 @@ if [ -n "${BATON_CHROMIUM:-}" ]; then exit 1; fi
 
 # shellcheck source=lib/apt-install.sh
 source "$(dirname "$0")/lib/apt-install.sh"
-started=$(date +%s)
-log "chromium not found; installing Debian's chromium package (apt-get update && apt-get install chromium)…"
-apt_install chromium "install chromium with your package manager, or set BATON_CHROMIUM to a Chromium or Chrome executable" chromium
-
-if path="$(find_chromium)"; then
-  log "Installed chromium in $(($(date +%s) - started))s: $path ($("$path" --version 2>/dev/null || echo 'version unknown'))"
-  echo "$path"
-  exit 0
-fi
-log "apt-get installed chromium but no executable was found at /usr/bin/chromium."
-exit 1
+install_and_find chromium chromium "install chromium with your package manager, or set BATON_CHROMIUM to a Chromium or Chrome executable" find_chromium --version

@@ -43,8 +43,6 @@ if [ -n "${BATON_PG_BINDIR:-}" ]; then exit 1; fi
 
 # shellcheck source=lib/apt-install.sh
 source "$(dirname "$0")/lib/apt-install.sh"
-started=$(date +%s)
-log "PostgreSQL server not found; installing Debian's postgresql package (apt-get update && apt-get install postgresql)…"
 # The tests start their own throwaway cluster; without this the package would also create (and,
 # outside containers, start) a system-wide cluster on port 5432 that nothing here uses.
 if as_root mkdir -p /etc/postgresql-common/createcluster.d &&
@@ -52,12 +50,4 @@ if as_root mkdir -p /etc/postgresql-common/createcluster.d &&
   echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf >/dev/null
   log "Wrote /etc/postgresql-common/createcluster.d/baton-no-main-cluster.conf so the package does not create a default cluster."
 fi
-apt_install "The PostgreSQL server (initdb, pg_ctl, postgres)" "install the PostgreSQL server with your package manager, or set BATON_PG_BINDIR to the directory that holds initdb" postgresql
-
-if dir="$(find_bindir)"; then
-  log "Installed PostgreSQL server in $(( $(date +%s) - started ))s: $dir"
-  echo "$dir"
-  exit 0
-fi
-log "apt-get installed postgresql but no initdb/pg_ctl/postgres was found under /usr/lib/postgresql/*/bin."
-exit 1
+install_and_find postgresql "The PostgreSQL server (initdb, pg_ctl, postgres)" "install the PostgreSQL server with your package manager, or set BATON_PG_BINDIR to the directory that holds initdb" find_bindir

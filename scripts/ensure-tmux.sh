@@ -10,21 +10,13 @@ set -euo pipefail
 
 log() { echo "[tmux] $*" >&2; }
 
-if path="$(command -v tmux 2>/dev/null)"; then
+find_tmux() { command -v tmux 2>/dev/null; }
+
+if path="$(find_tmux)"; then
   echo "$path"
   exit 0
 fi
 
 # shellcheck source=lib/apt-install.sh
 source "$(dirname "$0")/lib/apt-install.sh"
-started=$(date +%s)
-log "tmux not found; installing Debian's tmux package (apt-get update && apt-get install tmux)…"
-apt_install tmux "install tmux with your package manager" tmux
-
-if path="$(command -v tmux 2>/dev/null)"; then
-  log "Installed tmux in $(($(date +%s) - started))s: $path ($(tmux -V))"
-  echo "$path"
-  exit 0
-fi
-log "apt-get installed tmux but no tmux executable is on PATH."
-exit 1
+install_and_find tmux tmux "install tmux with your package manager" find_tmux -V

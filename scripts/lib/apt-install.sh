@@ -29,6 +29,27 @@ apt_install() {
     return 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get -o DPkg::Lock::Timeout=300 update 1>&2
-  as_root apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "$@" 1>&2
+  # `|| return 1`: a caller may run this where `set -e` does not apply (in a condition).
+  as_root apt-get -o DPkg::Lock::Timeout=300 update 1>&2 || return 1
+  as_root apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "$@" 1>&2 || return 1
+}
+
+# install_and_find <package> "<what is missing, for messages>" "<what the user can do instead>" \
+#   <find-command> [<version flag>]
+# What every ensure script does when its tool is missing: installs the Debian package, then runs
+# <find-command> (a function of the caller that prints what it found) and prints its answer on
+# stdout, logging how long the install took (and the tool's version, when a flag is given). Fails,
+# saying so, when the install fails or the tool is still not found.
+install_and_find() {
+  local package="$1" what="$2" instead="$3" find="$4" version_flag="${5:-}" started found version=''
+  started=$(date +%s)
+  log "$what not found; installing Debian's $package package (apt-get update && apt-get install $package)…"
+  apt_install "$what" "$instead" "$package" || return 1
+  if ! found="$("$find")"; then
+    log "apt-get installed $package, but $what is still not found."
+    return 1
+  fi
+  if [ -n "$version_flag" ]; then version=" ($("$found" "$version_flag" 2>/dev/null || echo 'version unknown'))"; fi
+  log "Installed $package in $(($(date +%s) - started))s: $found$version"
+  echo "$found"
 }
