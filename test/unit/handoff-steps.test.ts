@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ZERO_CUMULATIVE } from '../../src/domain/session';
 import {
   agentSessionId,
   handoffWorkflowId,
@@ -22,8 +21,8 @@ import {
 import { hasDecisionLine } from '../../src/domain/session';
 import { BUILTIN_MODELS } from '../../src/domain/models';
 import type { SessionStatus } from '../../src/domain/session';
-import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/session';
 import { sessionIdProblem } from '../../src/domain/session';
+import { closedAgentStatus } from '../support/agent-status';
 
 const small = BUILTIN_MODELS.find((m) => m.id === 'baton-small-8k')!;
 const sonnet = BUILTIN_MODELS.find((m) => m.id === 'claude-sonnet-4-6')!;
@@ -47,31 +46,8 @@ const agentB: ResolvedAgent = {
 };
 const input: HandoffInput = { spec, agents: [agentA, agentB], min_tokens_available: 5_000 };
 
-const status = (over: Partial<SessionStatus> = {}): SessionStatus => ({
-  session_id: agentSessionId('SPEC-7', 1, 'planner'),
-  status: 'closed',
-  model: 'claude-sonnet-4-6',
-  context_window: 200_000,
-  tokens_used: 2_000,
-  tokens_available: 198_000,
-  position_percent: 1,
-  cumulative: { ...ZERO_CUMULATIVE, input_tokens: 1_500, output_tokens: 500, cost_usd: 0.012 },
-  last_activity: '2026-01-01T00:00:00.000Z',
-  created_at: '2026-01-01T00:00:00.000Z',
-  turns: 1,
-  run_id: 'run',
-  head: 'b'.repeat(64),
-  previous_runs: [],
-  settings: DEFAULT_SESSION_SETTINGS,
-  compactions: 0,
-  last_compaction: null,
-  rollovers: [],
-  checkpoints: 0,
-  merges: [],
-  script_outputs: [{ turn: 1, reply: 'The plan.', tokens: 2_000, cost_usd: 0.012 }],
-  floor_compactions: 0,
-  ...over,
-});
+const status = (over: Partial<SessionStatus> = {}): SessionStatus =>
+  closedAgentStatus(agentSessionId('SPEC-7', 1, 'planner'), 'The plan.', over);
 
 describe('ids', () => {
   it('derive from the SPEC id and are valid session ids', () => {

@@ -26,9 +26,10 @@ import {
   type ResolvedAgent,
 } from '../../src/domain/handoff';
 import { BUILTIN_MODELS } from '../../src/domain/models';
-import { DEFAULT_SESSION_SETTINGS, ZERO_CUMULATIVE, type SessionStatus } from '../../src/domain/session';
+import type { SessionStatus } from '../../src/domain/session';
 import type { SpecWorkspace } from '../../src/domain/spec';
 import type { VerificationResult } from '../../src/domain/workspace';
+import { closedAgentStatus } from '../support/agent-status';
 
 const sonnet = BUILTIN_MODELS.find((m) => m.id === 'claude-sonnet-4-6')!;
 const spec = { spec_id: 'SPEC-9', title: 'Sum', requirements: ['adds two numbers'], acceptance_criteria: [] };
@@ -51,31 +52,8 @@ const implementer = resolve('tdd-implementer');
 const chain = ['spec-builder', 'tdd-implementer', 'doc-syncer'];
 const input: HandoffInput = { spec, agents: [builder, implementer], workspace };
 
-const sessionStatus = (over: Partial<SessionStatus> = {}): SessionStatus => ({
-  session_id: 'handoff-SPEC-9-1-spec-builder',
-  status: 'closed',
-  model: 'claude-sonnet-4-6',
-  context_window: 200_000,
-  tokens_used: 2_000,
-  tokens_available: 198_000,
-  position_percent: 1,
-  cumulative: { ...ZERO_CUMULATIVE, input_tokens: 1_500, output_tokens: 500, cost_usd: 0.012 },
-  last_activity: '2026-01-01T00:00:00.000Z',
-  created_at: '2026-01-01T00:00:00.000Z',
-  turns: 1,
-  run_id: 'run',
-  head: 'b'.repeat(64),
-  previous_runs: [],
-  settings: DEFAULT_SESSION_SETTINGS,
-  compactions: 0,
-  last_compaction: null,
-  rollovers: [],
-  checkpoints: 0,
-  merges: [],
-  script_outputs: [{ turn: 1, reply: 'SPEC.md written.', tokens: 2_000, cost_usd: 0.012 }],
-  floor_compactions: 0,
-  ...over,
-});
+const sessionStatus = (over: Partial<SessionStatus> = {}): SessionStatus =>
+  closedAgentStatus('handoff-SPEC-9-1-spec-builder', 'SPEC.md written.', over);
 
 const packageWorkspace: PackageWorkspace = {
   path: workspace.path,
