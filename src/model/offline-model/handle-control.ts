@@ -12,19 +12,26 @@ function sendControlError(res: ServerResponse, status: number, type: string, mes
   sendJson(res, status, { type: 'error', error: { type, message } });
 }
 
-async function addFaults(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+const NO_BODY = Symbol('no body');
+
+/** A control endpoint's JSON body; `NO_BODY` once a 400 saying `hint` has been sent for a body that is not JSON. */
+async function readJsonBody(req: IncomingMessage, res: ServerResponse, hint: string): Promise<unknown> {
   const raw = await readBody(req);
-  let body: unknown;
   try {
-    body = JSON.parse(raw ?? '');
+    return JSON.parse(raw ?? '');
   } catch {
-    return sendControlError(
-      res,
-      400,
-      'invalid_request_error',
-      'Send a JSON body like {"faults":[{"kind":"http","status":529}]}.',
-    );
+    sendControlError(res, 400, 'invalid_request_error', hint);
+    return NO_BODY;
   }
+}
+
+async function addFaults(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+  const body = await readJsonBody(
+    req,
+    res,
+    'Send a JSON body like {"faults":[{"kind":"http","status":529}]}.',
+  );
+  if (body === NO_BODY) return;
   const faults = (body as { faults?: unknown } | null)?.faults;
   if (!Array.isArray(faults)) {
     return sendControlError(
@@ -44,18 +51,8 @@ async function addFaults(req: IncomingMessage, res: ServerResponse, ctx: Handler
 }
 
 async function putScript(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
-  const raw = await readBody(req);
-  let body: unknown;
-  try {
-    body = JSON.parse(raw ?? '');
-  } catch {
-    return sendControlError(
-      res,
-      400,
-      'invalid_request_error',
-      'Send the script as JSON (format "baton.offline-script").',
-    );
-  }
+  const body = await readJsonBody(req, res, 'Send the script as JSON (format "baton.offline-script").');
+  if (body === NO_BODY) return;
   try {
     const script = parseOfflineScript(body);
     ctx.setScript(script);
