@@ -25,6 +25,7 @@ import {
 } from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
+import { gitLog, testsPass } from '../support/workspace-checks';
 
 let env: TestEnvironment;
 let sumScript: OfflineScript;
@@ -46,20 +47,6 @@ function freshFolder(name: string): string {
   const dir = path.join(base, uniqueId(name));
   fs.mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/** What the user would run in the folder: the tests, and whether they pass. */
-function testsPass(dir: string): boolean {
-  try {
-    execFileSync('node', ['--test'], { cwd: dir, stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function gitLog(dir: string): string[] {
-  return execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
 }
 
 /**

@@ -21,6 +21,7 @@ import type {
 } from '../fixtures/workspace-workflow';
 import { ensureBubblewrap } from '../support/bubblewrap';
 import { uniqueId } from '../support/unique-id';
+import { processesWith } from '../support/workspace-checks';
 import { waitUntil } from '../support/wait-until';
 import {
   startWorkerProcess,
@@ -56,12 +57,6 @@ const value = (o: StepOutcome | undefined): WorkspaceToolResult => {
   if (!o?.ok) throw new Error(`step failed: ${JSON.stringify(o)}`);
   return o.value as WorkspaceToolResult;
 };
-
-function processesWith(marker: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
-}
 
 beforeAll(async () => {
   await ensureBubblewrap();

@@ -29,6 +29,7 @@ import {
 } from '../../src/workspace';
 import { ensureBubblewrap } from '../support/bubblewrap';
 import { waitUntil } from '../support/wait-until';
+import { processesWith } from '../support/workspace-checks';
 
 let base: string;
 let store: FileConversationStore;
@@ -55,13 +56,6 @@ async function workspace(name: string, files: Record<string, string> = { 'README
 const scope = () => `test/${randomUUID()}`;
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['-c', `safe.directory=${dir}`, ...args], { cwd: dir, encoding: 'utf8' }).trim();
-
-/** Processes whose command line contains `marker`, from the worker's side of the sandbox. */
-function processesWith(marker: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
-}
 
 beforeAll(async () => {
   await ensureBubblewrap();

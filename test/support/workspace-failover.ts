@@ -4,12 +4,12 @@
  * bash call, during which the worker holding the workspace is killed, and what a user checks in
  * the folder afterwards.
  */
-import { execFileSync } from 'node:child_process';
 import { parseOfflineScript, type OfflineScript } from '../../src/model';
 import { RIGHT_SUM, createFile, redWritesTests, sumSpec } from './sum-spec';
 import { waitUntil } from './wait-until';
+import { gitLog, processesWith, testsPass } from './workspace-checks';
 
-export { sumSpec };
+export { gitLog, sumSpec, testsPass };
 
 /** A bash command that appends `started` to runs.txt, then sleeps long enough to be killed in. */
 export function longCommand(): { command: string; marker: string } {
@@ -46,13 +46,6 @@ export function failoverScript(specId: string, command: string): OfflineScript {
   });
 }
 
-/** Lines of `ps` that contain `marker`. */
-function processesWith(marker: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
-}
-
 /** Waits until the command of {@link longCommand} is gone (bwrap dies with its worker, and its PID namespace with it). */
 export async function waitForCommandGone(marker: string): Promise<void> {
   await waitUntil(
@@ -62,19 +55,4 @@ export async function waitForCommandGone(marker: string): Promise<void> {
       what: 'the command to be gone with its worker',
     },
   );
-}
-
-/** What the user would run in the folder: do its tests pass? */
-export function testsPass(dir: string): boolean {
-  try {
-    execFileSync('node', ['--test'], { cwd: dir, stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The subjects of the folder's git log, newest first. */
-export function gitLog(dir: string): string[] {
-  return execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
 }
