@@ -6,13 +6,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ClaimWorkspaceInput, ClaimWorkspaceResult } from '../domain/workspace';
-import { DirtyWorkspaceError, InvalidWorkspaceInputError, WorkspaceUnusableError } from './errors';
+import { DirtyWorkspaceError, InvalidWorkspaceInputError, WorkspaceUnusableError, errorCode } from './errors';
 import { GitRepository } from './git';
 import type { WorkspaceHost } from './workspace-host';
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
 
 /** The message of the commit baton makes when it initialises a repository around existing files. */
 export const INITIAL_COMMIT_MESSAGE = 'baton: the workspace as baton found it';

@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { formatCount } from '../domain/format';
 import { displayPath, parseEditorInput, type EditorInput } from '../domain/workspace';
+import { errorCode } from './errors';
 import { resolveWorkspacePath } from './resolve-path';
 
 /** The editor's answer: the text of the `tool_result`, and whether it is an error. */
@@ -157,7 +158,7 @@ export async function runEditorCommand(
   try {
     return await editorCommand(root, rawInput, maxChars);
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+    const code = errorCode(err) ?? '';
     const reason = MODEL_ERRORS[code];
     if (reason === undefined) throw err;
     const target =

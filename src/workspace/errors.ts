@@ -101,3 +101,8 @@ export class WorkspaceMergeConflictError extends WorkspaceError {
     );
   }
 }
+
+/** The `code` of a Node.js system error (`ENOENT`, …) as a string, if the error has one. */
+export function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+}

@@ -8,6 +8,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { absoluteWorkspacePath, workspacePath } from '../domain/workspace';
+import { errorCode } from './errors';
 
 /**
  * A path inside the workspace (`absolute` with every existing symlink resolved), or why it is
@@ -17,10 +18,6 @@ export type ResolvedPath =
   { ok: true; relative: string; absolute: string; exists: boolean } | { ok: false; problem: string };
 
 const inside = (root: string, p: string) => p === root || p.startsWith(`${root}/`);
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
 
 /**
  * Resolves `raw` inside the workspace at `root` (whose own symlinks are resolved first).

@@ -8,15 +8,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkspaceToolResult } from '../domain/workspace';
+import { errorCode } from './errors';
 
 /** What the journal knows about a call. */
 export type JournalEntry =
   | { state: 'started'; key: string; summary: string; started_at: string; pid: number }
   | { state: 'completed'; key: string; summary: string; started_at: string; result: WorkspaceToolResult };
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
 
 /** A per-workspace journal in `dir` (one small JSON file per call, named by the key's hash). */
 export class ToolJournal {
