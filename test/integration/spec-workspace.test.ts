@@ -25,6 +25,7 @@ import {
 } from '../support/sum-spec';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { uniqueId } from '../support/unique-id';
+import { waitUntil } from '../support/wait-until';
 import { gitLog, testsPass } from '../support/workspace-checks';
 
 let env: TestEnvironment;
@@ -227,6 +228,37 @@ describe('a SPEC with a workspace', () => {
     expect(fs.existsSync(path.join(dir, 'scratch.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'src', 'sum.js'), 'utf8')).toBe(RIGHT_SUM);
     expect(testsPass(dir)).toBe(true);
+  });
+
+  it('implements an approved plan in a fresh conversation (restart): the files follow, every gate holds', async () => {
+    env.model.setScript(sumScript);
+    const id = uniqueId('SPEC-WS-RESTART');
+    const dir = freshFolder('restart');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# sum\n');
+    await env.baton.specs.start(sumSpec(id), {
+      workspace: { path: dir, test_command: 'node --test' },
+      approve: true,
+    });
+    const waiting = await waitUntil(
+      () => env.baton.specs.status(id),
+      (s) => s.status === 'awaiting_approval',
+      { what: `the plan of ${id} waiting` },
+    );
+    // The plan waits on the folder as the analysis left it: nothing written yet.
+    expect(waiting.approval?.plan).toBeTruthy();
+    expect(fs.existsSync(path.join(dir, 'test'))).toBe(false);
+    await env.baton.specs.restart(id);
+    const result = await env.baton.specs.result(id);
+
+    expect(result.status).toBe('completed');
+    expect(result.phases.map((p) => p.gate?.ok)).toEqual([undefined, true, true, true]);
+    expect(result.phases[1]?.files_changed).toEqual(['test/sum.test.js']);
+    expect(result.phases[2]?.files_changed).toEqual(['src/sum.js']);
+    expect(testsPass(dir)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('# sum\n');
+    const log = gitLog(dir);
+    expect(log).toContain(`baton: SPEC ${id} phase 2 red complete`);
+    expect(log).toContain(`baton: SPEC ${id} phase 3 green complete`);
   });
 
   it('refuses a folder with uncommitted changes, with a clear error, and changes nothing', async () => {
