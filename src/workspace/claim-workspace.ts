@@ -53,6 +53,8 @@ async function toCheckpoint(
       throw notTheWorkspace(repo.dir, checkpoint.commit, 'is a git repository with other history');
     }
   }
+  // Taking the folder over from a worker that may have died in the middle of a git command.
+  await repo.clearStaleIndexLock();
   const clean = (await repo.changedPaths()).length === 0;
   if ((await repo.head()) === checkpoint.commit && clean) return false;
   await repo.restore(checkpoint.commit);

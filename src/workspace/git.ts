@@ -11,6 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { GitCommandError, UnknownCommitError } from './errors';
 
+/**
+ * How old git's `index.lock` must be before a takeover removes it: far longer than any git command
+ * baton runs, and shorter than the retries of the step that takes the folder over.
+ */
+export const STALE_INDEX_LOCK_MS = 10_000;
+
 /** What a git call gives back. */
 interface GitOutput {
   code: number | null;
@@ -157,6 +163,22 @@ export class GitRepository {
     await this.text(['reset', '-q', '--hard', commit]);
     await this.text(['clean', '-f', '-d', '-q']);
     return [...new Set([...differing, ...untracked].filter((p) => p !== ''))].sort();
+  }
+
+  /**
+   * Removes git's `index.lock` when it has not changed for `staleAfterMs`. A worker killed in the
+   * middle of a git command leaves it behind, and every later command that writes the index (the
+   * reset a takeover needs) refuses to run while it is there. A younger lock may belong to a git
+   * command still running: it stays, the takeover's git call fails as retryable, and a later
+   * attempt finds it stale.
+   * @returns true when a stale lock was removed.
+   */
+  async clearStaleIndexLock(staleAfterMs = STALE_INDEX_LOCK_MS): Promise<boolean> {
+    const lock = path.resolve(this.dir, (await this.text(['rev-parse', '--git-path', 'index.lock'])).trim());
+    const stat = await fs.stat(lock).catch(() => undefined);
+    if (!stat || Date.now() - stat.mtimeMs < staleAfterMs) return false;
+    await fs.rm(lock, { force: true });
+    return true;
   }
 
   /** True when `a` and `b` have a common ancestor: two states of one project, not two projects. */

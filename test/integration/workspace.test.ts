@@ -521,6 +521,32 @@ describe('checkpoints', () => {
     expect(git(elsewhere, 'status', '--porcelain')).toBe('');
   });
 
+  it('takes over a folder a killed worker left in the middle of a git command', async () => {
+    const { dir } = await workspace('takeover');
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'checkpointed\n');
+    const made = await commitWorkspace(host, { path: dir, message: 'baton: checkpoint', checkpoint: true });
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'half-written by the dead worker\n');
+    // The dead worker's git left its lock behind: every later git write refuses to run while it is there.
+    const lock = path.join(dir, '.git', 'index.lock');
+    fs.writeFileSync(lock, '');
+    const fresh = await claimWorkspace(host, { path: dir, checkpoint: made.checkpoint! }).catch(
+      (e: unknown) => e,
+    );
+    // A lock this young may be a git command still running: it stays, and the retryable failure
+    // says what is in the way.
+    expect(fresh).toBeInstanceOf(Error);
+    expect((fresh as Error).message).toContain('index.lock');
+    expect(fs.existsSync(lock)).toBe(true);
+
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, past, past);
+    const claim = await claimWorkspace(host, { path: dir, checkpoint: made.checkpoint! });
+    expect(claim).toMatchObject({ head: made.commit, recreated: true });
+    expect(fs.existsSync(lock)).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('checkpointed\n');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
   it('restores a commit the repository lacks from its bundle, and says when neither has it', async () => {
     const { dir } = await workspace('from-bundle');
     fs.writeFileSync(path.join(dir, 'a.txt'), 'checkpointed\n');
