@@ -29,6 +29,11 @@ export function formatGateVerdict(gate: PhaseGate): string {
   return `${outcome} ${required} · \`${v.command}\` exit ${String(v.exit_code)} · ran ${(v.duration_ms / 1000).toFixed(1)}s`;
 }
 
+/** After a phase's attempts: how often its gate ran, when it had to go back to the model. */
+export function gateRunsNote(p: Pick<PhaseRecord, 'gate_runs'>): string {
+  return p.gate_runs !== undefined && p.gate_runs > 1 ? ` (gate ran ${p.gate_runs}×)` : '';
+}
+
 /**
  * What a finished phase did, over a few lines: status, time, tokens and cost; the files it
  * changed; its gate with the test output's verdict lines (failing tests for RED, counts for
@@ -36,7 +41,7 @@ export function formatGateVerdict(gate: PhaseGate): string {
  */
 export function formatPhaseReport(p: PhaseRecord): string {
   const lines = [
-    `phase ${p.number}/4 ${p.name} · ${p.status} · ${p.attempts} attempt${p.attempts === 1 ? '' : 's'} · ` +
+    `phase ${p.number}/4 ${p.name} · ${p.status} · ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}${gateRunsNote(p)} · ` +
       `${(p.duration_ms / 1000).toFixed(1)}s · ${formatCount(p.tokens)} tokens · $${p.cost_usd.toFixed(4)}`,
   ];
   if (p.files_changed) lines.push(`  files   ${p.files_changed.join(', ') || '(none)'}`);

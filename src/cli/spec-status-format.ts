@@ -2,6 +2,7 @@ import type { RunFailure } from '../client/run-failure';
 import { formatCount } from '../domain/format';
 import { specWorkflowId, type PendingApproval, type SpecStatus } from '../domain/spec';
 import type { PermissionRequest } from '../domain/workspace';
+import { gateRunsNote } from './spec-phase-format';
 import { permissionLines, phaseWorkLines, specWorkspaceLine } from './workspace-format';
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
@@ -17,7 +18,7 @@ export function formatSpecStatus(
     `SPEC ${s.spec_id} · ${s.title} · ${s.status}${s.current_phase ? ` (phase ${s.current_phase})` : ''}`,
     ...(s.workspace ? [specWorkspaceLine(s.workspace)] : []),
     ...s.phases.flatMap((p) => [
-      `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts} · ${formatCount(p.tokens)} tokens · ` +
+      `  ${p.number}. ${p.name.padEnd(9)} ${p.status.padEnd(9)} attempts ${p.attempts}${gateRunsNote(p)} · ${formatCount(p.tokens)} tokens · ` +
         `$${p.cost_usd.toFixed(4)}${p.cache ? ` · cache ${percent(p.cache.hit_rate)} hit` : ''} · ` +
         `${(p.duration_ms / 1000).toFixed(1)}s${p.log.length ? `\n       ${p.log.join('\n       ')}` : ''}`,
       ...phaseWorkLines(p, '       '),

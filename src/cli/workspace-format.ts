@@ -6,6 +6,7 @@
 import type { HeldWorkspace, PermissionRequest, SandboxStatus } from '../domain/workspace';
 import type { PhaseGate, PhaseRecord, SpecStatus } from '../domain/spec';
 import { formatCount } from '../domain/format';
+import { gateRunsNote } from './spec-phase-format';
 
 /** Lines of test output shown under a gate (all of it is in `--json`). */
 export const GATE_TAIL_LINES = 6;
@@ -148,7 +149,7 @@ export function formatPhaseOutcome(outcome: PhaseOutcome, phaseCount: number): s
   }
   const mark = p.status === 'completed' ? '✓' : p.status === 'skipped' ? '–' : '✗';
   return [
-    `[spec] ${mark} phase ${p.number}/${phaseCount} ${p.name} ${p.status} · attempts ${p.attempts} · ` +
+    `[spec] ${mark} phase ${p.number}/${phaseCount} ${p.name} ${p.status} · attempts ${p.attempts}${gateRunsNote(p)} · ` +
       `${formatCount(p.tokens)} tokens · ${usd(p.cost_usd)} · ${seconds(p.duration_ms)}` +
       (p.status === 'failed' && p.error ? `: ${p.error}` : ''),
     ...phaseWorkLines(p, indent),

@@ -88,6 +88,7 @@ export class PhaseWork {
     const max = this.input.max_attempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       const verification = await workspace.verify(testCommand);
+      phase.gate_runs = (phase.gate_runs ?? 0) + 1;
       const verdict = gateVerdict(expect, verification);
       phase.gate = { expect, ok: verdict.ok, reason: verdict.reason, verification };
       phase.log.push(`gate (tests must ${expect}): ${verdict.ok ? 'passed' : 'failed'}: ${verdict.reason}`);

@@ -127,6 +127,8 @@ describe('a SPEC with a workspace', () => {
 
     expect(result.status).toBe('completed');
     const green = result.phases[2]!;
+    // One attempt of the phase, in which the gate ran twice: the failed run went back to the model.
+    expect(green).toMatchObject({ attempts: 1, gate_runs: 2 });
     expect(green.log.filter((l) => l.startsWith('gate'))).toEqual([
       expect.stringMatching(/^gate \(tests must pass\): failed/),
       expect.stringMatching(/^gate \(tests must pass\): passed/),

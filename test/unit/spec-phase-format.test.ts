@@ -81,6 +81,7 @@ describe('formatPhaseReport', () => {
       number: 2,
       status: 'failed',
       attempts: 2,
+      gate_runs: 3,
       tokens: 2829,
       cost_usd: 0.0118,
       duration_ms: 2207,
@@ -91,7 +92,7 @@ describe('formatPhaseReport', () => {
       error: 'After 3 attempts: the tests passed.\nTAP version 13\n…',
     };
     expect(formatPhaseReport(phase).split('\n')).toEqual([
-      'phase 2/4 red · failed · 2 attempts · 2.2s · 2,829 tokens · $0.0118',
+      'phase 2/4 red · failed · 2 attempts (gate ran 3×) · 2.2s · 2,829 tokens · $0.0118',
       '  files   test/sum.test.js',
       '  gate    tests PASS but must FAIL · `node --test` exit 0 · ran 0.4s',
       "          | # Error: Cannot find module '../src/sum.js'",

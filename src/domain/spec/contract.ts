@@ -59,6 +59,11 @@ export interface PhaseRecord {
   number: number;
   status: PhaseStatus;
   attempts: number;
+  /**
+   * How many times the phase's gate ran over all its attempts: within an attempt, a failed gate goes
+   * back to the model and runs again, up to `max_attempts` times. Absent without a gate.
+   */
+  gate_runs?: number;
   /** Input (uncached, cache writes and cache reads) plus output tokens of the phase's model calls, over all attempts. */
   tokens: number;
   cost_usd: number;
