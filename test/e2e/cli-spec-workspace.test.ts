@@ -64,6 +64,14 @@ const specFlags = [
   'anything but numbers is a TypeError',
 ];
 
+/** `baton spec run` of the sum SPEC in `dir`, gated by `node --test`, phases only (no streamed text). */
+function runSumSpec(specId: string, dir: string) {
+  return runCli(
+    ['spec', 'run', specId, ...specFlags, '--workspace', dir, '--test-command', 'node --test', '--no-stream'],
+    env.cliEnv,
+  );
+}
+
 function folder(name: string): string {
   const dir = path.join(base, uniqueId(name));
   fs.mkdirSync(dir, { recursive: true });
@@ -74,20 +82,7 @@ describe('baton spec run --workspace --test-command', () => {
   it('prints each phase as it ends: the gate, the last lines of the tests, the files and the commit', async () => {
     const specId = uniqueId('SPEC-CLISUM');
     const dir = folder('sum');
-    const run = await runCli(
-      [
-        'spec',
-        'run',
-        specId,
-        ...specFlags,
-        '--workspace',
-        dir,
-        '--test-command',
-        'node --test',
-        '--no-stream',
-      ],
-      env.cliEnv,
-    );
+    const run = await runSumSpec(specId, dir);
     expect(run.code).toBe(0);
     const live = run.stderr;
     expect(live).toMatch(
@@ -142,20 +137,7 @@ describe('a folder the worker refuses', () => {
   it('spec run exits 1 with the worker’s reason and what to do', async () => {
     const specId = uniqueId('SPEC-DIRTY');
     const dir = dirtyRepo();
-    const run = await runCli(
-      [
-        'spec',
-        'run',
-        specId,
-        ...specFlags,
-        '--workspace',
-        dir,
-        '--test-command',
-        'node --test',
-        '--no-stream',
-      ],
-      env.cliEnv,
-    );
+    const run = await runSumSpec(specId, dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       `baton: SPEC ${specId} failed (DirtyWorkspace): The workspace ${fs.realpathSync(dir)} has uncommitted changes (notes.txt). ` +
