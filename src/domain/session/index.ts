@@ -47,6 +47,7 @@ export {
   snapshotQuery,
   SessionFailureType,
 } from './contract';
+export type { SessionSnapshot } from './contract';
 export type {
   SessionLineage,
   CheckpointReason,
@@ -55,13 +56,16 @@ export type {
   MergeRecord,
   MergeStrategy,
   RolloverRecord,
+} from './records';
+export type {
   CarriedState,
   SessionInput,
   SessionScript,
   ScriptOutput,
-  SessionRunStatus,
-  SessionStatus,
   SessionDefinition,
+} from './session-input';
+export type { SessionRunStatus, SessionStatus } from './status';
+export type {
   RestoreRequest,
   RestoreResult,
   MergeRequest,
@@ -71,8 +75,7 @@ export type {
   SendResult,
   CompactRequest,
   CheckpointRequest,
-  SessionSnapshot,
-} from './contract';
+} from './requests';
 export { CONTEXT_CLASSES, isNodeId, textOf } from './conversation';
 export type {
   ContextClass,
@@ -131,27 +134,16 @@ export { InvalidSessionSettingsError } from './errors';
 export type { SessionSettings, CacheTtl } from './settings';
 export { ZERO_USAGE, normalizeUsage, sumUsage } from './usage';
 export type { Usage, RawUsage } from './usage';
+export { initialState, definitionOf, budgetOf, factsOf, applyScriptOutput, applyClose } from './state';
+export type { SessionState } from './state';
+export { applyTurn, applyCompaction, applyMerge } from './accounting';
 export {
   MAX_AUTOMATIC_CHECKPOINTS,
-  initialState,
-  definitionOf,
-  budgetOf,
-  factsOf,
-  applyTurn,
-  applyCompaction,
   checkpointOf,
   applyCheckpoint,
   findCheckpoint,
   applyRestore,
-  applyMerge,
-  applyRollover,
-  applyScriptOutput,
-  applyClose,
-  rolloverDue,
-  runStatusOf,
-  sessionStatus,
-  carriedOf,
-  nextRunInput,
-  resumedCarry,
-} from './state';
-export type { SessionState, CheckpointStamp } from './state';
+} from './checkpoints';
+export type { CheckpointStamp } from './checkpoints';
+export { applyRollover, rolloverDue, carriedOf, nextRunInput, resumedCarry } from './carry-over';
+export { runStatusOf, sessionStatus } from './status-view';

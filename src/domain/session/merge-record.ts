@@ -1,4 +1,5 @@
-import type { MergeRecord, MergeRequest, MergeStrategy } from './contract';
+import type { MergeRecord, MergeStrategy } from './records';
+import type { MergeRequest } from './requests';
 
 /**
  * The record of a merge: the fork, the strategy, the heads before and after, and the fork's files

@@ -1,5 +1,5 @@
 import { CONTEXT_CLASSES } from './conversation';
-import type { SendRequest } from './contract';
+import type { SendRequest } from './requests';
 import { formatCount } from '../format';
 import { requestIdProblem } from './live-turn';
 import { estimateTokens } from './token-estimate';

@@ -1,4 +1,4 @@
-import type { SessionInput } from './contract';
+import type { SessionInput } from './session-input';
 
 /**
  * What a session does before its first step:

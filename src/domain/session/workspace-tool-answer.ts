@@ -1,5 +1,5 @@
 import type { WorkspaceToolResult } from '../workspace';
-import type { ToolCallRecord } from './contract';
+import type { ToolCallRecord } from './requests';
 import type { ToolResultBlock } from './conversation';
 
 /**
