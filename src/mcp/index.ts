@@ -5,17 +5,14 @@
  */
 export { loadMcpConfig, resolveMcpConfigPath, MCP_CONFIG_ENV, DEFAULT_MCP_CONFIG_FILE } from './mcp-config';
 export type { LoadedMcpConfig, McpConfigLocation } from './mcp-config';
-export {
-  McpClientPool,
-  DEFAULT_MCP_CONNECT_TIMEOUT_MS,
-  DEFAULT_MCP_REQUEST_TIMEOUT_MS,
-} from './mcp-client-pool';
+export { McpClientPool } from './mcp-client-pool';
+export { DEFAULT_MCP_CONNECT_TIMEOUT_MS, DEFAULT_MCP_REQUEST_TIMEOUT_MS } from './pool-options';
 export type {
   McpClientPoolOptions,
   McpRequestOptions,
   McpCallOptions,
   McpConnectionInfo,
-} from './mcp-client-pool';
+} from './pool-options';
 export { toAnthropicTools, measureToolCosts, TOOL_COST_BASELINE } from './tool-cost';
 export type { AnthropicTool, McpTokenCounter, SkippedTool, ToolCostRequest, ToolCosts } from './tool-cost';
 export { toolResultText, truncateText, DEFAULT_MAX_RESULT_CHARS } from './tool-result';

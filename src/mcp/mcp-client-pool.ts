@@ -3,94 +3,25 @@
  * lazily (the first call that needs one starts it), a server that crashes is started again by the
  * next call, and `close()` stops every child process.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  ErrorCode,
-  McpError,
-  ToolListChangedNotificationSchema,
-  type CallToolResult,
-  type Progress,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../domain/mcp';
-import { describeMcpCommand, resolveMcpLaunch } from '../domain/mcp';
+import { abortable } from './abortable';
+import { isConnectionLost, requestFailure } from './connection-failures';
+import { McpPoolClosedError, UnknownMcpServerError } from './errors';
+import { connectionKey, connectMcpServer, fetchAllTools, type McpConnection } from './mcp-connection';
 import {
-  McpPoolClosedError,
-  McpServerCrashError,
-  McpServerStartError,
-  McpTimeoutError,
-  UnknownMcpServerError,
-} from './errors';
-import { StderrTail } from './stderr-tail';
-
-/** Starting a server includes the MCP handshake; `npx -y some-server` may download first. */
-export const DEFAULT_MCP_CONNECT_TIMEOUT_MS = 30_000;
-/** Requests (listing tools, calling one) time out after this unless the caller says otherwise. */
-export const DEFAULT_MCP_REQUEST_TIMEOUT_MS = 60_000;
-
-/** Longer than the SDK's own escalation from closing stdin to SIGKILL (4 s). */
-const PROCESS_EXIT_WAIT_MS = 5_000;
-
-/** What {@link McpClientPool} needs. */
-export interface McpClientPoolOptions {
-  /** The configured servers, by name. */
-  servers: Readonly<Record<string, McpServerConfig>>;
-  /**
-   * Where `${VAR}` references are looked up (default `process.env`). Servers do not inherit this
-   * environment: as in the MCP SDK, they get `HOME`, `PATH` and a few other safe variables plus
-   * their own `env`, so the worker's secrets (an Anthropic key) stay out of third-party servers.
-   */
-  env?: Readonly<Record<string, string | undefined>>;
-  connectTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  /** Receives each line a server writes to stderr (default: kept only for error messages). */
-  onStderr?: (server: string, line: string) => void;
-  /** How baton introduces itself in the MCP handshake. */
-  clientInfo?: { name: string; version: string };
-}
-
-/** Options of one pool request. */
-export interface McpRequestOptions {
-  /** Aborting it cancels the request (the server is told with `notifications/cancelled`). */
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /**
-   * A definition to use instead of the configured one (a session's own server). Connections are
-   * keyed by name and definition, so two sessions that define a server differently each get theirs.
-   */
-  definition?: McpServerConfig;
-}
-
-/** Options of {@link McpClientPool.callTool}. */
-export interface McpCallOptions extends McpRequestOptions {
-  /** Progress notifications from the server; each one also restarts the timeout. */
-  onProgress?: (progress: Progress) => void;
-}
-
-/** One live connection, as {@link McpClientPool.snapshot} reports it. */
-export interface McpConnectionInfo {
-  server: string;
-  state: 'starting' | 'connected';
-  /** The child process id (null while starting). */
-  pid: number | null;
-}
-
-interface Connection {
-  readonly server: string;
-  readonly client: Client;
-  readonly transport: StdioClientTransport;
-  readonly stderr: StderrTail;
-  /** Set when the transport closed: the process exited or its pipes broke. */
-  closed: boolean;
-  /** Tool list, fetched once per connection and dropped on `notifications/tools/list_changed`. */
-  tools?: Promise<Tool[]>;
-}
+  DEFAULT_MCP_CONNECT_TIMEOUT_MS,
+  DEFAULT_MCP_REQUEST_TIMEOUT_MS,
+  type McpCallOptions,
+  type McpClientPoolOptions,
+  type McpConnectionInfo,
+  type McpRequestOptions,
+} from './pool-options';
 
 interface Slot {
   readonly server: string;
-  readonly ready: Promise<Connection>;
-  connection?: Connection;
+  readonly ready: Promise<McpConnection>;
+  connection?: McpConnection;
 }
 
 /**
@@ -160,7 +91,7 @@ export class McpClientPool {
     for (let attempt = 1; ; attempt++) {
       const connection = await this.#acquire(server, definition, options.signal);
       try {
-        connection.tools ??= this.#fetchTools(connection, options.timeoutMs ?? this.#requestTimeoutMs);
+        connection.tools ??= fetchAllTools(connection, options.timeoutMs ?? this.#requestTimeoutMs);
         return await abortable(connection.tools, options.signal);
       } catch (err) {
         if (options.signal?.aborted) throw options.signal.reason;
@@ -232,7 +163,7 @@ export class McpClientPool {
     );
   }
 
-  async #acquire(server: string, definition: McpServerConfig, signal?: AbortSignal): Promise<Connection> {
+  async #acquire(server: string, definition: McpServerConfig, signal?: AbortSignal): Promise<McpConnection> {
     if (this.#closed) throw new McpPoolClosedError();
     const key = connectionKey(server, definition);
     let slot = this.#slots.get(key);
@@ -240,7 +171,15 @@ export class McpClientPool {
       const forget = () => {
         if (this.#slots.get(key) === created) this.#slots.delete(key);
       };
-      const ready = this.#connect(server, definition, forget);
+      const ready = connectMcpServer({
+        server,
+        definition,
+        env: this.#env,
+        connectTimeoutMs: this.#connectTimeoutMs,
+        clientInfo: this.#clientInfo,
+        onStderr: this.#onStderr,
+        onLost: forget,
+      });
       const created: Slot = { server, ready };
       this.#slots.set(key, created);
       ready.then(
@@ -256,169 +195,14 @@ export class McpClientPool {
     return abortable(slot.ready, signal);
   }
 
-  async #connect(server: string, definition: McpServerConfig, onLost: () => void): Promise<Connection> {
-    const command = describeMcpCommand(definition);
-    const resolved = resolveMcpLaunch(definition, this.#env);
-    if (!resolved.ok)
-      throw new McpServerStartError({ server, command, reason: resolved.problem, retryable: false });
-    const { launch } = resolved;
-    const stderr = new StderrTail();
-    const transport = new StdioClientTransport({
-      command: launch.command,
-      args: launch.args,
-      env: launch.env,
-      ...(launch.cwd !== undefined ? { cwd: launch.cwd } : {}),
-      // Piped, not inherited: a server's log lines are not the worker's, and the tail explains crashes.
-      stderr: 'pipe',
-    });
-    transport.stderr?.on('data', (chunk: Buffer | string) =>
-      stderr.push(String(chunk), this.#onStderr && ((line) => this.#onStderr?.(server, line))),
-    );
-    const client = new Client(this.#clientInfo, { capabilities: {} });
-    const connection: Connection = { server, client, transport, stderr, closed: false };
-    const exited = new Promise<void>((resolve) => {
-      client.onclose = () => {
-        connection.closed = true;
-        onLost();
-        resolve();
-      };
-    });
-    try {
-      await client.connect(transport, { timeout: this.#connectTimeoutMs });
-    } catch (err) {
-      // On a failed handshake the SDK starts closing the transport without waiting (stdin closed,
-      // SIGTERM after 2 s, SIGKILL after 4 s). Wait for the exit, so that no process outlives the
-      // error; a program that never started has nothing to wait for.
-      const code = (err as NodeJS.ErrnoException | undefined)?.code;
-      if (code !== 'ENOENT' && code !== 'EACCES') {
-        await client.close().catch(() => undefined);
-        await Promise.race([exited, delay(PROCESS_EXIT_WAIT_MS)]);
-      }
-      throw await startFailure(server, command, err, stderr, this.#connectTimeoutMs);
-    }
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      delete connection.tools;
-    });
-    return connection;
-  }
-
-  async #fetchTools(connection: Connection, timeout: number): Promise<Tool[]> {
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    try {
-      do {
-        const page = await connection.client.listTools(cursor === undefined ? {} : { cursor }, { timeout });
-        tools.push(...page.tools);
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      return tools;
-    } catch (err) {
-      // Do not cache a failure: the next caller asks again.
-      delete connection.tools;
-      throw err;
-    }
-  }
-
-  async #drop(connection: Connection): Promise<void> {
+  async #drop(connection: McpConnection): Promise<void> {
     for (const [key, slot] of this.#slots) if (slot.connection === connection) this.#slots.delete(key);
     await connection.client.close().catch(() => undefined);
   }
 
-  /** Turns an SDK error into one that names the server and says what to do. */
-  #explain(err: unknown, connection: Connection, operation: string, timeoutMs?: number): unknown {
-    // The transport's `close` handler runs before pending requests are rejected, so `closed` is
-    // already set when a call fails because the process died. JSON-RPC error codes cannot tell:
-    // -32000 is both the SDK's "connection closed" and a common server-defined error.
-    if (connection.closed || (err instanceof Error && err.message === 'Not connected')) {
-      void this.#drop(connection);
-      return new McpServerCrashError({
-        server: connection.server,
-        operation,
-        stderr: connection.stderr.text(),
-        cause: err,
-      });
-    }
-    if (err instanceof McpError && err.code === (ErrorCode.RequestTimeout as number)) {
-      return new McpTimeoutError({
-        server: connection.server,
-        operation,
-        timeoutMs: timeoutMs ?? this.#requestTimeoutMs,
-        cause: err,
-      });
-    }
-    return err;
+  /** Turns an SDK error into one that names the server and says what to do; drops a dead connection. */
+  #explain(err: unknown, connection: McpConnection, operation: string, timeoutMs?: number): unknown {
+    if (isConnectionLost(err, connection)) void this.#drop(connection);
+    return requestFailure(err, connection, operation, timeoutMs ?? this.#requestTimeoutMs);
   }
-}
-
-/** Connections are per server name and definition, so a session's own definition gets its own process. */
-function connectionKey(server: string, d: McpServerConfig): string {
-  const env = Object.entries(d.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([server, d.command, d.args, env, d.cwd ?? null]);
-}
-
-async function startFailure(
-  server: string,
-  command: string,
-  err: unknown,
-  stderr: StderrTail,
-  connectTimeoutMs: number,
-): Promise<McpServerStartError> {
-  // The child's last stderr chunks can arrive just after its exit is reported.
-  await new Promise((resolve) => setImmediate(resolve));
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const said = stderr.text();
-  const tail = said === '' ? '' : ` Its stderr said: ${JSON.stringify(said)}.`;
-  if (code === 'ENOENT' || code === 'EACCES') {
-    return new McpServerStartError({
-      server,
-      command,
-      reason:
-        code === 'ENOENT'
-          ? 'the program was not found. Check "command" (is it installed, on PATH, or relative to the configuration file?).'
-          : 'the program is not executable. Check its permissions.',
-      retryable: false,
-      cause: err,
-    });
-  }
-  if (err instanceof McpError && err.code === (ErrorCode.RequestTimeout as number)) {
-    return new McpServerStartError({
-      server,
-      command,
-      reason: `it did not complete the MCP handshake within ${connectTimeoutMs} ms (is it an MCP server speaking stdio?).${tail}`,
-      retryable: true,
-      cause: err,
-    });
-  }
-  if (err instanceof McpError && err.code === (ErrorCode.ConnectionClosed as number)) {
-    return new McpServerStartError({
-      server,
-      command,
-      reason: `it exited before completing the MCP handshake.${tail || ' It wrote nothing to stderr.'}`,
-      retryable: true,
-      cause: err,
-    });
-  }
-  return new McpServerStartError({
-    server,
-    command,
-    reason: `${err instanceof Error ? err.message : String(err)}.${tail}`,
-    retryable: true,
-    cause: err,
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-  });
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
