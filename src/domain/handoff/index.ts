@@ -42,18 +42,21 @@ export type { FieldProblem } from './problems';
 export {
   HANDOFF_AGENT_SETTINGS,
   agentFloor,
-  handoffInputProblems,
-  handoffCheckpointName,
-  buildHandoffPackage,
-  plannedPackageProblems,
-  formatPackageProblems,
-  agentRequest,
   agentSessionInput,
   agentRunFrom,
   agentMcpServers,
   handoffTotals,
 } from './steps';
-export type { SenderStatus, PackageProblem, AgentStep } from './steps';
+export { handoffInputProblems } from './input-problems';
+export {
+  handoffCheckpointName,
+  buildHandoffPackage,
+  plannedPackageProblems,
+  formatPackageProblems,
+} from './package-plan';
+export type { SenderStatus, PackageProblem } from './package-plan';
+export { agentRequest } from './agent-request';
+export type { AgentStep } from './agent-request';
 export {
   MAX_TEST_COMMAND_LENGTH,
   LISTED_FILES,
