@@ -4,6 +4,7 @@
  * agree on what a request costs.
  */
 import { getTokenizer } from '@anthropic-ai/tokenizer';
+import { LRUCache } from 'lru-cache';
 
 type Tokenizer = ReturnType<typeof getTokenizer>;
 
@@ -32,12 +33,28 @@ function encode(text: string): Uint32Array {
 }
 
 /**
+ * Counts of recently seen texts, bounded by their total length (about 4 MB of one-byte strings).
+ * Every request of a conversation carries all its earlier messages, and the offline model counts
+ * each request twice (usage and the prompt cache), so without this a turn's counting grows with the
+ * conversation; with it, only the new messages are encoded.
+ */
+const counted = new LRUCache<string, number>({
+  maxSize: 4_000_000,
+  sizeCalculation: (_count, text) => text.length,
+});
+
+/**
  * Counts the tokens of a piece of text with the Claude tokenizer.
  * @example countTextTokens('hello world') // 2
  */
 export function countTextTokens(text: string): number {
   if (text === '') return 0;
-  return encode(text).length;
+  const known = counted.get(text);
+  if (known !== undefined) return known;
+  const count = encode(text).length;
+  // A text longer than the whole budget is not kept; lru-cache would refuse it anyway.
+  if (text.length <= 4_000_000) counted.set(text, count);
+  return count;
 }
 
 /**

@@ -84,6 +84,22 @@ describe('the simulated prompt cache', () => {
     expect(inputTotal(b.usage)).toBe(countMessagesTokens(second));
   });
 
+  it('reads the same prefix when a block lists its fields in another order, and again after that', async () => {
+    const first = request(system, ['Plan the migration.']);
+    await client.messages.create(first);
+    const reordered: Params = {
+      ...first,
+      system: [{ cache_control: ephemeral(), text: system, type: 'text' }],
+      messages: [{ content: [{ text: 'Plan the migration.', type: 'text' }], role: 'user' }],
+    };
+    // The second call hashes the reordered blocks; the third finds them among the hashes already made.
+    for (let i = 0; i < 2; i++) {
+      const again = await client.messages.create({ ...reordered, cache_control: ephemeral() });
+      expect(again.usage.cache_read_input_tokens).toBe(countMessagesTokens(first));
+      expect(again.usage.input_tokens).toBe(0);
+    }
+  });
+
   it('misses everything after a changed system prompt', async () => {
     await client.messages.create(request(system, ['Plan the migration.']));
     const changed = await client.messages.create(request(`${system} Be terse.`, ['Plan the migration.']));

@@ -63,7 +63,7 @@ export function cacheSegments(request: MessagesRequest): Segment[] {
   // `content` is the block without its marker: a breakpoint is not part of what is cached.
   const push = (tokens: number, content: unknown, breakpoint: CacheControl | undefined) => {
     prefix += tokens;
-    hash = sha(`${hash}\n${canonicalize(content) ?? ''}`);
+    hash = chainHash(hash, content);
     segments.push({ tokens, prefix, hash, breakpoint });
   };
   const marker = (b: unknown): CacheControl | undefined =>
@@ -177,6 +177,27 @@ export class PromptCache {
     const entry = this.#entries.get(hash);
     return entry !== undefined && entry.expires_at > now;
   }
+}
+
+/**
+ * Prefix hashes already computed, keyed by the previous hash and the block's JSON as sent. Each
+ * request of a conversation repeats all earlier blocks, so without this every request would
+ * canonicalize and hash the whole conversation again. A block sent with its keys in another order
+ * misses here and is hashed canonically, so it still gets the same hash.
+ */
+const chained = new LRUCache<string, string>({
+  maxSize: 8_000_000,
+  sizeCalculation: (_hash, key) => key.length,
+});
+
+/** The hash of the prefix that ends at `content`, given the hash of the prefix before it. */
+function chainHash(previous: string, content: unknown): string {
+  const key = `${previous}\n${JSON.stringify(content)}`;
+  const known = chained.get(key);
+  if (known !== undefined) return known;
+  const hash = sha(`${previous}\n${canonicalize(content) ?? ''}`);
+  if (key.length <= 8_000_000) chained.set(key, hash);
+  return hash;
 }
 
 function sha(text: string): string {

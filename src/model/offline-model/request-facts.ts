@@ -83,6 +83,18 @@ export function userTurnCount(messages: readonly RequestMessage[]): number {
  * budget note are left out, so a conversation gets the same replies with caching on or off.
  */
 export function conversationDigest(request: Pick<MessagesRequest, 'system' | 'messages'>): string {
+  // The reply and the message id both need it; the request is not changed while it is answered.
+  let digest = digests.get(request);
+  if (digest === undefined) {
+    digest = digestOf(request);
+    digests.set(request, digest);
+  }
+  return digest;
+}
+
+const digests = new WeakMap<object, string>();
+
+function digestOf(request: Pick<MessagesRequest, 'system' | 'messages'>): string {
   const system =
     typeof request.system === 'string' || request.system === undefined
       ? (request.system ?? null)
