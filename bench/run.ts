@@ -21,6 +21,7 @@ import type { BenchResults, ScenarioOutcome } from './results';
 import { writeResults } from './results-file';
 import { SCENARIOS } from './scenarios';
 import { round } from './stats';
+import { DEV_TRANSFER_POLL_RPS, TRANSFER_POLL_RPS_CONFIG_KEY } from '../src/temporal/dev-server';
 
 export interface BenchIo {
   stdout: (text: string) => void;
@@ -120,8 +121,7 @@ export async function main(
       machine,
       contention: contention([stack.serverPid, stack.modelPid]),
       setup: {
-        temporal:
-          'Temporal dev server in memory with eager activity dispatch, started by the benchmark; one baton worker in the benchmark process',
+        temporal: `Temporal dev server in memory with eager activity dispatch and ${DEV_TRANSFER_POLL_RPS.toLocaleString('en-US')} transfer-queue reads a second (${TRANSFER_POLL_RPS_CONFIG_KEY}; Temporal's default of 20 holds every turn to a 50 ms slot), started by the benchmark; one baton worker in the benchmark process`,
         model:
           'the offline model (a local stand-in for the Messages API) with zero added latency, in a process of its own',
         store: 'conversation store on the local filesystem (FileConversationStore) in a temp folder',

@@ -187,6 +187,9 @@ describe('docker-compose.yml', () => {
     expect(read('deploy/temporal/dynamicconfig/production-sql.yaml')).toMatch(
       /^system\.enableActivityEagerExecution:\n {2}- value: true$/m,
     );
+    expect(read('deploy/temporal/dynamicconfig/production-sql.yaml')).toMatch(
+      /^history\.transferProcessorMaxPollRPS:\n {2}- value: 200$/m,
+    );
   });
 
   it('sets up Temporal’s schema with temporal-sql-tool before the server starts', () => {
