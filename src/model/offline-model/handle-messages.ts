@@ -42,6 +42,13 @@ async function writeStream(
     'cache-control': 'no-cache',
     'request-id': requestId,
   });
+  // An unpaced reply that runs to its end goes out in one write, as a fast model's burst would:
+  // an event per write costs a syscall and a read on the client for each.
+  if (!options.paceMs && !options.stall) {
+    if (events.some((e) => e.event === 'content_block_delta')) entry.first_delta_at_ms ??= Date.now();
+    res.end(events.map(formatSse).join(''));
+    return;
+  }
   for (const event of events) {
     if (signal.aborted) return;
     if (event.event === 'content_block_delta') {
