@@ -18,6 +18,12 @@ export interface TurnPhases {
   complete_ms: number;
   /** From the activity being scheduled to its start: a poll round trip, or nothing when eager. */
   dispatch_ms: number;
+  /**
+   * From the workflow task that records the reply being scheduled to a worker taking it: a few ms
+   * when the server hands it over at once, ~20 ms more when the history service's transfer-queue
+   * reads are rate limited (a 50 ms slot per read at Temporal's default of 20 a second).
+   */
+  reply_task_wait_ms: number;
 }
 
 /** The phases of every turn (every update that scheduled an activity) in `history`, oldest first. */
@@ -28,11 +34,17 @@ export function turnPhases(history: temporal.api.history.v1.IHistory): TurnPhase
   let activityScheduled: number | undefined;
   let activityStarted: number | undefined;
   let activityCompleted: number | undefined;
+  let replyTaskScheduled: number | undefined;
+  let replyTaskStarted: number | undefined;
   for (const event of history.events ?? []) {
     const at = millis(event.eventTime);
     switch (event.eventType) {
       case T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
         if (accepted === undefined) wftScheduled = at;
+        else if (activityCompleted !== undefined) replyTaskScheduled ??= at;
+        break;
+      case T.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        if (replyTaskScheduled !== undefined) replyTaskStarted ??= at;
         break;
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
         accepted = at;
@@ -53,16 +65,20 @@ export function turnPhases(history: temporal.api.history.v1.IHistory): TurnPhase
           accepted !== undefined &&
           activityScheduled !== undefined &&
           activityStarted !== undefined &&
-          activityCompleted !== undefined
+          activityCompleted !== undefined &&
+          replyTaskScheduled !== undefined &&
+          replyTaskStarted !== undefined
         ) {
           phases.push({
             accept_ms: accepted - wftScheduled,
             activity_ms: activityCompleted - activityScheduled,
             complete_ms: at - activityCompleted,
             dispatch_ms: activityStarted - activityScheduled,
+            reply_task_wait_ms: replyTaskStarted - replyTaskScheduled,
           });
         }
         wftScheduled = accepted = activityScheduled = activityStarted = activityCompleted = undefined;
+        replyTaskScheduled = replyTaskStarted = undefined;
         break;
       default:
         break;

@@ -34,6 +34,8 @@ export interface PhaseDistributions {
   complete: Distribution;
   /** Activity scheduled → started: near zero with eager dispatch. */
   dispatch: Distribution;
+  /** The reply's workflow task scheduled → started: where transfer-queue read limits show. */
+  reply_task_wait: Distribution;
 }
 
 export interface PerTurnOverheadResult {
@@ -237,6 +239,11 @@ export const perTurnOverhead = defineScenario<PerTurnOverheadResult>({
             "the direct call's p50, same request",
           ],
           phaseRow('workflow task 2: complete the update', (p) => p.complete, 'state, visibility'),
+          phaseRow(
+            '… of which waiting for a worker (scheduled → started)',
+            (p) => p.reply_task_wait,
+            'server side: ~20 ms more when transfer-queue reads are rate limited',
+          ),
           [
             'client ↔ server (the rest)',
             formatMs(restFloor),
@@ -258,5 +265,6 @@ function phaseDistributions(phases: readonly TurnPhases[]): PhaseDistributions {
     activity: at((p) => p.activity_ms),
     complete: at((p) => p.complete_ms),
     dispatch: at((p) => p.dispatch_ms),
+    reply_task_wait: at((p) => p.reply_task_wait_ms),
   };
 }

@@ -97,7 +97,22 @@ it(
       floor_ms: { count: number; p50: number };
       identical_replies: number;
       targets: Record<string, { value: number; met: boolean }>;
+      phases_ms: Record<'baton' | 'floor', Record<string, { count: number }>>;
     }>('overhead');
+    // Every measured turn, baton's and the floor's, is broken into the same phases, the reply
+    // task's wait for a worker included (where a rate-limited transfer queue would show).
+    for (const design of ['baton', 'floor'] as const) {
+      const phases = overhead.phases_ms[design];
+      expect(Object.keys(phases).sort()).toEqual([
+        'accept',
+        'activity',
+        'complete',
+        'dispatch',
+        'reply_task_wait',
+      ]);
+      for (const d of Object.values(phases)) expect(d.count).toBe(phases.accept!.count);
+      expect(phases.accept!.count).toBeGreaterThanOrEqual(overhead.baton_ms.count);
+    }
     expect(overhead.identical_replies).toBe(overhead.baton_ms.count);
     expect(overhead.floor_ms.count).toBe(overhead.baton_ms.count);
     expect(overhead.baton_ms.p50).toBeGreaterThan(0);
