@@ -22,6 +22,9 @@ export function registerSessionBundleCommands(session: Command, io: CliIO, withC
       if (o.out) {
         await writeFile(o.out, text);
         io.stderr(`Exported ${id} (${bundle.nodes.length} messages) to ${o.out}.\n`);
+        if (bundle.session.workspace) {
+          io.stderr(`Its workspace's files (${bundle.session.workspace.path}) are not in the bundle.\n`);
+        }
       } else {
         io.stdout(text);
       }
@@ -36,6 +39,7 @@ export function registerSessionBundleCommands(session: Command, io: CliIO, withC
     .action(async (file: string, o: { id?: string; json?: boolean }) => {
       const bundle = await readJsonFile(file);
       const result = await withClient((b) => b.sessions.import(bundle, o.id ? { id: o.id } : {}));
+      for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
       printResult(io, o.json, result, `Imported ${file} as ${result.session_id}.\n${formatStart(result)}`);
     });
 }

@@ -34,6 +34,8 @@ const bundleSchema = z.object({
     lineage: z
       .object({ parent_session_id: z.string(), fork_head: z.string(), checkpoint_id: z.string().optional() })
       .optional(),
+    /** The folder the session worked in, as a note: a bundle carries no files. */
+    workspace: z.object({ path: z.string() }).optional(),
   }),
   head: z.string(),
   context_tokens: z.number().int().nonnegative(),
@@ -91,6 +93,7 @@ export async function exportSession(
       settings: { ...definition.settings },
       ...(definition.system ? { system: definition.system } : {}),
       ...(definition.lineage ? { lineage: definition.lineage } : {}),
+      ...(definition.workspace ? { workspace: { path: definition.workspace.path } } : {}),
     },
     head,
     context_tokens: at ? at.context_tokens : state.status.tokens_used,
@@ -160,7 +163,7 @@ export async function importSession(
     last_compaction: null,
     merges: [],
   };
-  return startSessionRun(
+  const started = await startSessionRun(
     ctx,
     {
       session_id: sessionId,
@@ -175,6 +178,17 @@ export async function importSession(
       details: `Imported from a bundle of session ${bundle.session.session_id} exported ${bundle.exported_at}.`,
     },
   );
+  const folder = bundle.session.workspace?.path;
+  if (folder === undefined) return started;
+  return {
+    ...started,
+    warnings: [
+      ...(started.warnings ?? []),
+      `Session ${bundle.session.session_id} worked in the folder ${folder}, but a bundle carries the ` +
+        `conversation and not the files, so ${sessionId} has no workspace: the model gets no editor or ` +
+        'bash tool. To go on working on files, start a session with --workspace on a folder that has them.',
+    ],
+  };
 }
 
 /** @throws InvalidInputError naming the first problem found. */

@@ -1,7 +1,8 @@
 /**
  * Resuming a closed session that has a workspace, through the real dev server, git and
  * bubblewrap: the new run works on the same folder, and `--from` a checkpoint puts that
- * checkpoint's files back as well as its conversation.
+ * checkpoint's files back as well as its conversation; an export notes the folder, and an import
+ * says the files did not come along.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,5 +97,31 @@ describe('resuming a session with a workspace', () => {
     const after = await env.baton.sessions.status(session_id);
     expect(after.run_id).toBe(closed.run_id);
     expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('first draft\n');
+  });
+
+  it('exports with a note of its folder, and an import says the files did not come along', async () => {
+    env.model.setScript(noteScript());
+    const dir = path.join(base, uniqueId('notes-export'));
+    fs.mkdirSync(dir);
+    const { session_id } = await env.baton.sessions.start({ workspace: { path: dir } });
+    await env.baton.sessions.send(session_id, 'Write the first draft');
+    const bundle = await env.baton.sessions.export(session_id);
+    expect(bundle.session.workspace?.path).toBe(fs.realpathSync(dir));
+
+    const imported = await env.baton.sessions.import(bundle, { id: uniqueId('imported') });
+    expect(imported.warnings).toEqual([
+      expect.stringContaining(`worked in the folder ${fs.realpathSync(dir)}`),
+    ]);
+    expect(imported.warnings?.[0]).toMatch(/no workspace.*--workspace/);
+    expect(imported.status.workspace).toBeUndefined();
+    expect(imported.status.head).toBe(bundle.head);
+
+    // A bundle of a session without a folder imports without the warning.
+    const { workspace: _folder, ...withoutFolder } = bundle.session;
+    const plain = await env.baton.sessions.import(
+      { ...bundle, session: withoutFolder },
+      { id: uniqueId('imported-plain') },
+    );
+    expect(plain.warnings).toBeUndefined();
   });
 });
