@@ -15,7 +15,12 @@ export { type ConnectionSettings, resolveConnectionSettings } from './client/con
 export { BatonError } from './domain/errors';
 export { FailureType, FINAL_MODEL_CALL_FAILURES } from './domain/failures';
 export { newRequestId, type SendStreamOptions } from './client/streamed-send';
-export { TurnEventReader, type PositionedTurnEvent } from './client/turn-event-reader';
+export {
+  droppedEventsNote,
+  TurnEventReader,
+  type DroppedEvents,
+  type PositionedTurnEvent,
+} from './client/turn-event-reader';
 export {
   HandoffExistsError,
   HandoffFailedError,

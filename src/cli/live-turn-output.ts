@@ -1,5 +1,5 @@
 import { SessionRequestError } from '../client/errors';
-import type { TurnEventReader } from '../client/turn-event-reader';
+import { droppedEventsNote, type DroppedEvents, type TurnEventReader } from '../client/turn-event-reader';
 import { SessionFailureType } from '../domain/session';
 import { CliExit } from './errors';
 import type { CliIO } from './cli-io';
@@ -33,6 +33,8 @@ export async function cancellableTurn<T>(io: CliIO, printer: TurnPrinter, run: (
 /**
  * Prints every streamed turn a reader sees, across rollovers, until `signal` aborts: each turn
  * between a start line and an end line (or, with `json`, one JSON event per line with its offset).
+ * Events the stream dropped before the reader got to them are reported, not skipped silently: a
+ * note on stderr, or with `json` an `events_dropped` line (`from`, `to`, `count`).
  */
 export async function watchTurns(
   io: CliIO,
@@ -43,8 +45,15 @@ export async function watchTurns(
   options.signal.addEventListener('abort', stop, { once: true });
   if (options.signal.aborted) stop();
   let printer = new TurnPrinter(io);
+  const onDropped = (dropped: DroppedEvents) => {
+    if (options.json) io.stdout(`${JSON.stringify({ type: 'events_dropped', ...dropped })}\n`);
+    else {
+      printer.endLine();
+      io.stderr(`baton: ${droppedEventsNote(dropped)}\n`);
+    }
+  };
   try {
-    for await (const event of reader.events()) {
+    for await (const event of reader.events({ onDropped })) {
       if (options.json) {
         io.stdout(`${JSON.stringify(event)}\n`);
         continue;

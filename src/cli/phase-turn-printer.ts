@@ -1,4 +1,4 @@
-import type { TurnEventReader } from '../client/turn-event-reader';
+import { droppedEventsNote, type DroppedEvents, type TurnEventReader } from '../client/turn-event-reader';
 import type { CliIO } from './cli-io';
 import { TurnPrinter } from './turn-printer';
 
@@ -41,7 +41,11 @@ export class PhaseTurnPrinter {
   private async print(): Promise<void> {
     let printer = new TurnPrinter(this.io, { json: this.json });
     try {
-      for await (const event of this.reader.events()) {
+      const onDropped = (dropped: DroppedEvents) => {
+        printer.endLine();
+        this.io.stderr(`baton: ${droppedEventsNote(dropped)}\n`);
+      };
+      for await (const event of this.reader.events({ onDropped })) {
         if (event.type === 'turn_started') {
           printer = new TurnPrinter(this.io, { json: this.json });
           this.openTurns++;

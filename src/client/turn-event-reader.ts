@@ -1,9 +1,38 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
-import { TURN_EVENTS_TOPIC, type TurnEvent } from '../domain/session';
+import {
+  TURN_EVENTS_RETAINED_MAX,
+  TURN_EVENTS_RETAINED_MS,
+  TURN_EVENTS_TOPIC,
+  type TurnEvent,
+} from '../domain/session';
+
+/**
+ * What a reader that missed events is told: how many, and why the stream no longer had them.
+ * @example droppedEventsNote({ from: 0, to: 96, count: 96 })
+ */
+export function droppedEventsNote(dropped: DroppedEvents): string {
+  const minutes = TURN_EVENTS_RETAINED_MS / 60_000;
+  return (
+    `${dropped.count} turn event${dropped.count === 1 ? ' was' : 's were'} dropped before this reader got to ` +
+    `${dropped.count === 1 ? 'it' : 'them'} (offsets ${dropped.from}–${dropped.to - 1}): a session keeps the events of ` +
+    `turns that ended in the last ${minutes} minutes, at most ${TURN_EVENTS_RETAINED_MAX} turns. ` +
+    `Reading on from offset ${dropped.to}; the conversation itself is complete (\`baton session export\`).`
+  );
+}
 
 /** A turn event with its position in the workflow's stream. */
 export type PositionedTurnEvent = TurnEvent & { offset: number };
+
+/**
+ * Events a reader never saw: the stream had dropped them (see {@link droppedEventsNote}) before the
+ * reader asked for them. Offsets `from` to `to - 1`.
+ */
+export interface DroppedEvents {
+  from: number;
+  to: number;
+  count: number;
+}
 
 /**
  * How long a reader waits between polls while events keep coming. The first event of a turn
@@ -57,8 +86,13 @@ export class TurnEventReader {
   /**
    * The events, oldest first, until {@link close} is called or the workflow ends. Throws when the
    * stream cannot be read (the server went away).
+   * @param options.onDropped told when the stream had already dropped the next events: the reader
+   *   goes on from the oldest event still kept (the turn stream is the only topic, so a jump in
+   *   offsets is always such a gap).
    */
-  async *events(): AsyncGenerator<PositionedTurnEvent> {
+  async *events(
+    options: { onDropped?: (dropped: DroppedEvents) => void } = {},
+  ): AsyncGenerator<PositionedTurnEvent> {
     const items = this.stream
       .topic<TurnEvent>(TURN_EVENTS_TOPIC)
       .subscribe(this.from, { pollCooldown: POLL_COOLDOWN });
@@ -81,6 +115,9 @@ export class TurnEventReader {
         return;
       }
       if (step.done) return;
+      if (step.value.offset > this.from) {
+        options.onDropped?.({ from: this.from, to: step.value.offset, count: step.value.offset - this.from });
+      }
       this.from = step.value.offset + 1;
       yield { ...step.value.data, offset: step.value.offset };
     }

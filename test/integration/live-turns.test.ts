@@ -5,8 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionRequestError } from '../../src/client';
-import type { TurnEvent } from '../../src/domain/session';
+import {
+  droppedEventsNote,
+  SessionRequestError,
+  type DroppedEvents,
+  type PositionedTurnEvent,
+} from '../../src/client';
+import { TURN_EVENTS_RETAINED_MAX, type TurnEvent } from '../../src/domain/session';
 import { loadMcpConfig } from '../../src/mcp';
 import { createMcpFixture, type McpFixture } from '../fixtures/mcp-fixture';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -159,6 +164,36 @@ describe('streamed sends', () => {
       expect(turn.at(-1), `turn ${i + 1}`).toMatchObject({ type: 'turn_ended', outcome: 'completed' });
       expect(shownText(turn), `turn ${i + 1}`).toBe(reply);
     }
+  });
+
+  it('that a reader missed because the stream dropped them are reported, and reading goes on', async () => {
+    // More quick turns than the stream keeps: the oldest turns' events are gone when this reader starts.
+    const { session_id } = await env.baton.sessions.start({ id: newId('live-dropped'), task: 'many turns' });
+    const from = (await env.baton.sessions.events(session_id))!.offset;
+    const turns = TURN_EVENTS_RETAINED_MAX + 3;
+    for (let i = 1; i <= turns; i++) {
+      await env.baton.sessions.send(session_id, `Quick ${i}.`, { onEvent: () => undefined });
+    }
+    const reader = (await env.baton.sessions.events(session_id, { from }))!;
+    const dropped: DroppedEvents[] = [];
+    const seen: PositionedTurnEvent[] = [];
+    const reading = (async () => {
+      for await (const e of reader.events({ onDropped: (d) => dropped.push(d) })) seen.push(e);
+    })();
+    await expect.poll(() => seen.some((e) => e.type === 'turn_ended' && e.turn === turns)).toBe(true);
+    reader.close();
+    await reading;
+    // One gap, from where the reader asked to where the kept events begin; then every turn kept is whole.
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ from, to: seen[0]!.offset, count: seen[0]!.offset - from });
+    expect(seen[0]).toMatchObject({ type: 'turn_started' });
+    const keptTurns = new Set(seen.map((e) => e.turn));
+    expect(keptTurns.size).toBe(TURN_EVENTS_RETAINED_MAX);
+    expect(keptTurns.has(1)).toBe(false);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.offset).toBe(seen[i - 1]!.offset + 1);
+    expect(droppedEventsNote(dropped[0]!)).toMatch(
+      new RegExp(`^${dropped[0]!.count} turn events were dropped .*offsets ${from}–${seen[0]!.offset - 1}`),
+    );
   });
 
   it('are read by a watcher that follows the session through rollovers', async () => {

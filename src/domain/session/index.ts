@@ -99,6 +99,7 @@ export {
   requestIdProblem,
   cancelRequestProblem,
   retainFrom,
+  TURN_EVENTS_RETAINED_MAX,
   TURN_EVENTS_RETAINED_MS,
 } from './live-turn';
 export type {
