@@ -8,7 +8,6 @@ import {
   nextRunInput,
   rolloverDue,
   runStatusOf,
-  sessionStartup,
   sessionStatus,
   type CancelTurnRequest,
   type CancelTurnResult,
@@ -31,13 +30,13 @@ import {
 } from '../domain/session';
 import { LiveTurns } from './live-turns';
 import { mergeFork } from './merge-step';
-import { prepareConversation } from './session-activities';
 import { SessionCompaction } from './session-compaction';
 import { SessionFiles } from './session-files';
 import { SessionLedger } from './session-ledger';
 import { SessionMcpServers } from './session-mcp-servers';
 import { sessionStepQueue, type StepQueue } from './serial-queue';
 import { runSessionTurn } from './session-turn';
+import { runStartupStep } from './session-startup-step';
 import type { SessionWorkspace } from './session-workspace';
 
 /**
@@ -115,25 +114,15 @@ export class SessionEntity {
   }
 
   /**
-   * Stores the task and measures the context (first run only; a rollover carries both, and a fork
-   * is given its parent's fill at the head it starts from). Queued like a turn, so an update that
-   * arrives with the start (update-with-start) runs once the session is ready.
+   * The run's first step ({@link runStartupStep}), queued like a turn, so an update that arrives
+   * with the start (update-with-start) runs once the session is ready.
    */
   initialize(): Promise<void> {
     return this.queue.run(() => this.prepare());
   }
 
   private async prepare(): Promise<void> {
-    const startup = sessionStartup(this.input);
-    if (startup === 'defer_task') {
-      this.pendingTask = this.input.task;
-    } else if (startup === 'prepare') {
-      const prepared = await prepareConversation(this.input, this.state.head);
-      this.ledger.state = { ...this.state, head: prepared.head, context_tokens: prepared.context_tokens };
-      await this.mcp.start(this.input.mcp_servers ?? [], this.input.model.id);
-    }
-    // A carried run holds the folder already (its worker may be gone: the next step claims again).
-    if (this.workspace && !this.workspace.state) await this.workspace.open(this.input.session_id);
+    this.pendingTask = await runStartupStep(this.input, this.ledger, this.mcp, this.workspace);
     this.initialized = true;
     this.changed();
   }
